@@ -1,0 +1,56 @@
+/**
+ * The cocode mode: text files in, one collaborative session out.
+ */
+import * as core from '@actions/core'
+import type { CocodeInputs } from '../inputs.js'
+import type { LocalFile, SkippedFile } from '../files.js'
+import { readCollectedFile } from '../files.js'
+import type { PublishResult } from '../report/result.js'
+import { buildSessionBody, createCocodeHttp, createSession } from './client.js'
+
+export interface CocodePlan {
+  description: string
+  /** Text files that go into the session. */
+  files: LocalFile[]
+  /** Binary files left out: a code editor session holds text only. */
+  binaries: SkippedFile[]
+}
+
+/** Pure: which files go into the session and which are left out. */
+export function planSession(files: LocalFile[], description: string): CocodePlan {
+  return {
+    description,
+    files: files.filter((file) => file.isText),
+    binaries: files.filter((file) => !file.isText).map((file) => ({ name: file.name, reason: 'is binary; a cocode session holds text only' }))
+  }
+}
+
+export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Promise<PublishResult> {
+  const result: PublishResult = {
+    mode: 'cocode',
+    status: 'created',
+    files: plan.files.map(({ name, size }) => ({ name, size })),
+    skipped: plan.binaries
+  }
+  const bytes = plan.files.reduce((sum, file) => sum + file.size, 0)
+  if (inputs.dryRun) {
+    return {
+      ...result,
+      status: 'dry-run',
+      plannedRequests: [`POST ${inputs.cocodeUrl}/api/session (Basic auth) with ${plan.files.length} file(s), ${bytes} bytes of content`]
+    }
+  }
+  const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: 120_000 })
+  try {
+    const body = await buildSessionBody(
+      plan.description,
+      plan.files.map((file) => ({ name: file.name, read: async () => (await readCollectedFile(file)).toString('utf8') }))
+    )
+    core.info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`)
+    const sessionUrl = await createSession(http, body)
+    core.info(`Session created: ${sessionUrl}`)
+    return { ...result, sessionUrl }
+  } finally {
+    await http.close()
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The one HTTP layer both service clients use: undici with keep-alive, per-request timeouts,
+ * bounded body reads, retries with backoff that honour Retry-After, and error messages that carry
+ * the status and a short excerpt of the answer but never a credential.
+ */
+import { Agent, request, type Dispatcher } from 'undici'
+import { ServiceError } from './errors.js'
+import { sleep as defaultSleep } from './concurrency.js'
+
+/**
+ * How a request may be retried:
+ * - `idempotent`: repeating it is harmless; retried on any transport error, 429, 502, 503, 504.
+ * - `create`: it creates something (a session, a copy); retried only when the server provably did
+ *   not act: the connection was never made, or it answered 429/503. A 502/504 or a lost
+ *   connection after sending may hide a success, so those are not repeated.
+ * - `none`: never retried.
+ */
+export type RetryPolicy = 'idempotent' | 'create' | 'none'
+
+export interface HttpClientOptions {
+  /** Name used in messages: "cocode", "CoCalc". */
+  service: string
+  baseUrl: string
+  headers?: Record<string, string>
+  /** Values that must never appear in a message (credentials, headers derived from them). */
+  secrets?: string[]
+  /** Whole-attempt timeout (connect, headers and body). */
+  timeoutMs?: number
+  connectTimeoutMs?: number
+  /** Retries after the first attempt. */
+  maxRetries?: number
+  /** Base delay of the exponential backoff. */
+  backoffMs?: number
+  /** The longest Retry-After honoured; a server asking for more is not retried. */
+  maxRetryAfterMs?: number
+  /** Answers larger than this are cut off with an error (a hostile or broken server). */
+  maxBodyBytes?: number
+  /** Keep-alive connections kept open to the server. */
+  connections?: number
+  log?: (message: string) => void
+  sleep?: (ms: number) => Promise<void>
+  dispatcher?: Dispatcher
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Path (and query) relative to the base URL, starting with '/'. */
+  path: string
+  headers?: Record<string, string>
+  /** A function body is rebuilt for every attempt (e.g. a stream). */
+  body?: string | Buffer | (() => Dispatcher.DispatchOptions['body'])
+  retry: RetryPolicy
+  timeoutMs?: number
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+  /** Attempts it took (1 = no retry). */
+  attempts: number
+}
+
+/** A request failed: transport error, bad status, or an answer we cannot use. */
+export class HttpError extends ServiceError {
+  override name = 'HttpError'
+}
+
+const RETRYABLE_STATUS: Record<Exclude<RetryPolicy, 'none'>, readonly number[]> = {
+  idempotent: [429, 502, 503, 504],
+  create: [429, 503]
+}
+
+/** Transport errors raised before a single byte of the request reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+export class HttpClient {
+  readonly service: string
+  readonly baseUrl: string
+  private readonly origin: string
+  private readonly basePath: string
+  private readonly options: Required<Omit<HttpClientOptions, 'dispatcher' | 'headers' | 'secrets' | 'log'>> & {
+    headers: Record<string, string>
+    log: (message: string) => void
+  }
+  private readonly secrets: string[]
+  private dispatcher: Dispatcher | undefined
+  private readonly ownsDispatcher: boolean
+  /** Requests sent, retries included: the benchmark and tests read it. */
+  requestCount = 0
+
+  constructor(options: HttpClientOptions) {
+    const url = new URL(options.baseUrl)
+    this.service = options.service
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.origin = url.origin
+    this.basePath = url.pathname.replace(/\/+$/, '')
+    this.secrets = [...(options.secrets ?? [])].filter((s) => s.length >= 3)
+    this.options = {
+      service: options.service,
+      baseUrl: this.baseUrl,
+      headers: options.headers ?? {},
+      timeoutMs: options.timeoutMs ?? 60_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      maxRetries: options.maxRetries ?? 4,
+      backoffMs: options.backoffMs ?? 500,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+      maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+      connections: options.connections ?? 8,
+      log: options.log ?? (() => undefined),
+      sleep: options.sleep ?? ((ms) => defaultSleep(ms))
+    }
+    this.dispatcher = options.dispatcher
+    this.ownsDispatcher = options.dispatcher === undefined
+  }
+
+  /**
+   * Sends a request, retrying as its policy allows. Resolves with the final answer whatever its
+   * status (callers give statuses their meaning); rejects with an HttpError on transport failure.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method ?? 'POST'
+    const label = `${method} ${req.path.split('?')[0]}`
+    const maxAttempts = req.retry === 'none' ? 1 : this.options.maxRetries + 1
+    for (let attempt = 1; ; attempt++) {
+      let response: HttpResponse | undefined
+      let failure: unknown
+      try {
+        response = await this.attempt(method, req, attempt)
+      } catch (error) {
+        failure = error
+      }
+      const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure)
+      if (!retryable || attempt >= maxAttempts) {
+        if (response) return response
+        throw this.transportError(label, failure, attempt)
+      }
+      const delay = this.delayBefore(attempt, response)
+      if (delay === undefined) {
+        if (response) return response
+        throw this.transportError(label, failure, attempt)
+      }
+      const why = response ? `answered HTTP ${response.status}` : `failed (${this.scrub(describeTransportError(failure))})`
+      this.options.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`)
+      await this.options.sleep(delay)
+    }
+  }
+
+  /** Parses a JSON answer; an HTML page, truncated JSON or non-object is an HttpError. */
+  parseJson(response: HttpResponse, label: string): Record<string, unknown> {
+    const text = response.body.toString('utf8')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw new HttpError(
+        `${this.service} answered ${label} with HTTP ${response.status} and a body that is not JSON: ${this.excerpt(response)}`,
+        response.status
+      )
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new HttpError(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status)
+    }
+    return parsed as Record<string, unknown>
+  }
+
+  /** The standard error for an answer the caller cannot accept. */
+  statusError(response: HttpResponse, label: string, advice = ''): HttpError {
+    if (response.status >= 300 && response.status < 400) {
+      const location = headerValue(response.headers, 'location') ?? ''
+      let where = 'elsewhere'
+      try {
+        where = new URL(location, this.baseUrl).origin
+      } catch {
+        // keep "elsewhere"
+      }
+      return new HttpError(
+        `${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`,
+        response.status
+      )
+    }
+    const tail = advice ? ` ${advice}` : ''
+    return new HttpError(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status)
+  }
+
+  /** A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to text. */
+  excerpt(response: HttpResponse, max = 200): string {
+    let text = response.body.subarray(0, 16 * 1024).toString('utf8')
+    if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
+      text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+    }
+    text = this.scrub(text.replace(/\s+/g, ' ').trim())
+    if (text === '') return '(empty answer)'
+    return text.length > max ? `${text.slice(0, max)}…` : text
+  }
+
+  /** Replaces every known secret in `text`. */
+  scrub(text: string): string {
+    let result = text
+    for (const secret of this.secrets) result = result.split(secret).join('***')
+    return result
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.close()
+    this.dispatcher = undefined
+  }
+
+  private getDispatcher(): Dispatcher {
+    this.dispatcher ??= new Agent({
+      connections: this.options.connections,
+      keepAliveTimeout: 10_000,
+      connect: { timeout: this.options.connectTimeoutMs },
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs
+    })
+    return this.dispatcher
+  }
+
+  private async attempt(method: string, req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    this.requestCount++
+    const signal = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs)
+    const body = typeof req.body === 'function' ? req.body() : req.body
+    const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
+      method: method as Dispatcher.HttpMethod,
+      headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
+      body,
+      signal,
+      dispatcher: this.getDispatcher()
+    })
+    const chunks: Buffer[] = []
+    let size = 0
+    try {
+      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+        size += chunk.length
+        if (size > this.options.maxBodyBytes) {
+          throw new HttpError(
+            `${this.service} answered with more than ${this.options.maxBodyBytes} bytes; refusing to read further`,
+            answer.statusCode
+          )
+        }
+        chunks.push(chunk)
+      }
+    } catch (error) {
+      answer.body.destroy()
+      throw error
+    }
+    return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt }
+  }
+
+  private retryableStatus(policy: RetryPolicy, status: number): boolean {
+    return policy !== 'none' && RETRYABLE_STATUS[policy].includes(status)
+  }
+
+  private retryableError(policy: RetryPolicy, error: unknown): boolean {
+    if (policy === 'none' || error instanceof HttpError) return false
+    if (policy === 'idempotent') return true
+    return NOT_SENT_CODES.has(errorCode(error))
+  }
+
+  /** Milliseconds to wait before the next attempt, or undefined to give up (Retry-After too long). */
+  private delayBefore(attempt: number, response: HttpResponse | undefined): number | undefined {
+    const retryAfter = response ? parseRetryAfter(headerValue(response.headers, 'retry-after')) : undefined
+    if (retryAfter !== undefined) return retryAfter <= this.options.maxRetryAfterMs ? retryAfter : undefined
+    const ceiling = Math.min(this.options.backoffMs * 2 ** (attempt - 1), 15_000)
+    // "Equal jitter": at least half the ceiling, so retries spread out but never hammer.
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
+  }
+
+  private transportError(label: string, error: unknown, attempts: number): HttpError {
+    if (error instanceof HttpError) return error
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
+    return new HttpError(`${this.service} ${label} failed${tries}: ${this.scrub(describeTransportError(error))}`)
+  }
+}
+
+export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const own = (error as { code?: unknown }).code
+    if (typeof own === 'string') return own
+    const cause = (error as { cause?: unknown }).cause
+    if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') {
+      return (cause as { code: string }).code
+    }
+  }
+  return ''
+}
+
+function describeTransportError(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out waiting for the server'
+  const code = errorCode(error)
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found'
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'timed out connecting'
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'timed out waiting for the server'
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed before the answer was complete'
+    default: {
+      const message = error instanceof Error ? error.message : String(error)
+      return code ? `${message} (${code})` : message
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * run(): inputs → files → publish → report. The only place that fails the step.
+ */
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { ActionError, InputError, errorMessage } from './errors.js'
+import { readInputs, type Inputs } from './inputs.js'
+import { collectFiles, formatBytes, type Collection } from './files.js'
+import { defaultDescription, readRunContext, type RunContext } from './context.js'
+import { planSession, publishCocode } from './cocode/publish.js'
+import { publishCocalc } from './cocalc/publish.js'
+import type { PublishResult } from './report/result.js'
+import { report } from './report/index.js'
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs({ maskSecret: (secret) => core.setSecret(secret) })
+    const context = readRunContext()
+    const result = await publish(inputs, context)
+    await report(result, inputs, context)
+    if (result.failure) core.setFailed(result.failure)
+  } catch (error) {
+    // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+    core.setFailed(errorMessage(error))
+  }
+}
+
+async function publish(inputs: Inputs, context: RunContext): Promise<PublishResult> {
+  const skippedForCredentials = checkCredentials(inputs, context)
+  if (skippedForCredentials) return skippedForCredentials
+
+  const collection = await core.group('Collect files', () => collect(inputs))
+  if (inputs.mode === 'cocode') {
+    const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, path.basename(inputs.workingDirectory)))
+    for (const binary of plan.binaries) core.warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`)
+    const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries])
+    if (empty) return empty
+    return core.group('Create the cocode session', () => publishCocode(inputs, plan))
+  }
+  const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped)
+  if (empty) return empty
+  return publishCocalc(inputs, collection, context)
+}
+
+async function collect(inputs: Inputs): Promise<Collection> {
+  const collection = await collectFiles({
+    patterns: inputs.patterns,
+    baseDir: inputs.workingDirectory,
+    includeHiddenFiles: inputs.includeHiddenFiles,
+    maxFileSize: inputs.maxFileSize,
+    concurrency: inputs.concurrency
+  })
+  for (const skipped of collection.skipped) core.warning(`Skipped ${skipped.name}: it ${skipped.reason}`)
+  const bytes = collection.files.reduce((sum, file) => sum + file.size, 0)
+  core.info(`Found ${collection.files.length} file(s), ${formatBytes(bytes)}, in ${inputs.workingDirectory}`)
+  return collection
+}
+
+/**
+ * Empty credentials fail the step naming the input, except on a pull request from a fork, where
+ * GitHub withholds secrets by design: there the step warns and reports `skipped`. A dry run sends
+ * nothing, so it needs none.
+ */
+function checkCredentials(inputs: Inputs, context: RunContext): PublishResult | undefined {
+  const missing = inputs.missingCredentials
+  if (missing.length === 0 || inputs.dryRun) return undefined
+  if (context.pullRequest?.fromFork) {
+    const reason = `GitHub passes no secrets to workflows run from forks, so ${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`
+    core.warning(
+      `Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`
+    )
+    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
+  }
+  throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}')
+}
+
+function noFiles(inputs: Inputs, count: number, mode: Inputs['mode'], skipped: Collection['skipped']): PublishResult | undefined {
+  if (count > 0) return undefined
+  const message = `No files to publish: the 'files' patterns matched nothing${mode === 'cocode' ? ' that is text' : ''} in ${inputs.workingDirectory}`
+  if (inputs.ifNoFilesFound === 'error') throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`)
+  if (inputs.ifNoFilesFound === 'warn') core.warning(message)
+  else core.info(message)
+  return { mode, status: 'skipped', files: [], skipped, skipReason: message }
+}

@@ -1,0 +1,26 @@
+/**
+ * Step outputs, derived from the result alone (pure), then written by setOutputs.
+ */
+import * as core from '@actions/core'
+import type { PublishResult } from './result.js'
+
+export function outputsOf(result: PublishResult): Record<string, string> {
+  const outputs: Record<string, string> = {
+    status: result.status,
+    'file-count': String(result.status === 'skipped' ? 0 : result.files.length)
+  }
+  if (result.mode === 'cocode') {
+    outputs['session-url'] = result.sessionUrl ?? ''
+    return outputs
+  }
+  const copies = result.copies ?? []
+  outputs['project-url'] = result.projectUrl ?? ''
+  outputs['embed-url'] = result.embedUrl ?? ''
+  outputs['copy-id'] = copies[0]?.copy_id ?? ''
+  outputs.copies = JSON.stringify(copies)
+  return outputs
+}
+
+export function setOutputs(outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+}

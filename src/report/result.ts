@@ -1,0 +1,49 @@
+/**
+ * The result of a run: one object that feeds the step outputs, the job summary and the PR
+ * comment alike, so the three never disagree.
+ */
+import type { Mode } from '../inputs.js'
+import type { SkippedFile } from '../files.js'
+
+export type PublishStatus = 'created' | 'uploaded' | 'copied' | 'queued' | 'dry-run' | 'skipped'
+export type CopyStatus = 'copied' | 'queued' | 'failed' | 'timeout'
+
+/** One target of a CoCalc copy; field names are those of the `copies` output. */
+export interface CopyOutcome {
+  project_id: string
+  path: string
+  copy_id: string
+  url: string
+  embed_url: string
+  status: CopyStatus
+  /** Why a copy failed or timed out (not part of the `copies` output's documented fields). */
+  error?: string
+}
+
+export interface PublishedFile {
+  name: string
+  size: number
+}
+
+export interface PublishResult {
+  mode: Mode
+  status: PublishStatus
+  /** Files sent (or, in a dry run, that would be sent). */
+  files: PublishedFile[]
+  /** Matches left out, each with the reason (outside the folder, binary in cocode...). */
+  skipped: SkippedFile[]
+  /** Why nothing was published, when status is `skipped`. */
+  skipReason?: string
+  /** cocode: the session URL answered. */
+  sessionUrl?: string
+  /** cocalc: where the files are in the source project. */
+  projectUrl?: string
+  embedUrl?: string
+  copies?: CopyOutcome[]
+  /** Dry run: the requests that would have been made, without secrets. */
+  plannedRequests?: string[]
+  /** Files uploaded in this run (the rest were already identical in the project). */
+  uploadedCount?: number
+  /** Set when the step must fail after reporting (a copy failed or timed out). */
+  failure?: string
+}
