@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Writes the README's input and output tables from action.yml, between the markers
+// <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->.
+// With --check it changes nothing and exits 1 when the README is not current (run in CI).
+import { readFile, writeFile } from 'node:fs/promises'
+import { parse } from 'yaml'
+
+const check = process.argv.includes('--check')
+const action = parse(await readFile('action.yml', 'utf8'))
+const readme = await readFile('README.md', 'utf8')
+
+const cell = (text) => String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+const inputs = [
+  '| Input | Required | Default | Description |',
+  '|---|---|---|---|',
+  ...Object.entries(action.inputs).map(([name, spec]) => {
+    const fallback = spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``
+    return `| \`${name}\` | ${spec.required ? 'yes' : 'no'} | ${fallback} | ${cell(spec.description)} |`
+  })
+].join('\n')
+const outputs = [
+  '| Output | Description |',
+  '|---|---|',
+  ...Object.entries(action.outputs).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`)
+].join('\n')
+
+function replaceBetween(text, name, content) {
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`)
+  return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
+}
+
+const updated = replaceBetween(replaceBetween(readme, 'inputs', inputs), 'outputs', outputs)
+if (check) {
+  if (updated !== readme) {
+    console.error("README.md's input/output tables are not current: run 'npm run docs' and commit README.md")
+    process.exit(1)
+  }
+  console.log('README.md tables match action.yml')
+} else if (updated !== readme) {
+  await writeFile('README.md', updated)
+  console.log('README.md tables updated from action.yml')
+} else {
+  console.log('README.md tables already current')
+}
