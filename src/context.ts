@@ -69,14 +69,11 @@ export function pullRequestOf(payload: Record<string, unknown>): PullRequestInfo
   if (isRecord(pr) && typeof pr.number === 'number') {
     const head = isRecord(pr.head) ? pr.head : {}
     const base = isRecord(pr.base) ? pr.base : {}
-    const headRepo = isRecord(head.repo) ? head.repo : undefined
-    const baseRepo = isRecord(base.repo) ? base.repo : undefined
-    const fromFork = headRepo === undefined ? false : headRepo.fork === true || (baseRepo !== undefined && headRepo.full_name !== baseRepo.full_name)
     return {
       number: pr.number,
       title: typeof pr.title === 'string' ? pr.title : undefined,
       headSha: typeof head.sha === 'string' ? head.sha : undefined,
-      fromFork
+      fromFork: isFromFork(head, base)
     }
   }
   const issue = payload.issue
@@ -84,6 +81,19 @@ export function pullRequestOf(payload: Record<string, unknown>): PullRequestInfo
     return { number: issue.number, title: typeof issue.title === 'string' ? issue.title : undefined, headSha: undefined, fromFork: false }
   }
   return undefined
+}
+
+/**
+ * A PR comes from a fork when its head repository is not its base repository. (`head.repo.fork`
+ * alone is wrong: a PR between two branches of a fork has it set, yet gets secrets.) A deleted
+ * fork leaves `head.repo: null`.
+ */
+function isFromFork(head: Record<string, unknown>, base: Record<string, unknown>): boolean {
+  if (head.repo === null) return true
+  const headName = isRecord(head.repo) ? head.repo.full_name : undefined
+  const baseName = isRecord(base.repo) ? base.repo.full_name : undefined
+  if (typeof headName === 'string' && typeof baseName === 'string') return headName.toLowerCase() !== baseName.toLowerCase()
+  return isRecord(head.repo) && head.repo.fork === true && baseName === undefined
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -35,5 +35,8 @@ export class ServiceError extends ActionError {
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
+  // An Error from another realm (Node's own errors under jest's VM modules) fails instanceof.
+  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message
   return String(error)
 }

@@ -4,7 +4,7 @@
  * outside it, through `..` or a symbolic link, is skipped with a reason the caller reports.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, type Stats } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { TextDecoder } from 'node:util'
@@ -46,29 +46,41 @@ export interface Collection {
 export async function collectFiles(options: CollectOptions): Promise<Collection> {
   const baseDir = path.resolve(options.baseDir)
   const realBase = await realBaseDir(baseDir)
-  const globber = await glob.create(rootPatterns(options.patterns, baseDir).join('\n'), {
-    followSymbolicLinks: false,
-    implicitDescendants: true,
-    matchDirectories: false,
-    omitBrokenSymbolicLinks: true,
-    excludeHiddenFiles: !options.includeHiddenFiles
-  })
+  const skipped: SkippedFile[] = []
+  const rooted: string[] = []
+  for (const pattern of options.patterns) {
+    // Globbed under the real folder: the globber does not enter a base that is a symbolic link.
+    const result = rootPattern(pattern, baseDir, realBase)
+    if ('refused' in result) skipped.push({ name: `pattern ${pattern}`, reason: result.refused })
+    else if (result.pattern !== undefined) rooted.push(result.pattern)
+  }
 
   const candidates = new Map<string, string>()
-  const skipped: SkippedFile[] = []
-  for await (const match of globber.globGenerator()) {
-    const relative = path.relative(baseDir, match)
-    const name = toPosix(relative)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-      skipped.push({ name: match, reason: 'is outside the working directory' })
-      continue
+  if (rooted.some((pattern) => !pattern.startsWith('!'))) {
+    const globber = await glob.create(rooted.join('\n'), {
+      followSymbolicLinks: false,
+      implicitDescendants: true,
+      matchDirectories: false,
+      omitBrokenSymbolicLinks: true,
+      // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+      // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+      excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
+    })
+    for await (const match of globber.globGenerator()) {
+      const relative = path.relative(realBase, match)
+      if (!isInsideRelative(relative)) {
+        skipped.push({ name: match, reason: 'is outside the working directory' })
+        continue
+      }
+      const name = toPosix(relative)
+      if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.'))) continue
+      const problem = nameProblem(name)
+      if (problem) {
+        skipped.push({ name: JSON.stringify(name), reason: problem })
+        continue
+      }
+      if (!candidates.has(name)) candidates.set(name, match)
     }
-    const problem = nameProblem(name)
-    if (problem) {
-      skipped.push({ name: JSON.stringify(name), reason: problem })
-      continue
-    }
-    if (!candidates.has(name)) candidates.set(name, match)
   }
 
   const accepted: { name: string; absolutePath: string; size: number }[] = []
@@ -81,9 +93,11 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
 
   const tooLarge = accepted.filter((file) => file.size > options.maxFileSize)
   if (tooLarge.length > 0) {
-    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${formatBytes(f.size)})`)
+    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
     const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
-    throw new FileError(`${listed.join(', ')}${more} exceed${tooLarge.length === 1 ? 's' : ''} max-file-size (${formatBytes(options.maxFileSize)})`)
+    throw new FileError(
+      `${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`
+    )
   }
 
   const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
@@ -93,16 +107,37 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   return { files, skipped }
 }
 
-/** Turns each pattern into an absolute one under baseDir, keeping `!` excludes and comments. */
-export function rootPatterns(patterns: string[], baseDir: string): string[] {
-  return patterns.map((pattern) => {
-    if (pattern.startsWith('#')) return pattern
-    const negation = /^!*/.exec(pattern)?.[0] ?? ''
-    const body = pattern.slice(negation.length).trim()
-    const rooted = path.isAbsolute(body) ? body : path.join(baseDir, body)
-    // path.join drops a trailing slash; glob treats "dir/" and "dir" alike (implicit descendants).
-    return negation + rooted
-  })
+/**
+ * Roots one pattern under `globBase` (the real path of baseDir, its own glob characters escaped),
+ * keeping `!`. A pattern that reaches outside baseDir is refused: it could only match files that
+ * must not be sent, and walking `..` or `/` would be slow. Such an exclude is dropped (it
+ * excludes nothing inside). An absolute pattern inside baseDir is made relative first.
+ */
+export function rootPattern(pattern: string, baseDir: string, globBase = baseDir): { pattern: string | undefined } | { refused: string } {
+  const negation = /^!*/.exec(pattern)?.[0] ?? ''
+  let body = pattern.slice(negation.length).trim()
+  const excludes = negation.length % 2 === 1
+  if (body === '') return { pattern: undefined }
+  if (path.isAbsolute(body)) {
+    const relative = path.relative(baseDir, path.normalize(body))
+    if (relative !== '' && !isInsideRelative(relative)) return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN }
+    // path.relative drops a trailing separator, which means "folders only" to the globber.
+    body = (relative || '.') + (/[\\/]$/.test(body) ? path.sep : '')
+  }
+  const normalized = path.normalize(body)
+  if (normalized === '..' || normalized.startsWith(`..${path.sep}`)) return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN }
+  const rooted = normalized === '.' || normalized === `.${path.sep}` ? globEscape(globBase) : path.join(globEscape(globBase), normalized)
+  return { pattern: negation + rooted }
+}
+
+const OUTSIDE_PATTERN = 'reaches outside the working directory, so nothing it matches is published'
+
+/** @actions/glob's own escaping (Pattern.globEscape): the base folder is a literal, not a glob. */
+export function globEscape(text: string): string {
+  return (process.platform === 'win32' ? text : text.replace(/\\/g, '\\\\'))
+    .replace(/(\[)(?=[^/]+\])/g, '[[]')
+    .replace(/\?/g, '[?]')
+    .replace(/\*/g, '[*]')
 }
 
 /** Why a name cannot be published as is, or undefined when it can. */
@@ -128,19 +163,28 @@ async function checkCandidate(match: string, realBase: string): Promise<{ size: 
   let real: string
   try {
     real = await fs.realpath(match)
-  } catch {
-    return { reason: 'is a broken symbolic link' }
+  } catch (error) {
+    const isLink = await fs.lstat(match).then(
+      (stats) => stats.isSymbolicLink(),
+      () => false
+    )
+    return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errorMessage(error)}` }
   }
-  if (!isInside(real, realBase)) return { reason: 'resolves outside the working directory (symbolic link)' }
-  const stats = await fs.stat(real)
+  if (!isInsideRelative(path.relative(realBase, real))) return { reason: 'resolves outside the working directory (symbolic link)' }
+  let stats: Stats
+  try {
+    stats = await fs.stat(real)
+  } catch (error) {
+    return { reason: `cannot be read: ${errorMessage(error)}` }
+  }
   if (stats.isDirectory()) return { reason: 'is a symbolic link to a folder, which is not followed' }
   if (!stats.isFile()) return { reason: 'is not a regular file' }
   return { size: stats.size }
 }
 
-function isInside(candidate: string, folder: string): boolean {
-  const relative = path.relative(folder, candidate)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+/** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
+function isInsideRelative(relative: string): boolean {
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
 }
 
 /**
@@ -192,13 +236,19 @@ export async function readCollectedFile(file: LocalFile): Promise<Buffer> {
   return content
 }
 
-/** Code-point order, the same on every machine (localeCompare is not). */
+/** UTF-16 code-unit order: the same on every machine and locale (localeCompare is not). */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
 export function toPosix(relative: string): string {
   return relative.split(path.sep).join('/')
+}
+
+/** A size for messages: readable, and exact when the unit would round it. */
+export function describeSize(bytes: number): string {
+  const short = formatBytes(bytes)
+  return bytes < 1024 ? short : `${short}, ${bytes} bytes`
 }
 
 export function formatBytes(bytes: number): string {

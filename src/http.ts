@@ -4,7 +4,7 @@
  * the status and a short excerpt of the answer but never a credential.
  */
 import { Agent, request, type Dispatcher } from 'undici'
-import { ServiceError } from './errors.js'
+import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 
 /**
@@ -61,9 +61,24 @@ export interface HttpResponse {
   attempts: number
 }
 
+/**
+ * How a request failed without an answer: `not-sent` when the server provably never saw it
+ * (connection refused, host not found), `timeout` when no answer came in time, `lost` when the
+ * connection broke. After `timeout` and `lost` the server may have acted on the request.
+ */
+export type TransportFailure = 'not-sent' | 'timeout' | 'lost'
+
 /** A request failed: transport error, bad status, or an answer we cannot use. */
 export class HttpError extends ServiceError {
   override name = 'HttpError'
+  constructor(
+    message: string,
+    status?: number,
+    /** Set when there was no usable answer at all. */
+    readonly transport?: TransportFailure
+  ) {
+    super(message, status)
+  }
 }
 
 const RETRYABLE_STATUS: Record<Exclude<RetryPolicy, 'none'>, readonly number[]> = {
@@ -95,7 +110,8 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
     this.origin = url.origin
     this.basePath = url.pathname.replace(/\/+$/, '')
-    this.secrets = [...(options.secrets ?? [])].filter((s) => s.length >= 3)
+    // Longest first, so a secret inside another (a password inside its Basic form) never leaves a piece behind.
+    this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length)
     this.options = {
       service: options.service,
       baseUrl: this.baseUrl,
@@ -126,22 +142,26 @@ export class HttpClient {
       let response: HttpResponse | undefined
       let failure: unknown
       try {
-        response = await this.attempt(method, req, attempt)
+        response = await this.attempt(method, label, req, attempt)
       } catch (error) {
         failure = error
       }
       const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure)
       if (!retryable || attempt >= maxAttempts) {
         if (response) return response
-        throw this.transportError(label, failure, attempt)
+        throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs)
       }
       const delay = this.delayBefore(attempt, response)
       if (delay === undefined) {
+        // The server asked for a pause longer than we may wait: its answer stands.
+        this.log(
+          `${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`
+        )
         if (response) return response
-        throw this.transportError(label, failure, attempt)
+        throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs)
       }
-      const why = response ? `answered HTTP ${response.status}` : `failed (${this.scrub(describeTransportError(failure))})`
-      this.options.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`)
+      const why = response ? `answered HTTP ${response.status}` : `failed (${describeTransportError(failure)})`
+      this.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`)
       await this.options.sleep(delay)
     }
   }
@@ -153,13 +173,13 @@ export class HttpClient {
     try {
       parsed = JSON.parse(text)
     } catch {
-      throw new HttpError(
+      throw this.error(
         `${this.service} answered ${label} with HTTP ${response.status} and a body that is not JSON: ${this.excerpt(response)}`,
         response.status
       )
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new HttpError(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status)
+      throw this.error(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status)
     }
     return parsed as Record<string, unknown>
   }
@@ -174,24 +194,40 @@ export class HttpClient {
       } catch {
         // keep "elsewhere"
       }
-      return new HttpError(
+      return this.error(
         `${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`,
         response.status
       )
     }
     const tail = advice ? ` ${advice}` : ''
-    return new HttpError(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status)
+    return this.error(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status)
   }
 
-  /** A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to text. */
+  /**
+   * A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to their text,
+   * control characters (terminal escapes, line breaks) become spaces.
+   */
   excerpt(response: HttpResponse, max = 200): string {
-    let text = response.body.subarray(0, 16 * 1024).toString('utf8')
+    let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'))
+    // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
+    if (response.body.length > 16 * 1024) text = this.dropSecretPrefixAtEnd(text)
     if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
-      text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+      const withoutCode = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+      // The <title> usually repeats the page's heading: keep it only when the body says nothing.
+      const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '))
+      text = bodyText.trim() === '' ? textOf(withoutCode) : bodyText
     }
-    text = this.scrub(text.replace(/\s+/g, ' ').trim())
+    text = this.scrub(
+      text
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    )
     if (text === '') return '(empty answer)'
-    return text.length > max ? `${text.slice(0, max)}…` : text
+    if (text.length <= max) return text
+    // Do not cut a surrogate pair in two.
+    const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max
+    return `${text.slice(0, end)}…`
   }
 
   /** Replaces every known secret in `text`. */
@@ -199,6 +235,25 @@ export class HttpClient {
     let result = text
     for (const secret of this.secrets) result = result.split(secret).join('***')
     return result
+  }
+
+  private dropSecretPrefixAtEnd(text: string): string {
+    let cut = 0
+    for (const secret of this.secrets) {
+      for (let length = Math.min(secret.length - 1, text.length); length > cut; length--) {
+        if (text.endsWith(secret.slice(0, length))) cut = length
+      }
+    }
+    return text.slice(0, text.length - cut)
+  }
+
+  /** Every message this client makes passes through here: no secret leaves in one. */
+  private error(message: string, status?: number, transport?: TransportFailure): HttpError {
+    return new HttpError(this.scrub(message), status, transport)
+  }
+
+  private log(line: string): void {
+    this.options.log(this.scrub(line))
   }
 
   async close(): Promise<void> {
@@ -217,15 +272,21 @@ export class HttpClient {
     return this.dispatcher
   }
 
-  private async attempt(method: string, req: HttpRequest, attempt: number): Promise<HttpResponse> {
+  private async attempt(method: string, label: string, req: HttpRequest, attempt: number): Promise<HttpResponse> {
     this.requestCount++
-    const signal = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs)
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs
+    // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
+    const signal = AbortSignal.timeout(timeoutMs)
     const body = typeof req.body === 'function' ? req.body() : req.body
     const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
       method: method as Dispatcher.HttpMethod,
       headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
       body,
       signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
+      // so the credentials in the headers never travel to another origin.
       dispatcher: this.getDispatcher()
     })
     const chunks: Buffer[] = []
@@ -234,8 +295,8 @@ export class HttpClient {
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         size += chunk.length
         if (size > this.options.maxBodyBytes) {
-          throw new HttpError(
-            `${this.service} answered with more than ${this.options.maxBodyBytes} bytes; refusing to read further`,
+          throw this.error(
+            `${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatSize(this.options.maxBodyBytes)}; refusing to read further`,
             answer.statusCode
           )
         }
@@ -255,7 +316,7 @@ export class HttpClient {
   private retryableError(policy: RetryPolicy, error: unknown): boolean {
     if (policy === 'none' || error instanceof HttpError) return false
     if (policy === 'idempotent') return true
-    return NOT_SENT_CODES.has(errorCode(error))
+    return transportFailure(error) === 'not-sent'
   }
 
   /** Milliseconds to wait before the next attempt, or undefined to give up (Retry-After too long). */
@@ -267,11 +328,37 @@ export class HttpClient {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
   }
 
-  private transportError(label: string, error: unknown, attempts: number): HttpError {
+  private transportError(label: string, error: unknown, attempts: number, timeoutMs: number): HttpError {
     if (error instanceof HttpError) return error
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
-    return new HttpError(`${this.service} ${label} failed${tries}: ${this.scrub(describeTransportError(error))}`)
+    const kind = transportFailure(error)
+    const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error)
+    return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind)
   }
+}
+
+function textOf(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+}
+
+/** Text of the few entities error pages use; the rest stay as they are. */
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
+  return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code: string) => {
+    if (code.startsWith('#')) {
+      const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10)
+      return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity
+    }
+    return named[code.toLowerCase()] ?? entity
+  })
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`
+    : bytes >= 1024
+      ? `${Math.round(bytes / 1024)} KiB`
+      : `${bytes} bytes`
 }
 
 export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
@@ -299,8 +386,26 @@ function errorCode(error: unknown): string {
   return ''
 }
 
+function transportFailure(error: unknown): TransportFailure {
+  if (isTimeout(error)) return 'timeout'
+  const code = errorCode(error)
+  if (NOT_SENT_CODES.has(code)) return 'not-sent'
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout'
+  return 'lost'
+}
+
+/** The abort of our timeout signal (a DOMException, not always `instanceof Error` across realms). */
+function isTimeout(error: unknown): boolean {
+  const name = error !== null && typeof error === 'object' ? (error as { name?: unknown }).name : undefined
+  return name === 'TimeoutError' || name === 'AbortError'
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
+}
+
 function describeTransportError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out waiting for the server'
+  if (isTimeout(error)) return 'timed out waiting for the server'
   const code = errorCode(error)
   switch (code) {
     case 'ECONNREFUSED':
@@ -317,7 +422,7 @@ function describeTransportError(error: unknown): string {
     case 'UND_ERR_SOCKET':
       return 'the connection was closed before the answer was complete'
     default: {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       return code ? `${message} (${code})` : message
     }
   }

@@ -24,6 +24,7 @@ export const Input = {
   CocodeUsername: 'cocode-username',
   CocodePassword: 'cocode-password',
   Description: 'description',
+  RequestTimeout: 'request-timeout',
   CocalcUrl: 'cocalc-url',
   CocalcApiKey: 'cocalc-api-key',
   CocalcApi: 'cocalc-api',
@@ -72,6 +73,8 @@ export interface CocodeInputs extends CommonInputs {
   username: string
   password: string
   description: string | undefined
+  /** Seconds to wait for the server's answer to the session request. */
+  requestTimeoutSeconds: number
 }
 
 export interface CocalcInputs extends CommonInputs {
@@ -157,13 +160,18 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
       throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line')
     }
     const description = read(Input.Description)
+    const username = secret(Input.CocodeUsername)
+    const password = secret(Input.CocodePassword)
+    // The Authorization header carries both as base64: a server echoing it must not reveal them.
+    if (username || password) mask(Buffer.from(`${username}:${password}`).toString('base64'))
     return {
       ...common,
       mode: 'cocode',
       cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
-      username: secret(Input.CocodeUsername),
-      password: secret(Input.CocodePassword),
-      description: description || undefined
+      username,
+      password,
+      description: description || undefined,
+      requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
     }
   }
 
@@ -263,7 +271,8 @@ export function parseSize(name: InputName, text: string, fallback: number): numb
     throw new InputError(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`)
   }
   const bytes = Math.floor(Number(match[1]) * unit)
-  if (bytes < 1 || !Number.isSafeInteger(bytes)) throw new InputError(name, `'${text}' is out of range: use at least 1 byte`)
+  if (bytes < 1) throw new InputError(name, `'${text}' is less than 1 byte`)
+  if (!Number.isSafeInteger(bytes)) throw new InputError(name, `'${text}' is too large`)
   return bytes
 }
 
@@ -304,6 +313,8 @@ export function parseProjectPath(name: InputName, text: string): string {
   const segments = text.split('/').filter((segment) => segment !== '' && segment !== '.')
   if (segments.includes('..')) throw new InputError(name, `'${text}' contains '..': give a folder inside the project's home`)
   if (segments.length === 0) throw new InputError(name, `'${text}' names the project's home itself: give a folder inside it`)
+  // Checked after normalising: './~/x' would otherwise become '~/x', which a shell expands.
+  if (segments[0].startsWith('~')) throw new InputError(name, `'${text}' starts with '~': give a folder relative to the project's home`)
   return segments.join('/')
 }
 
@@ -335,11 +346,21 @@ export function parseServiceUrl(name: InputName, text: string, fallback: string,
   try {
     url = new URL(text)
   } catch {
+    // Not a URL, yet it may still carry credentials (user:password@host): never echo those.
+    const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(text)?.[1]
+    if (userInfo) {
+      for (const part of userInfo.split(':')) if (part) mask(part)
+      throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs')
+    }
     throw new InputError(name, `'${text}' is not a URL`)
   }
   if (url.username || url.password) {
-    if (url.password) mask(url.password)
-    if (url.username) mask(url.username)
+    for (const part of [url.username, url.password]) {
+      if (!part) continue
+      mask(part)
+      const decoded = safeDecode(part)
+      if (decoded !== part) mask(decoded)
+    }
     throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs')
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -347,4 +368,12 @@ export function parseServiceUrl(name: InputName, text: string, fallback: string,
   }
   if (url.search || url.hash) throw new InputError(name, 'must be a base URL without ?query or #fragment')
   return url.toString().replace(/\/+$/, '')
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }

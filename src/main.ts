@@ -32,7 +32,11 @@ async function publish(inputs: Inputs, context: RunContext): Promise<PublishResu
 
   const collection = await core.group('Collect files', () => collect(inputs))
   if (inputs.mode === 'cocode') {
-    const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, path.basename(inputs.workingDirectory)))
+    const plan = planSession(
+      collection.files,
+      inputs.description ?? defaultDescription(context, path.basename(inputs.workingDirectory)),
+      collection.skipped
+    )
     for (const binary of plan.binaries) core.warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`)
     const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries])
     if (empty) return empty

@@ -2,7 +2,7 @@
  * The cocode session API (PROTOCOLS.md §1): one POST that creates a session from text files.
  */
 import { Readable } from 'node:stream'
-import { HttpClient, type HttpClientOptions } from '../http.js'
+import { HttpClient, HttpError, type HttpClientOptions, type HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
 
 export interface SessionFile {
@@ -20,13 +20,25 @@ export function basicAuthorization(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 }
 
-export function createCocodeHttp(baseUrl: string, credentials: CocodeCredentials, options: Partial<HttpClientOptions> = {}): HttpClient {
+/** Every form a credential could take in a server's answer: as is, JSON-escaped, URL-encoded, Basic. */
+export function credentialForms(credentials: CocodeCredentials): string[] {
   const authorization = basicAuthorization(credentials.username, credentials.password)
+  const forms = [authorization, authorization.slice('Basic '.length)]
+  for (const value of [credentials.username, credentials.password]) {
+    if (value === '') continue
+    forms.push(value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value))
+  }
+  return [...new Set(forms)]
+}
+
+export function createCocodeHttp(baseUrl: string, credentials: CocodeCredentials, options: Partial<HttpClientOptions> = {}): HttpClient {
   return new HttpClient({
     service: 'cocode',
     baseUrl,
-    headers: { authorization },
-    secrets: [credentials.username, credentials.password, authorization, authorization.slice('Basic '.length)],
+    headers: { authorization: basicAuthorization(credentials.username, credentials.password) },
+    secrets: credentialForms(credentials),
+    // The only answer worth reading is a URL or a short error; anything bigger is a broken server.
+    maxBodyBytes: 1024 * 1024,
     ...options
   })
 }
@@ -50,43 +62,85 @@ export async function buildSessionBody(description: string | undefined, files: S
 
 /** POSTs the session and returns the URL the server answered. */
 export async function createSession(http: HttpClient, body: Buffer[]): Promise<string> {
-  const label = 'POST /api/session'
   const length = body.reduce((sum, part) => sum + part.length, 0)
-  const response = await http.request({
-    path: '/api/session',
-    headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
-    body: () => Readable.from(body),
-    // Creating a session is not idempotent: never repeat a POST the server may have processed.
-    retry: 'create'
-  })
+  let response: HttpResponse
+  try {
+    response = await http.request({
+      path: '/api/session',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
+      body: () => Readable.from(body),
+      // Creating a session is not idempotent: never repeat a POST the server may have processed.
+      retry: 'create'
+    })
+  } catch (error) {
+    if (error instanceof HttpError && (error.transport === 'timeout' || error.transport === 'lost')) {
+      throw new ServiceError(`${error.message} ${MAYBE_CREATED}`)
+    }
+    if (error instanceof HttpError && error.transport === 'not-sent') {
+      throw new ServiceError(`${error.message}: check that 'cocode-url' (${http.baseUrl}) is right and the server is up`)
+    }
+    throw error
+  }
+  if (response.status >= 200 && response.status < 300) return sessionUrlOf(http, response)
+  throw refusal(http, response)
+}
+
+const MAYBE_CREATED =
+  '(not repeated: cocode may have created the session anyway, and a repeat would make a duplicate; check cocode, then re-run the job)'
+
+/** One actionable line per way the server can refuse. */
+function refusal(http: HttpClient, response: HttpResponse): ServiceError {
+  const label = 'POST /api/session'
   switch (response.status) {
-    case 200:
-      break
     case 400:
-      throw new ServiceError(`cocode refused the session as invalid (HTTP 400: ${http.excerpt(response)}): check the files and description sent`, 400)
+      return new ServiceError(
+        `cocode rejected the request as invalid (HTTP 400: ${http.excerpt(response)}): check that 'cocode-url' is the base URL of a cocode server; if it is, report this as a bug of the action`,
+        400
+      )
     case 401:
-      throw new ServiceError(
-        `cocode refused the credentials (HTTP 401: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`,
-        401
+    case 403:
+      return new ServiceError(
+        `cocode refused the credentials (HTTP ${response.status}: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`,
+        response.status
       )
     case 413:
-      throw new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413)
+      return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413)
+    case 429:
+    case 503:
+      return http.statusError(response, label, '(the server is busy): try again later')
+    case 502:
+    case 504:
+      return http.statusError(response, label, MAYBE_CREATED)
     default:
-      throw http.statusError(response, label)
+      return http.statusError(response, label)
   }
-  const url = response.body.toString('utf8').trim()
-  if (!isSessionUrl(url)) {
-    throw new ServiceError(`cocode answered HTTP 200 without a session URL: ${http.excerpt(response)}`)
+}
+
+/**
+ * The session URL, trimmed. An absolute http(s) URL, or a path the server's origin completes.
+ * Anything else (an HTML page, nothing) means we cannot tell the author where the session is.
+ */
+function sessionUrlOf(http: HttpClient, response: HttpResponse): string {
+  const text = response.body.toString('utf8').trim()
+  const url = parseSessionUrl(text, http.baseUrl)
+  if (url === undefined) {
+    throw new ServiceError(
+      `cocode answered HTTP ${response.status} without a session URL (${http.excerpt(response)}): check that 'cocode-url' points at a cocode server`
+    )
   }
+  if (http.scrub(url) !== url) throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it')
   return url
 }
 
-function isSessionUrl(text: string): boolean {
-  if (text.length > 2048 || /\s/.test(text)) return false
+export function parseSessionUrl(text: string, baseUrl: string): string | undefined {
+  if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text)) return undefined
   try {
-    const url = new URL(text)
-    return url.protocol === 'https:' || url.protocol === 'http:'
+    const isPath = text.startsWith('/') && !text.startsWith('//')
+    const url = isPath ? new URL(text, baseUrl) : new URL(text)
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
+    if (url.username || url.password) return undefined
+    return isPath ? url.toString() : text
   } catch {
-    return false
+    return undefined
   }
 }

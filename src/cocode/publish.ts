@@ -14,14 +14,17 @@ export interface CocodePlan {
   files: LocalFile[]
   /** Binary files left out: a code editor session holds text only. */
   binaries: SkippedFile[]
+  /** Matches left out while collecting (outside the folder, odd names...), reported with the result. */
+  skipped: SkippedFile[]
 }
 
 /** Pure: which files go into the session and which are left out. */
-export function planSession(files: LocalFile[], description: string): CocodePlan {
+export function planSession(files: LocalFile[], description: string, skipped: SkippedFile[] = []): CocodePlan {
   return {
     description,
     files: files.filter((file) => file.isText),
-    binaries: files.filter((file) => !file.isText).map((file) => ({ name: file.name, reason: 'is binary; a cocode session holds text only' }))
+    binaries: files.filter((file) => !file.isText).map((file) => ({ name: file.name, reason: 'is binary; a cocode session holds text only' })),
+    skipped
   }
 }
 
@@ -30,17 +33,15 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
     mode: 'cocode',
     status: 'created',
     files: plan.files.map(({ name, size }) => ({ name, size })),
-    skipped: plan.binaries
+    skipped: [...plan.skipped, ...plan.binaries]
   }
   const bytes = plan.files.reduce((sum, file) => sum + file.size, 0)
   if (inputs.dryRun) {
-    return {
-      ...result,
-      status: 'dry-run',
-      plannedRequests: [`POST ${inputs.cocodeUrl}/api/session (Basic auth) with ${plan.files.length} file(s), ${bytes} bytes of content`]
-    }
+    const plannedRequests = [`POST ${inputs.cocodeUrl}/api/session (Basic auth) with ${plan.files.length} file(s), ${bytes} bytes of content`]
+    for (const request of plannedRequests) core.info(`Dry run, not sent: ${request}`)
+    return { ...result, status: 'dry-run', plannedRequests }
   }
-  const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: 120_000 })
+  const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 })
   try {
     const body = await buildSessionBody(
       plan.description,
