@@ -19,7 +19,8 @@ import * as path from 'node:path'
  *   eventName?: string,
  *   payload?: Record<string, unknown>,
  *   timeoutMs?: number,
- *   nodePath?: string
+ *   nodePath?: string,
+ *   onSpawn?: (child: import('node:child_process').ChildProcess) => void
  * }} ActionProcessRun
  * @typedef {{
  *   code: number | null,
@@ -73,7 +74,7 @@ export async function runActionProcess(run) {
       if (value === undefined) delete env[name]
       else env[name] = value
     }
-    const { code, stdout, stderr } = await spawnBounded(run.nodePath ?? process.execPath, [run.entry], env, run.timeoutMs ?? 60_000)
+    const { code, stdout, stderr } = await spawnBounded(run.nodePath ?? process.execPath, [run.entry], env, run.timeoutMs ?? 60_000, run.onSpawn)
     return {
       code,
       stdout,
@@ -93,11 +94,13 @@ export async function runActionProcess(run) {
  * @param {string[]} args
  * @param {Record<string, string>} env
  * @param {number} timeoutMs
+ * @param {((child: import('node:child_process').ChildProcess) => void) | undefined} onSpawn
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
-function spawnBounded(command, args, env, timeoutMs) {
+function spawnBounded(command, args, env, timeoutMs, onSpawn) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
