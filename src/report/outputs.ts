@@ -21,6 +21,11 @@ export function outputsOf(result: PublishResult): Record<string, string> {
   return outputs
 }
 
+/** `comment-id` and `comment-url`, set only when a comment was written. */
+export function commentOutputs(comment: { id: number; htmlUrl: string }): Record<string, string> {
+  return { 'comment-id': String(comment.id), 'comment-url': comment.htmlUrl }
+}
+
 export function setOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
