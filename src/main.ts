@@ -10,20 +10,38 @@ import { defaultDescription, readRunContext, type RunContext } from './context.j
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
-import { report } from './report/index.js'
+import { report, reportFailure } from './report/index.js'
 
 export async function run(): Promise<void> {
+  // Every credential read is masked for the runner and kept here to scrub the failure summary.
+  const secrets: string[] = []
+  let started: { inputs: Inputs; context: RunContext } | undefined
   try {
-    const inputs = readInputs({ maskSecret: (secret) => core.setSecret(secret) })
+    const inputs = readInputs({
+      maskSecret: (secret) => {
+        secrets.push(secret)
+        core.setSecret(secret)
+      }
+    })
     const context = readRunContext()
+    started = { inputs, context }
     const result = await publish(inputs, context)
     await report(result, inputs, context)
     if (result.failure) core.setFailed(result.failure)
   } catch (error) {
     // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
-    core.setFailed(errorMessage(error))
+    const message = scrub(errorMessage(error), secrets)
+    if (started) await reportFailure(started.inputs.mode, message, started.context)
+    core.setFailed(message)
   }
+}
+
+function scrub(text: string, secrets: string[]): string {
+  return [...secrets]
+    .filter((secret) => secret.length >= 3)
+    .sort((a, b) => b.length - a.length)
+    .reduce((result, secret) => result.split(secret).join('***'), text)
 }
 
 async function publish(inputs: Inputs, context: RunContext): Promise<PublishResult> {

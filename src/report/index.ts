@@ -9,7 +9,7 @@ import type { Inputs } from '../inputs.js'
 import type { RunContext } from '../context.js'
 import type { PublishResult } from './result.js'
 import { commentOutputs, outputsOf, setOutputs } from './outputs.js'
-import { COMMENT_LIMIT, SUMMARY_LIMIT, renderCommentNote, renderReport, type RenderContext } from './render.js'
+import { COMMENT_LIMIT, SUMMARY_LIMIT, renderCommentNote, renderFailure, renderReport, type RenderContext } from './render.js'
 import { commentMarker, commentTag, upsertComment, type CommentOutcome, type GitHubApi } from './comment.js'
 import { findPullRequest, pullRequestSource } from './pull-request.js'
 import { writeSummary } from './summary.js'
@@ -22,6 +22,13 @@ export async function report(result: PublishResult, inputs: Inputs, context: Run
   const outcome = await core.group('Comment on the pull request', () => commentOnPullRequest(result, inputs, context, renderContext, tag))
   if (outcome.kind === 'written') setOutputs(commentOutputs(outcome.comment))
   await writeSummary(renderReport(result, renderContext, { limit: SUMMARY_LIMIT, notes: [renderCommentNote(outcome, tag)] }))
+}
+
+/** A run that failed before it had a result still leaves a job summary saying so (never throws). */
+export async function reportFailure(mode: Inputs['mode'], message: string, context: RunContext): Promise<void> {
+  await writeSummary(
+    renderFailure(mode, message, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl })
+  )
 }
 
 async function commentOnPullRequest(

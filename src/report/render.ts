@@ -217,3 +217,13 @@ export function renderCommentNote(outcome: CommentOutcome, tag: string): string 
       return '**PR comment:** not written; the warning in the log says why.'
   }
 }
+
+/** The job summary of a run that failed before it had a result (the server refused, a file was unreadable...). */
+export function renderFailure(mode: 'cocode' | 'cocalc', message: string, context: RenderContext = {}): string {
+  const lines = [`### ❌ ${mode === 'cocode' ? 'cocode session' : 'CoCalc publish'} failed`, '', `**Error:** ${code(message, { max: 2000 })}`, '']
+  const commit = commitLink(context)
+  if (commit) lines.push(`- **Commit:** ${commit}`)
+  if (context.runUrl) lines.push(`- **Workflow run:** ${link('logs', context.runUrl)}`)
+  lines.push('', 'Nothing was reported as published; the PR comment, if any, still shows the last successful run.')
+  return `${lines.join('\n')}\n`
+}
