@@ -1,12 +1,174 @@
 /**
- * The cocalc mode: upload, verify, copy to targets, wait. (Being built: see the cocalc issue.)
+ * The cocalc mode (INTERFACE.md): upload the collected files to `<path>/` in `project-id`
+ * (only what differs), verify them inside the project, copy the folder to every target project,
+ * wait for the copies, and describe all of it in one PublishResult. A failed or timed-out copy
+ * does not throw: the result carries `failure`, so outputs and the summary are written first
+ * and the step fails afterwards with every target reported.
  */
+import * as core from '@actions/core'
 import type { CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
+import { formatBytes } from '../files.js'
 import type { RunContext } from '../context.js'
-import type { PublishResult } from '../report/result.js'
-import { ActionError } from '../errors.js'
+import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
+import { credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
+import { CocalcV1Client } from './v1.js'
+import { CocalcV2Client } from './v2.js'
+import { uploadChanged, verifyUploads, type Logger, type UploadItem } from './upload.js'
+import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
+import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
+import { planRequests } from './plan.js'
 
-export async function publishCocalc(_inputs: CocalcInputs, _collection: Collection, _context: RunContext): Promise<PublishResult> {
-  throw new ActionError('cocalc mode is not implemented yet')
+/** CoCalc's browser client sends 8 MB chunks; so do we. */
+export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
+/**
+ * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
+ * multi-chunk upload can be exercised with small files. Not an input: users never need it.
+ */
+export const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES'
+
+export async function publishCocalc(inputs: CocalcInputs, collection: Collection, _context: RunContext): Promise<PublishResult> {
+  const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
+  const targets: CopyTarget[] = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
+  const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path)
+  const base: PublishResult = {
+    mode: 'cocalc',
+    status: 'uploaded',
+    files: collection.files.map(({ name, size }) => ({ name, size })),
+    skipped: collection.skipped,
+    projectUrl,
+    embedUrl: kioskUrl(targets.length > 0 ? projectFolderUrl(inputs.cocalcUrl, targets[0].projectId, targets[0].path) : projectUrl),
+    copies: []
+  }
+  const chunkBytes = chunkBytesFrom(process.env)
+
+  if (inputs.dryRun) {
+    const plannedRequests = planRequests(inputs, items, chunkBytes)
+    await core.group('Planned requests (dry run: nothing is sent)', async () => {
+      for (const line of plannedRequests) core.info(line)
+    })
+    return { ...base, status: 'dry-run', plannedRequests }
+  }
+
+  for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
+  const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
+  const client = createCocalcClient(inputs, {
+    baseUrl: inputs.cocalcUrl,
+    apiKey: inputs.apiKey,
+    projectId: inputs.projectId,
+    concurrency: inputs.concurrency,
+    chunkBytes,
+    log: log.info,
+    warn: log.warning
+  })
+  try {
+    const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log }
+    const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
+    const upload = await core.group('Upload', async () => {
+      core.info(
+        `Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`
+      )
+      await client.startProject()
+      return uploadChanged(client, items, syncOptions)
+    })
+    if (inputs.verify) {
+      await core.group('Verify', async () => {
+        if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
+        else await verifyUploads(client, upload.sent, syncOptions)
+      })
+    }
+    const result: PublishResult = { ...base, uploadedCount: upload.sent.length }
+    if (targets.length === 0) return result
+
+    const deadline = Date.now() + inputs.timeoutSeconds * 1000
+    const copies = await core.group('Copy', () =>
+      requestCopies(
+        client,
+        targets,
+        {
+          path: inputs.path,
+          overwriteNewer: inputs.overwriteNewer,
+          deleteMissing: inputs.deleteMissing,
+          backup: inputs.backup,
+          exclude: inputs.exclude
+        },
+        inputs.concurrency,
+        log
+      )
+    )
+    if (inputs.wait) {
+      await core.group('Wait', async () => {
+        const running = copies.filter((copy) => copy.status === 'running').length
+        if (running > 0) core.info(`Waiting up to ${inputs.timeoutSeconds} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`)
+        await waitForCopies(client, copies, { deadline, log })
+      })
+    }
+    return finishResult(result, copies, inputs)
+  } finally {
+    core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
+    await client.close()
+  }
+}
+
+export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
+  return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
+}
+
+/** Pure: copies (in target order) → outcomes, overall status and the failure line. */
+export function finishResult(
+  result: PublishResult,
+  copies: readonly CopyProgress[],
+  inputs: Pick<CocalcInputs, 'cocalcUrl' | 'timeoutSeconds'>
+): PublishResult {
+  const outcomes: CopyOutcome[] = copies.map((copy) => {
+    const url = projectFolderUrl(inputs.cocalcUrl, copy.target.projectId, copy.target.path)
+    const outcome: CopyOutcome = {
+      project_id: copy.target.projectId,
+      path: copy.target.path,
+      copy_id: copy.copyId,
+      url,
+      embed_url: kioskUrl(url),
+      // Not waited for (wait: false): still running as far as anyone knows.
+      status: copy.status === 'running' ? 'queued' : copy.status
+    }
+    if (copy.error) outcome.error = copy.error
+    return outcome
+  })
+  const failure = copyFailure(outcomes, inputs.timeoutSeconds)
+  return { ...result, status: overallStatus(outcomes), copies: outcomes, ...(failure ? { failure } : {}) }
+}
+
+/**
+ * `copied` only when every copy is confirmed; `queued` when some may still be running; when any
+ * copy failed or timed out, `uploaded` (the files did arrive in the source project) and the step
+ * fails through `failure`.
+ */
+export function overallStatus(copies: readonly CopyOutcome[]): PublishStatus {
+  if (copies.length === 0) return 'uploaded'
+  if (copies.some((copy) => copy.status === 'failed' || copy.status === 'timeout')) return 'uploaded'
+  if (copies.some((copy) => copy.status === 'queued')) return 'queued'
+  return 'copied'
+}
+
+/** One line naming every failed or timed-out target and why; undefined when none did. */
+export function copyFailure(copies: readonly CopyOutcome[], timeoutSeconds: number): string | undefined {
+  const bad = copies.filter((copy) => copy.status === 'failed' || copy.status === 'timeout')
+  if (bad.length === 0) return undefined
+  const parts = bad.map((copy) =>
+    copy.status === 'timeout'
+      ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout`
+      : `the copy to project ${copy.project_id} (${copy.path}) failed: ${copy.error ?? 'no reason given'}`
+  )
+  const copied = copies.filter((copy) => copy.status === 'copied').length
+  const queued = copies.filter((copy) => copy.status === 'queued').length
+  const others = [copied > 0 ? `${copied} copied` : '', queued > 0 ? `${queued} queued` : ''].filter(Boolean).join(', ')
+  return `${bad.length} of ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} did not complete: ${parts.join('; ')}${others ? ` (others: ${others})` : ''}`
+}
+
+/** The `/upload` chunk size: the default, or the hidden test knob when it holds a sane value. */
+export function chunkBytesFrom(env: NodeJS.ProcessEnv): number {
+  const text = env[CHUNK_BYTES_ENV]
+  if (!text || !/^\d+$/.test(text)) return DEFAULT_CHUNK_BYTES
+  const value = Number(text)
+  return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES
 }

@@ -1,0 +1,167 @@
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { DECODE_SCRIPT, HASH_SCRIPT, batchPaths, decodeCommand, hashCommand, parseHashOutput } from '../../src/cocalc/scripts.js'
+import * as emulator from '../emulators/cocalc.js'
+
+const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
+
+/** Runs a command the way CoCalc's exec does with bash: false (no shell around it), in `cwd`. */
+function execLikeCocalc(cwd: string, command: { command: string; args: string[] }): { stdout: string; stderr: string; status: number | null } {
+  const result = spawnSync(command.command, command.args, { cwd, encoding: 'utf8', timeout: 20_000 })
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status }
+}
+
+async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cocalc-scripts-'))
+  try {
+    return await body(dir)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+describe('the emulator recognises the scripts the action sends', () => {
+  it('has byte-identical copies of both scripts', () => {
+    expect(emulator.HASH_SCRIPT).toBe(HASH_SCRIPT)
+    expect(emulator.DECODE_SCRIPT).toBe(DECODE_SCRIPT)
+  })
+})
+
+describe('HASH_SCRIPT run by the local bash', () => {
+  it('prints one line per path, in order: the SHA-256, or - when missing or not a file', async () => {
+    await withTempDir(async (home) => {
+      const files: Record<string, Buffer> = {
+        'plain.txt': Buffer.from('hello\n'),
+        'with space/and "quotes" \'single\'.ipynb': Buffer.from('{"cells": []}'),
+        'ünïcødé/数据.csv': Buffer.from('a,b\n1,2\n'),
+        '-leading-dash': Buffer.from('dash'),
+        'back\\slash.txt': Buffer.from('backslash name'),
+        '$(touch pwned).txt': Buffer.from('no shell expansion'),
+        'binary.bin': randomBytes(70_000),
+        'empty.txt': Buffer.alloc(0)
+      }
+      for (const [name, content] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(home, name)), { recursive: true })
+        await writeFile(path.join(home, name), content)
+      }
+      await mkdir(path.join(home, 'a-folder'))
+      const paths = [...Object.keys(files), 'missing.txt', 'a-folder', 'with space/missing too']
+      const result = execLikeCocalc(home, hashCommand(paths))
+      expect(result.status).toBe(0)
+      const parsed = parseHashOutput(result.stdout, paths.length)
+      expect(parsed).toEqual([...Object.values(files).map((content) => sha(content)), undefined, undefined, undefined])
+      expect(await readdir(home)).not.toContain('pwned')
+    })
+  })
+
+  it('handles thousands of paths in one call', async () => {
+    await withTempDir(async (home) => {
+      const paths = Array.from({ length: 300 }, (_, i) => `f${i}.txt`)
+      for (const name of paths.slice(0, 150)) await writeFile(path.join(home, name), name)
+      const parsed = parseHashOutput(execLikeCocalc(home, hashCommand(paths)).stdout, paths.length)
+      expect(parsed).toEqual(paths.map((name, i) => (i < 150 ? sha(name) : undefined)))
+    })
+  })
+})
+
+describe('DECODE_SCRIPT run by the local bash', () => {
+  async function writePieces(home: string, dir: string, content: Buffer, pieceBytes: number): Promise<number> {
+    await mkdir(path.join(home, dir), { recursive: true })
+    let count = 0
+    for (let offset = 0; offset < content.length || count === 0; offset += pieceBytes) {
+      const piece = content.subarray(offset, offset + pieceBytes).toString('base64')
+      await writeFile(path.join(home, dir, `${String(count).padStart(6, '0')}.b64`), piece)
+      count++
+    }
+    return count
+  }
+
+  it('joins the pieces in order, decodes them into a new folder, moves the result into place and cleans up', async () => {
+    await withTempDir(async (home) => {
+      const content = randomBytes(200_003)
+      const count = await writePieces(home, '.cache/p/abc', content, 12_000)
+      expect(count).toBeGreaterThan(10)
+      const dest = 'course/data set/-weird "name".bin'
+      const result = execLikeCocalc(home, decodeCommand(dest, `${dest}.tmp1`, '.cache/p/abc', count))
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      expect(sha(await readFile(path.join(home, dest)))).toBe(sha(content))
+      expect(await readdir(path.join(home, 'course/data set'))).toEqual(['-weird "name".bin'])
+      expect(await readdir(path.join(home, '.cache/p'))).toEqual([])
+    })
+  })
+
+  it('replaces an existing file', async () => {
+    await withTempDir(async (home) => {
+      await writeFile(path.join(home, 'old.bin'), 'old content')
+      const content = randomBytes(1000)
+      const count = await writePieces(home, 'pieces', content, 400)
+      expect(execLikeCocalc(home, decodeCommand('old.bin', 'old.bin.tmp', 'pieces', count)).status).toBe(0)
+      expect((await readFile(path.join(home, 'old.bin'))).equals(content)).toBe(true)
+    })
+  })
+
+  it('exits 3 and leaves the destination alone when a piece is missing', async () => {
+    await withTempDir(async (home) => {
+      await writeFile(path.join(home, 'keep.bin'), 'previous')
+      const count = await writePieces(home, 'pieces', randomBytes(1000), 400)
+      await rm(path.join(home, 'pieces', '000001.b64'))
+      const result = execLikeCocalc(home, decodeCommand('keep.bin', 'keep.bin.tmp', 'pieces', count))
+      expect(result.status).toBe(3)
+      expect(result.stderr).toMatch(/expected 3 piece\(s\)/)
+      expect(await readFile(path.join(home, 'keep.bin'), 'utf8')).toBe('previous')
+      expect(await readdir(home)).not.toContain('keep.bin.tmp')
+    })
+  })
+})
+
+describe('parseHashOutput', () => {
+  const a = 'a'.repeat(64)
+  it('accepts one hash or - per path', () => {
+    expect(parseHashOutput(`${a}\n-\n`, 2)).toEqual([a, undefined])
+    expect(parseHashOutput('', 0)).toEqual([])
+  })
+  it('refuses a truncated or malformed answer instead of reading it as missing files', () => {
+    expect(parseHashOutput(`${a}\n`, 2)).toEqual({ problem: 'expected 2 line(s) of hashes, got 1' })
+    expect(parseHashOutput(`${a}\nsha256sum: error\n`, 2)).toHaveProperty('problem')
+    expect(parseHashOutput(`${a.toUpperCase()}\n`, 1)).toHaveProperty('problem')
+  })
+})
+
+describe('batchPaths', () => {
+  const limits = { maxArgumentBytes: 100, maxPaths: 3, maxContentBytes: 1000 }
+  it('keeps order and respects every limit', () => {
+    const paths = Array.from({ length: 10 }, (_, i) => `p${i}`)
+    const batches = batchPaths(
+      paths,
+      paths.map(() => 1),
+      limits
+    )
+    expect(batches).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]])
+  })
+  it('splits by JSON-encoded argument bytes (escapes and UTF-8 count)', () => {
+    const paths = ['"'.repeat(40), 'ü'.repeat(20), 'x']
+    // 40 quotes encode as 80 escaped bytes + 2; 20 ü are 40 bytes + 2.
+    expect(batchPaths(paths, [0, 0, 0], limits)).toEqual([[0], [1, 2]])
+  })
+  it('splits by content size, but a lone large file still forms a batch', () => {
+    expect(batchPaths(['a', 'b', 'c'], [600, 600, 5000], limits)).toEqual([[0], [1], [2]])
+  })
+  it('stays under the v1 body limit for thousands of long names', () => {
+    const paths = Array.from({ length: 5000 }, (_, i) => `course/week-${i % 52}/a rather long notebook name number ${i}.ipynb`)
+    const batches = batchPaths(
+      paths,
+      paths.map(() => 2000),
+      { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 2 ** 31 }
+    )
+    expect(batches.flat()).toEqual(paths.map((_, i) => i))
+    for (const batch of batches) {
+      const body = JSON.stringify({ project_id: 'x'.repeat(36), ...hashCommand(batch.map((i) => paths[i])), timeout: 55 })
+      expect(Buffer.byteLength(body)).toBeLessThan(96 * 1024)
+    }
+  })
+})

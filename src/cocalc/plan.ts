@@ -1,0 +1,102 @@
+/**
+ * The dry run's plan: the requests a real run would send, described without any secret (the
+ * API key travels only in the Authorization header, which is named, never shown).
+ */
+import type { CocalcInputs } from '../inputs.js'
+import { formatBytes } from '../files.js'
+import { chunkCount } from './chunks.js'
+import { batchPaths } from './scripts.js'
+import type { UploadItem } from './upload.js'
+import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES } from './v1.js'
+import { V2_HASH_LIMITS } from './v2.js'
+
+type PlanInputs = Pick<
+  CocalcInputs,
+  | 'api'
+  | 'cocalcUrl'
+  | 'projectId'
+  | 'path'
+  | 'targetProjectIds'
+  | 'targetPath'
+  | 'overwriteNewer'
+  | 'deleteMissing'
+  | 'backup'
+  | 'exclude'
+  | 'wait'
+  | 'timeoutSeconds'
+  | 'verify'
+>
+
+export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], chunkBytes: number): string[] {
+  const base = inputs.cocalcUrl
+  const auth = "(Authorization: Basic, from 'cocalc-api-key')"
+  const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
+  const hashBatches = batchPaths(
+    items.map((item) => item.remotePath),
+    items.map((item) => item.file.size),
+    inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS
+  ).length
+  const lines: string[] = [`All requests ${auth}`]
+  if (inputs.api === 'v2') {
+    lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`)
+    lines.push(
+      `POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`
+    )
+    const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0)
+    const empty = items.filter((item) => item.file.size === 0).length
+    lines.push(
+      `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(bytes)}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`
+    )
+    if (empty > 0) lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`)
+    if (inputs.verify) lines.push(`POST ${base}/api/v2/exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
+  } else {
+    lines.push(
+      `POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`
+    )
+    const text = items.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length
+    const pieces = items
+      .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
+      .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0)
+    lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text})`)
+    if (pieces > 0) {
+      lines.push(
+        `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${items.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`
+      )
+    }
+    if (inputs.verify) lines.push(`POST ${base}/api/v1/project_exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
+  }
+  for (const target of inputs.targetProjectIds) {
+    if (inputs.api === 'v2') {
+      const body = {
+        src_project_id: inputs.projectId,
+        path: inputs.path,
+        target_project_id: target,
+        target_path: inputs.targetPath,
+        overwrite_newer: inputs.overwriteNewer,
+        delete_missing: inputs.deleteMissing,
+        backup: inputs.backup,
+        wait_until_done: false
+      }
+      lines.push(`POST ${base}/api/v2/projects/copy-path ${JSON.stringify(body)}`)
+    } else {
+      const body: Record<string, unknown> = {
+        src_project_id: inputs.projectId,
+        src_path: inputs.path,
+        target_project_id: target,
+        target_path: inputs.targetPath,
+        overwrite_newer: inputs.overwriteNewer,
+        delete_missing: inputs.deleteMissing,
+        backup: inputs.backup,
+        wait_until_done: false
+      }
+      if (inputs.exclude.length > 0) body.exclude = inputs.exclude
+      lines.push(`POST ${base}/api/v1/copy_path_between_projects ${JSON.stringify(body)}`)
+    }
+  }
+  if (inputs.targetProjectIds.length > 0 && inputs.wait) {
+    const status =
+      inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`
+    lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`)
+  }
+  return lines
+}

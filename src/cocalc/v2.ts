@@ -1,0 +1,254 @@
+/**
+ * CoCalc API v2 (PROTOCOLS.md §2.2): JSON calls under /api/v2 whose errors arrive as HTTP 200
+ * `{"error"}`, and the multipart `/upload` endpoint for file content.
+ */
+import { randomUUID } from 'node:crypto'
+import { posix } from 'node:path'
+import { Readable } from 'node:stream'
+import type { LocalFile } from '../files.js'
+import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
+import { ServiceError } from '../errors.js'
+import { sleep as defaultSleep } from '../concurrency.js'
+import { readChunks } from './chunks.js'
+import { chooseBoundary, formFileName, multipartBody, multipartContentType } from './multipart.js'
+import { hashCommand, parseHashOutput, type BatchLimits } from './scripts.js'
+import {
+  EXEC_HTTP_TIMEOUT_MS,
+  EXEC_TIMEOUT_SECONDS,
+  copyStateOf,
+  createCocalcHttp,
+  envelopeError,
+  execResult,
+  httpFailure,
+  oneLine,
+  refusal,
+  unexpectedAnswer,
+  type CocalcClient,
+  type CocalcClientOptions,
+  type CopyRequest,
+  type CopyState
+} from './client.js'
+
+/** Upload attempts of one file while the project's upload service comes up. */
+const UPLOAD_START_ATTEMPTS = 5
+/** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
+const MIN_CHUNK_BYTES = 256 * 1024
+const UPLOAD_TIMEOUT_MS = 300_000
+/** Hash batches: bodies far under the ~1 MB limit, and work far under exec's ~60 s cap. */
+export const V2_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 }
+
+/** The project's upload service is down: start the project and try the file again. */
+class UploadServiceDown extends ServiceError {}
+/** A proxy refused the first chunk as too large: try again with smaller chunks. */
+class ChunkTooLarge extends ServiceError {}
+
+export class CocalcV2Client implements CocalcClient {
+  readonly api = 'v2' as const
+  readonly http: HttpClient
+  readonly hashBatchLimits = V2_HASH_LIMITS
+  private chunkBytes: number
+  private restarting: Promise<void> | undefined
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(private readonly options: CocalcClientOptions) {
+    this.http = createCocalcHttp(options)
+    this.chunkBytes = options.chunkBytes
+    this.sleep = options.sleep ?? ((ms) => defaultSleep(ms))
+  }
+
+  async startProject(): Promise<void> {
+    await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent')
+  }
+
+  async hashFiles(remotePaths: readonly string[]): Promise<(string | undefined)[]> {
+    const { command, args } = hashCommand(remotePaths)
+    const label = 'exec (sha256 of the uploaded files)'
+    const body = await this.call(
+      'exec',
+      { project_id: this.options.projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
+      'idempotent',
+      EXEC_HTTP_TIMEOUT_MS
+    )
+    const result = execResult(body)
+    if (!result)
+      throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`)
+    if (result.exitCode !== 0) {
+      throw new ServiceError(
+        `hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`
+      )
+    }
+    const hashes = parseHashOutput(result.stdout, remotePaths.length)
+    if ('problem' in hashes) throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`)
+    return hashes
+  }
+
+  async uploadFile(remotePath: string, file: LocalFile, onBytes: (bytes: number) => void = () => undefined): Promise<void> {
+    // The upload endpoint's form parser refuses empty files; an empty text file is exact as text.
+    if (file.size === 0) return this.writeTextFile(remotePath, '')
+    let sent = 0
+    const count = (bytes: number): void => {
+      sent += bytes
+      onBytes(bytes)
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sendChunks(remotePath, file, count)
+        return
+      } catch (error) {
+        count(-sent)
+        if (error instanceof UploadServiceDown && attempt < UPLOAD_START_ATTEMPTS) {
+          const delay = Math.min(1000 * 2 ** (attempt - 1), 8000)
+          this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`)
+          await this.restartProject(delay)
+          continue
+        }
+        if (error instanceof ChunkTooLarge && this.chunkBytes > MIN_CHUNK_BYTES) {
+          this.chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.floor(this.chunkBytes / 4))
+          this.options.warn(
+            `CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${this.chunkBytes} bytes`
+          )
+          attempt--
+          continue
+        }
+        throw error
+      }
+    }
+  }
+
+  async copyPath(request: CopyRequest): Promise<string> {
+    const body = await this.call(
+      'projects/copy-path',
+      {
+        src_project_id: this.options.projectId,
+        path: request.path,
+        target_project_id: request.targetProjectId,
+        target_path: request.targetPath,
+        overwrite_newer: request.overwriteNewer,
+        delete_missing: request.deleteMissing,
+        backup: request.backup,
+        // The default (true) blocks the request until the copy ends, past the gateway's timeout.
+        wait_until_done: false
+      },
+      'create'
+    )
+    const id = body.copy_id
+    if (id === undefined || id === null || id === '') return ''
+    if (typeof id !== 'string')
+      throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`)
+    return id
+  }
+
+  async copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState> {
+    const label = 'projects/copy-path-status'
+    const response = await this.post(label, { copy_id: copyId }, 'idempotent', timeoutMs)
+    // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
+    if (response.status === 404) return { state: 'unsupported' }
+    const body = this.json(label, response)
+    const state = copyStateOf(body.started, body.finished, body.copy_error)
+    if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error')
+    return state
+  }
+
+  async close(): Promise<void> {
+    await this.http.close()
+  }
+
+  private async writeTextFile(remotePath: string, content: string): Promise<void> {
+    const label = 'projects/write-text-file'
+    const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent')
+    // A hub-side timeout answers `{}`: only an explicit ok counts.
+    if (body.status !== 'ok')
+      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`)
+  }
+
+  private restartProject(delayMs: number): Promise<void> {
+    // Uploads running in parallel all notice the stopped service: one start serves them all.
+    this.restarting ??= (async () => {
+      try {
+        await this.startProject()
+        await this.sleep(delayMs)
+      } finally {
+        this.restarting = undefined
+      }
+    })()
+    return this.restarting
+  }
+
+  private async sendChunks(remotePath: string, file: LocalFile, onBytes: (bytes: number) => void): Promise<void> {
+    const directory = posix.dirname(remotePath)
+    const name = posix.basename(remotePath)
+    const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`
+    const dzuuid = randomUUID()
+    const chunkBytes = this.chunkBytes
+    for await (const chunk of readChunks(file, chunkBytes)) {
+      const fields: [string, string][] = [
+        ['dzuuid', dzuuid],
+        ['dzchunkindex', String(chunk.index)],
+        ['dztotalfilesize', String(file.size)],
+        ['dzchunksize', String(chunkBytes)],
+        ['dztotalchunkcount', String(chunk.count)],
+        ['dzchunkbyteoffset', String(chunk.offset)],
+        // The server joins `path` and this; the part's filename only keys chunk reassembly.
+        ['fullPath', name]
+      ]
+      const boundary = chooseBoundary(
+        chunk.content,
+        fields.map(([, value]) => value)
+      )
+      const parts = multipartBody(boundary, fields, { field: 'file', filename: formFileName(name), content: chunk.content })
+      const length = parts.reduce((sum, part) => sum + part.length, 0)
+      const response = await this.http.request({
+        path: query,
+        headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
+        body: () => Readable.from(parts),
+        // A whole file in one request is idempotent. The server streams the chunks of a larger
+        // file into one writer, so a repeated chunk would be written twice: those are retried
+        // only when the server provably did not get them.
+        retry: chunk.count === 1 ? 'idempotent' : 'create',
+        timeoutMs: UPLOAD_TIMEOUT_MS
+      })
+      this.checkUpload(response, file.name, chunk.index, chunk.count)
+      onBytes(chunk.content.length)
+    }
+  }
+
+  private checkUpload(response: HttpResponse, name: string, index: number, count: number): void {
+    const label = count === 1 ? `the upload of ${name}` : `the upload of ${name} (chunk ${index + 1} of ${count})`
+    if (response.status === 200) {
+      const body = this.http.parseJson(response, label)
+      const error = envelopeError(body)
+      if (error !== undefined) throw refusal(this.http, label, error)
+      if (body.status !== 'ok') throw unexpectedAnswer(this.http, label, response, "status 'ok'")
+      return
+    }
+    const text = response.body.subarray(0, 4096).toString('utf8')
+    const isHtml = /^\s*</.test(text)
+    if (/upload service not running/i.test(text)) throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status)
+    if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, 413)
+    if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '') throw refusal(this.http, label, text, response.status)
+    throw httpFailure(this.http, label, response)
+  }
+
+  private async call(name: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number): Promise<Record<string, unknown>> {
+    return this.json(name, await this.post(name, body, retry, timeoutMs))
+  }
+
+  private post(name: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number): Promise<HttpResponse> {
+    return this.http.request({
+      path: `/api/v2/${name}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      retry,
+      timeoutMs
+    })
+  }
+
+  /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */
+  private json(name: string, response: HttpResponse): Record<string, unknown> {
+    if (response.status !== 200) throw httpFailure(this.http, name, response)
+    const body = this.http.parseJson(response, name)
+    const error = envelopeError(body)
+    if (error !== undefined) throw refusal(this.http, name, error)
+    return body
+  }
+}
