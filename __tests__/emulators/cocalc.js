@@ -74,7 +74,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  *   fileSize?: number, status?: number, at: number
  * }} RecordedRequest
  * @typedef {{ status?: number, body?: string | Buffer | object, headers?: Record<string, string> }} CannedAnswer
- * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop', remaining: number }} CannedRule
+ * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop', remaining: number, skip: number }} CannedRule
  * @typedef {{
  *   projects?: string[], stoppedProjects?: string[], apiKeys?: Record<string, string[] | '*'>,
  *   copyDelayMs?: number, latencyMs?: number
@@ -168,13 +168,15 @@ export async function startCocalcEmulator(options = {}) {
     uploadServiceDown: 0,
     /**
      * The next `times` requests to `endpoint` ('exec', 'projects/copy-path', 'upload',
-     * 'project_exec', ...) get `answer` instead of being handled ('drop' closes the connection).
+     * 'project_exec', ...) get `answer` instead of being handled ('drop' closes the connection),
+     * after `skip` requests to it were handled normally. Rules apply one after the other.
      * @param {string} endpoint
      * @param {CannedAnswer | 'drop'} answer
      * @param {number} [times]
+     * @param {number} [skip]
      */
-    next(endpoint, answer, times = 1) {
-      rules.push({ endpoint, answer, remaining: times })
+    next(endpoint, answer, times = 1, skip = 0) {
+      rules.push({ endpoint, answer, remaining: times, skip })
     },
     clear() {
       rules = []
@@ -256,7 +258,8 @@ export async function startCocalcEmulator(options = {}) {
       method: req.method ?? '',
       url: req.url ?? '',
       key: keyOf(req.headers.authorization),
-      body: undefined,
+      // Parsed up front, so requests answered by a canned fault are inspectable too.
+      body: v1 || v2 ? parseJsonObject(body) : undefined,
       at: Date.now()
     }
     state.requests.push(record)
@@ -266,7 +269,8 @@ export async function startCocalcEmulator(options = {}) {
     }
 
     const rule = rules.find((r) => r.endpoint === record.endpoint && r.remaining > 0)
-    if (rule) {
+    if (rule && rule.skip > 0) rule.skip--
+    else if (rule) {
       rule.remaining--
       if (rule.answer === 'drop') {
         record.status = 0

@@ -95,6 +95,18 @@ describe('API v2 client', () => {
     expect(chunks.every((r) => r.fields?.dztotalchunkcount === '10')).toBe(true)
   })
 
+  it('never repeats a lone chunk: after a 502 or a dropped connection mid-file, the file starts over from chunk 0', async () => {
+    const content = randomBytes(6000)
+    emulator.faults.next('upload', Answers.html(502), 1, 3)
+    emulator.faults.next('upload', 'drop', 1, 2)
+    const before = emulator.state.requestCount
+    await v2({ chunkBytes: 1024 }).uploadFile('c/restart.bin', await localFile('restart.bin', content, false))
+    expect(emulator.readFile(PROJECT, 'c/restart.bin')?.equals(content)).toBe(true)
+    const indexes = emulator.state.requests.slice(before).map((r) => r.fields?.dzchunkindex ?? (r.status === 0 ? 'dropped' : String(r.status)))
+    expect(indexes).toEqual(['0', '1', '2', '502', '0', '1', 'dropped', '0', '1', '2', '3', '4', '5'])
+    expect(logs.filter((line) => line.includes('again from its first chunk'))).toHaveLength(2)
+  })
+
   it('writes an empty file as text (the upload endpoint refuses empty files)', async () => {
     await v2().uploadFile('c/empty.txt', await localFile('empty.txt', ''))
     expect(emulator.readFile(PROJECT, 'c/empty.txt')?.length).toBe(0)

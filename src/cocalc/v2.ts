@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { LocalFile } from '../files.js'
-import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
-import { ServiceError } from '../errors.js'
+import { HttpError, type HttpClient, type HttpResponse, type RetryPolicy } from '../http.js'
+import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
-import { readChunks } from './chunks.js'
+import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, formFileName, multipartBody, multipartContentType } from './multipart.js'
 import { hashCommand, parseHashOutput, type BatchLimits } from './scripts.js'
 import {
@@ -31,6 +31,8 @@ import {
 
 /** Upload attempts of one file while the project's upload service comes up. */
 const UPLOAD_START_ATTEMPTS = 5
+/** Fresh starts of a chunked file after a transient failure of one of its chunks. */
+const CHUNKED_RESTARTS = 2
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024
 const UPLOAD_TIMEOUT_MS = 300_000
@@ -86,6 +88,7 @@ export class CocalcV2Client implements CocalcClient {
     // The upload endpoint's form parser refuses empty files; an empty text file is exact as text.
     if (file.size === 0) return this.writeTextFile(remotePath, '')
     let sent = 0
+    let restarts = 0
     const count = (bytes: number): void => {
       sent += bytes
       onBytes(bytes)
@@ -100,6 +103,14 @@ export class CocalcV2Client implements CocalcClient {
           const delay = Math.min(1000 * 2 ** (attempt - 1), 8000)
           this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`)
           await this.restartProject(delay)
+          continue
+        }
+        // A chunk is never repeated on its own (the server would append it twice): a chunked
+        // file that hit a passing failure starts over from its first chunk instead.
+        if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
+          restarts++
+          this.options.log(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`)
+          attempt--
           continue
         }
         if (error instanceof ChunkTooLarge && this.chunkBytes > MIN_CHUNK_BYTES) {
@@ -200,7 +211,8 @@ export class CocalcV2Client implements CocalcClient {
       const response = await this.http.request({
         path: query,
         headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-        body: () => Readable.from(parts),
+        // Small bodies go as one buffer (one write); large ones stream without another copy.
+        body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => Readable.from(parts),
         // A whole file in one request is idempotent. The server streams the chunks of a larger
         // file into one writer, so a repeated chunk would be written twice: those are retried
         // only when the server provably did not get them.
@@ -251,4 +263,9 @@ export class CocalcV2Client implements CocalcClient {
     if (error !== undefined) throw refusal(this.http, name, error)
     return body
   }
+}
+
+/** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
+function isTransient(error: unknown): boolean {
+  return error instanceof HttpError && (error.transport !== undefined || [429, 502, 503, 504].includes(error.status ?? 0))
 }
