@@ -4,6 +4,7 @@
  * projects, byte for byte, what was asked of the server, and what the workflow sees.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
 import {
   API_KEY,
   copiesOutput,
@@ -267,6 +268,26 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     const copyCall = api === 'v2' ? 'api/v2/projects/copy-path {' : 'api/v1/copy_path_between_projects {'
     expect(result.stdout).toContain(copyCall)
     expect(result.stdout).toContain("(Authorization: Basic, from 'cocalc-api-key')")
+  })
+})
+
+describe('cocalc mode, API v2 only', () => {
+  it('sends a file larger than 8 MiB in 8 MiB chunks, in order, reassembled byte for byte', async () => {
+    const { source } = projectIds()
+    const big = randomBytes(9 * 1024 * 1024 + 17)
+    const before = emulator.state.requestCount
+    const result = await runCocalc(
+      emulator,
+      { 'data/big.bin': big },
+      { inputs: { 'project-id': source, files: 'data/**' }, env: { PUBLISH_COCALC_CHUNK_BYTES: undefined } }
+    )
+    expect(result.code).toBe(0)
+    expect(emulator.readFile(source, 'course/data/big.bin')?.equals(big)).toBe(true)
+    const chunks = emulator.state.requests.slice(before).filter((r) => r.endpoint === 'upload')
+    expect(chunks.map((r) => [r.fields?.dzchunkindex, r.fields?.dztotalchunkcount, r.fileSize])).toEqual([
+      ['0', '2', 8 * 1024 * 1024],
+      ['1', '2', 1024 * 1024 + 17]
+    ])
   })
 })
 

@@ -136,7 +136,7 @@ describe('API v2 client', () => {
     const content = randomBytes(600 * 1024)
     await v2({ chunkBytes: 2 * 1024 * 1024 }).uploadFile('c/proxy.bin', await localFile('proxy.bin', content, false))
     expect(emulator.readFile(PROJECT, 'c/proxy.bin')?.equals(content)).toBe(true)
-    expect(logs.join('\n')).toMatch(/413.*chunks of 524288 bytes/)
+    expect(logs.join('\n')).toMatch(/413.*chunks of 262144 bytes/)
   })
 
   it('refuses to complete a file that changed since it was collected', async () => {

@@ -42,7 +42,15 @@ export const V2_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 512 * 1024, maxPa
 /** The project's upload service is down: start the project and try the file again. */
 class UploadServiceDown extends ServiceError {}
 /** A proxy refused the first chunk as too large: try again with smaller chunks. */
-class ChunkTooLarge extends ServiceError {}
+class ChunkTooLarge extends ServiceError {
+  constructor(
+    message: string,
+    /** Bytes of file content the refused request carried. */
+    readonly bodyBytes: number
+  ) {
+    super(message, 413)
+  }
+}
 
 export class CocalcV2Client implements CocalcClient {
   readonly api = 'v2' as const
@@ -113,11 +121,15 @@ export class CocalcV2Client implements CocalcClient {
           attempt--
           continue
         }
-        if (error instanceof ChunkTooLarge && this.chunkBytes > MIN_CHUNK_BYTES) {
-          this.chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.floor(this.chunkBytes / 4))
-          this.options.warn(
-            `CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${this.chunkBytes} bytes`
-          )
+        if (error instanceof ChunkTooLarge && error.bodyBytes > MIN_CHUNK_BYTES) {
+          // Parallel uploads may all hit the limit: the smallest size any of them found wins.
+          const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4))
+          if (smaller < this.chunkBytes) {
+            this.chunkBytes = smaller
+            this.options.warn(
+              `CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`
+            )
+          }
           attempt--
           continue
         }
@@ -219,12 +231,12 @@ export class CocalcV2Client implements CocalcClient {
         retry: chunk.count === 1 ? 'idempotent' : 'create',
         timeoutMs: UPLOAD_TIMEOUT_MS
       })
-      this.checkUpload(response, file.name, chunk.index, chunk.count)
+      this.checkUpload(response, file.name, chunk.index, chunk.count, chunk.content.length)
       onBytes(chunk.content.length)
     }
   }
 
-  private checkUpload(response: HttpResponse, name: string, index: number, count: number): void {
+  private checkUpload(response: HttpResponse, name: string, index: number, count: number, contentBytes: number): void {
     const label = count === 1 ? `the upload of ${name}` : `the upload of ${name} (chunk ${index + 1} of ${count})`
     if (response.status === 200) {
       const body = this.http.parseJson(response, label)
@@ -236,7 +248,7 @@ export class CocalcV2Client implements CocalcClient {
     const text = response.body.subarray(0, 4096).toString('utf8')
     const isHtml = /^\s*</.test(text)
     if (/upload service not running/i.test(text)) throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status)
-    if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, 413)
+    if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes)
     if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '') throw refusal(this.http, label, text, response.status)
     throw httpFailure(this.http, label, response)
   }
