@@ -76,7 +76,11 @@ try {
   const bare = await medianMs(() => timeProcess(process.execPath, ['-e', '0']))
   const dry = await medianMs(async () => {
     const started = performance.now()
-    const result = await runActionProcess({ entry, workspace: tenFiles, inputs: { mode: 'cocode', files: '**', 'dry-run': 'true', comment: 'false' } })
+    const result = await runActionProcess({
+      entry,
+      workspace: tenFiles,
+      inputs: { mode: 'cocode', files: '**', 'dry-run': 'true', comment: 'false' }
+    })
     if (result.code !== 0) throw new Error(`dry run failed:\n${result.stdout}${result.stderr}`)
     return performance.now() - started
   })

@@ -3,13 +3,18 @@
 // <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->.
 // With --check it changes nothing and exits 1 when the README is not current (run in CI).
 import { readFile, writeFile } from 'node:fs/promises'
+import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
 const check = process.argv.includes('--check')
 const action = parse(await readFile('action.yml', 'utf8'))
 const readme = await readFile('README.md', 'utf8')
 
-const cell = (text) => String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|')
 const inputs = [
   '| Input | Required | Default | Description |',
   '|---|---|---|---|',
@@ -33,7 +38,9 @@ function replaceBetween(text, name, content) {
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
-const updated = replaceBetween(replaceBetween(readme, 'inputs', inputs), 'outputs', outputs)
+// Formatted the way `npm run format` would, so that the two never undo each other.
+const prettierOptions = { ...(await resolveConfig('README.md')), filepath: 'README.md' }
+const updated = await format(replaceBetween(replaceBetween(readme, 'inputs', inputs), 'outputs', outputs), prettierOptions)
 if (check) {
   if (updated !== readme) {
     console.error("README.md's input/output tables are not current: run 'npm run docs' and commit README.md")

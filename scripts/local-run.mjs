@@ -151,7 +151,8 @@ async function makeDemoWorkspace() {
   }
   // A tiny PNG: binary content, which cocode leaves out and CoCalc stores byte for byte.
   const png = Buffer.from(
-    '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2a8b3a90000000049454e44ae426082',
+    '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+      '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2a8b3a90000000049454e44ae426082',
     'hex'
   )
   const files = {
@@ -171,10 +172,14 @@ async function makeDemoWorkspace() {
 function buildFromSource() {
   const out = path.join(root, '.tmp', 'local-dist')
   console.log('Building src/ into .tmp/local-dist ...')
-  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), 'build', 'src/index.ts', '-o', out, '--quiet'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), 'build', 'src/index.ts', '-o', out, '--quiet'],
+    {
+      cwd: root,
+      stdio: 'inherit'
+    }
+  )
   return path.join(out, 'index.js')
 }
 
@@ -189,7 +194,9 @@ function readEnvFile(file) {
     if (match[1].startsWith('INPUT_')) result.inputs[match[1].slice('INPUT_'.length).toLowerCase()] = value
     else result.env[match[1]] = value
   }
-  console.log(`Settings from ${path.relative(root, file)}: ${[...Object.keys(result.inputs).map((k) => `input ${k}`), ...Object.keys(result.env)].join(', ') || 'none'}`)
+  console.log(
+    `Settings from ${path.relative(root, file)}: ${[...Object.keys(result.inputs).map((k) => `input ${k}`), ...Object.keys(result.env)].join(', ') || 'none'}`
+  )
   return result
 }
 
