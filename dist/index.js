@@ -4,7 +4,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -317,7 +317,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 module.exports.g6 = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -392,7 +392,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6692);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6692:
+/***/ 23:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,8 +28393,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28469,7 +28469,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28525,8 +28525,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28540,10 +28540,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28559,809 +28559,15 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -29386,7 +28592,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -29408,7 +28614,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -29430,7 +28636,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -29522,7 +28728,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29545,7 +28751,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29641,7 +28847,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -29845,7 +29051,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29872,7 +29078,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30365,13 +29571,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30662,7 +29868,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31001,8 +30207,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31183,7 +30389,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31251,7 +30457,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31373,6 +30579,9 @@ class ServiceError extends ActionError {
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
+    // An Error from another realm (Node's own errors under jest's VM modules) fails instanceof.
+    if (error !== null && typeof error === 'object' && typeof error.message === 'string')
+        return error.message;
     return String(error);
 }
 
@@ -31402,6 +30611,7 @@ const Input = {
     CocodeUsername: 'cocode-username',
     CocodePassword: 'cocode-password',
     Description: 'description',
+    RequestTimeout: 'request-timeout',
     CocalcUrl: 'cocalc-url',
     CocalcApiKey: 'cocalc-api-key',
     CocalcApi: 'cocalc-api',
@@ -31466,13 +30676,19 @@ function readInputs(options = {}) {
             throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
         }
         const description = read(Input.Description);
+        const username = secret(Input.CocodeUsername);
+        const password = secret(Input.CocodePassword);
+        // The Authorization header carries both as base64: a server echoing it must not reveal them.
+        if (username || password)
+            mask(Buffer.from(`${username}:${password}`).toString('base64'));
         return {
             ...common,
             mode: 'cocode',
             cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
-            username: secret(Input.CocodeUsername),
-            password: secret(Input.CocodePassword),
-            description: description || undefined
+            username,
+            password,
+            description: description || undefined,
+            requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
         };
     }
     const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2');
@@ -31569,8 +30785,10 @@ function parseSize(name, text, fallback) {
         throw new InputError(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes < 1 || !Number.isSafeInteger(bytes))
-        throw new InputError(name, `'${text}' is out of range: use at least 1 byte`);
+    if (bytes < 1)
+        throw new InputError(name, `'${text}' is less than 1 byte`);
+    if (!Number.isSafeInteger(bytes))
+        throw new InputError(name, `'${text}' is too large`);
     return bytes;
 }
 function parseOptionalInteger(name, text, min, max) {
@@ -31615,6 +30833,9 @@ function parseProjectPath(name, text) {
         throw new InputError(name, `'${text}' contains '..': give a folder inside the project's home`);
     if (segments.length === 0)
         throw new InputError(name, `'${text}' names the project's home itself: give a folder inside it`);
+    // Checked after normalising: './~/x' would otherwise become '~/x', which a shell expands.
+    if (segments[0].startsWith('~'))
+        throw new InputError(name, `'${text}' starts with '~': give a folder relative to the project's home`);
     return segments.join('/');
 }
 /** Default CoCalc folder: the repository's name (owner/NAME), else "repository". */
@@ -31645,13 +30866,25 @@ function parseServiceUrl(name, text, fallback, mask) {
         url = new URL(text);
     }
     catch {
+        // Not a URL, yet it may still carry credentials (user:password@host): never echo those.
+        const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(text)?.[1];
+        if (userInfo) {
+            for (const part of userInfo.split(':'))
+                if (part)
+                    mask(part);
+            throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
+        }
         throw new InputError(name, `'${text}' is not a URL`);
     }
     if (url.username || url.password) {
-        if (url.password)
-            mask(url.password);
-        if (url.username)
-            mask(url.username);
+        for (const part of [url.username, url.password]) {
+            if (!part)
+                continue;
+            mask(part);
+            const decoded = safeDecode(part);
+            if (decoded !== part)
+                mask(decoded);
+        }
         throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -31660,6 +30893,14 @@ function parseServiceUrl(name, text, fallback, mask) {
     if (url.search || url.hash)
         throw new InputError(name, 'must be a base URL without ?query or #fragment');
     return url.toString().replace(/\/+$/, '');
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -34932,7 +34173,7 @@ class Pattern {
         }
         // Replace leading `~` segment
         else if (pattern === '~' || pattern.startsWith(`~${external_path_namespaceObject.sep}`)) {
-            homedir = homedir || external_os_namespaceObject.homedir();
+            homedir = homedir || external_os_.homedir();
             external_assert_(homedir, 'Unable to determine HOME directory');
             external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
             pattern = Pattern.globEscape(homedir) + pattern.substr(1);
@@ -35128,7 +34369,7 @@ class DefaultGlobber {
                 try {
                     // Intentionally using lstat. Detection for broken symlink
                     // will be performed later (if following symlinks).
-                    yield __await(external_fs_namespaceObject.promises.lstat(searchPath));
+                    yield __await(external_fs_.promises.lstat(searchPath));
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -35173,7 +34414,7 @@ class DefaultGlobber {
                     }
                     // Push the child items in reverse
                     const childLevel = item.level + 1;
-                    const childItems = (yield __await(external_fs_namespaceObject.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
+                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
                     stack.push(...childItems.reverse());
                 }
                 // File
@@ -35217,7 +34458,7 @@ class DefaultGlobber {
             if (options.followSymbolicLinks) {
                 try {
                     // Use `stat` (following symlinks)
-                    stats = yield external_fs_namespaceObject.promises.stat(item.path);
+                    stats = yield external_fs_.promises.stat(item.path);
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -35232,12 +34473,12 @@ class DefaultGlobber {
             }
             else {
                 // Use `lstat` (not following symlinks)
-                stats = yield external_fs_namespaceObject.promises.lstat(item.path);
+                stats = yield external_fs_.promises.lstat(item.path);
             }
             // Note, isDirectory() returns false for the lstat of a symlink
             if (stats.isDirectory() && options.followSymbolicLinks) {
                 // Get the realpath
-                const realPath = yield external_fs_namespaceObject.promises.realpath(item.path);
+                const realPath = yield external_fs_.promises.realpath(item.path);
                 // Fixup the traversal chain to match the item level
                 while (traversalChain.length >= item.level) {
                     traversalChain.pop();
@@ -35404,7 +34645,7 @@ async function mapLimit(items, limit, worker) {
     return results;
 }
 /** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
-function sleep(ms, signal) {
+function concurrency_sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(signal.reason);
@@ -35437,29 +34678,44 @@ function sleep(ms, signal) {
 async function collectFiles(options) {
     const baseDir = external_node_path_namespaceObject.resolve(options.baseDir);
     const realBase = await realBaseDir(baseDir);
-    const globber = await create(rootPatterns(options.patterns, baseDir).join('\n'), {
-        followSymbolicLinks: false,
-        implicitDescendants: true,
-        matchDirectories: false,
-        omitBrokenSymbolicLinks: true,
-        excludeHiddenFiles: !options.includeHiddenFiles
-    });
-    const candidates = new Map();
     const skipped = [];
-    for await (const match of globber.globGenerator()) {
-        const relative = external_node_path_namespaceObject.relative(baseDir, match);
-        const name = toPosix(relative);
-        if (relative === '' || relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative)) {
-            skipped.push({ name: match, reason: 'is outside the working directory' });
-            continue;
+    const rooted = [];
+    for (const pattern of options.patterns) {
+        // Globbed under the real folder: the globber does not enter a base that is a symbolic link.
+        const result = rootPattern(pattern, baseDir, realBase);
+        if ('refused' in result)
+            skipped.push({ name: `pattern ${pattern}`, reason: result.refused });
+        else if (result.pattern !== undefined)
+            rooted.push(result.pattern);
+    }
+    const candidates = new Map();
+    if (rooted.some((pattern) => !pattern.startsWith('!'))) {
+        const globber = await create(rooted.join('\n'), {
+            followSymbolicLinks: false,
+            implicitDescendants: true,
+            matchDirectories: false,
+            omitBrokenSymbolicLinks: true,
+            // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+            // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+            excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_namespaceObject.basename(realBase).startsWith('.')
+        });
+        for await (const match of globber.globGenerator()) {
+            const relative = external_node_path_namespaceObject.relative(realBase, match);
+            if (!isInsideRelative(relative)) {
+                skipped.push({ name: match, reason: 'is outside the working directory' });
+                continue;
+            }
+            const name = toPosix(relative);
+            if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
+                continue;
+            const problem = nameProblem(name);
+            if (problem) {
+                skipped.push({ name: JSON.stringify(name), reason: problem });
+                continue;
+            }
+            if (!candidates.has(name))
+                candidates.set(name, match);
         }
-        const problem = nameProblem(name);
-        if (problem) {
-            skipped.push({ name: JSON.stringify(name), reason: problem });
-            continue;
-        }
-        if (!candidates.has(name))
-            candidates.set(name, match);
     }
     const accepted = [];
     for (const [name, match] of candidates) {
@@ -35472,9 +34728,9 @@ async function collectFiles(options) {
     accepted.sort((a, b) => compareNames(a.name, b.name));
     const tooLarge = accepted.filter((file) => file.size > options.maxFileSize);
     if (tooLarge.length > 0) {
-        const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${formatBytes(f.size)})`);
+        const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
         const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
-        throw new FileError(`${listed.join(', ')}${more} exceed${tooLarge.length === 1 ? 's' : ''} max-file-size (${formatBytes(options.maxFileSize)})`);
+        throw new FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
     }
     const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
         const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
@@ -35482,17 +34738,38 @@ async function collectFiles(options) {
     });
     return { files, skipped };
 }
-/** Turns each pattern into an absolute one under baseDir, keeping `!` excludes and comments. */
-function rootPatterns(patterns, baseDir) {
-    return patterns.map((pattern) => {
-        if (pattern.startsWith('#'))
-            return pattern;
-        const negation = /^!*/.exec(pattern)?.[0] ?? '';
-        const body = pattern.slice(negation.length).trim();
-        const rooted = external_node_path_namespaceObject.isAbsolute(body) ? body : external_node_path_namespaceObject.join(baseDir, body);
-        // path.join drops a trailing slash; glob treats "dir/" and "dir" alike (implicit descendants).
-        return negation + rooted;
-    });
+/**
+ * Roots one pattern under `globBase` (the real path of baseDir, its own glob characters escaped),
+ * keeping `!`. A pattern that reaches outside baseDir is refused: it could only match files that
+ * must not be sent, and walking `..` or `/` would be slow. Such an exclude is dropped (it
+ * excludes nothing inside). An absolute pattern inside baseDir is made relative first.
+ */
+function rootPattern(pattern, baseDir, globBase = baseDir) {
+    const negation = /^!*/.exec(pattern)?.[0] ?? '';
+    let body = pattern.slice(negation.length).trim();
+    const excludes = negation.length % 2 === 1;
+    if (body === '')
+        return { pattern: undefined };
+    if (external_node_path_namespaceObject.isAbsolute(body)) {
+        const relative = external_node_path_namespaceObject.relative(baseDir, external_node_path_namespaceObject.normalize(body));
+        if (relative !== '' && !isInsideRelative(relative))
+            return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN };
+        // path.relative drops a trailing separator, which means "folders only" to the globber.
+        body = (relative || '.') + (/[\\/]$/.test(body) ? external_node_path_namespaceObject.sep : '');
+    }
+    const normalized = external_node_path_namespaceObject.normalize(body);
+    if (normalized === '..' || normalized.startsWith(`..${external_node_path_namespaceObject.sep}`))
+        return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN };
+    const rooted = normalized === '.' || normalized === `.${external_node_path_namespaceObject.sep}` ? globEscape(globBase) : external_node_path_namespaceObject.join(globEscape(globBase), normalized);
+    return { pattern: negation + rooted };
+}
+const OUTSIDE_PATTERN = 'reaches outside the working directory, so nothing it matches is published';
+/** @actions/glob's own escaping (Pattern.globEscape): the base folder is a literal, not a glob. */
+function globEscape(text) {
+    return (process.platform === 'win32' ? text : text.replace(/\\/g, '\\\\'))
+        .replace(/(\[)(?=[^/]+\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
 }
 /** Why a name cannot be published as is, or undefined when it can. */
 function nameProblem(name) {
@@ -35522,21 +34799,28 @@ async function checkCandidate(match, realBase) {
     try {
         real = await promises_namespaceObject.realpath(match);
     }
-    catch {
-        return { reason: 'is a broken symbolic link' };
+    catch (error) {
+        const isLink = await promises_namespaceObject.lstat(match).then((stats) => stats.isSymbolicLink(), () => false);
+        return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errorMessage(error)}` };
     }
-    if (!isInside(real, realBase))
+    if (!isInsideRelative(external_node_path_namespaceObject.relative(realBase, real)))
         return { reason: 'resolves outside the working directory (symbolic link)' };
-    const stats = await promises_namespaceObject.stat(real);
+    let stats;
+    try {
+        stats = await promises_namespaceObject.stat(real);
+    }
+    catch (error) {
+        return { reason: `cannot be read: ${errorMessage(error)}` };
+    }
     if (stats.isDirectory())
         return { reason: 'is a symbolic link to a folder, which is not followed' };
     if (!stats.isFile())
         return { reason: 'is not a regular file' };
     return { size: stats.size };
 }
-function isInside(candidate, folder) {
-    const relative = external_node_path_namespaceObject.relative(folder, candidate);
-    return relative !== '' && !relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative);
+/** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
+function isInsideRelative(relative) {
+    return relative !== '' && relative !== '..' && !relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && !external_node_path_namespaceObject.isAbsolute(relative);
 }
 /**
  * One streaming pass: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
@@ -35590,12 +34874,17 @@ async function readCollectedFile(file) {
     }
     return content;
 }
-/** Code-point order, the same on every machine (localeCompare is not). */
+/** UTF-16 code-unit order: the same on every machine and locale (localeCompare is not). */
 function compareNames(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 function toPosix(relative) {
     return relative.split(external_node_path_namespaceObject.sep).join('/');
+}
+/** A size for messages: readable, and exact when the unit would round it. */
+function describeSize(bytes) {
+    const short = formatBytes(bytes);
+    return bytes < 1024 ? short : `${short}, ${bytes} bytes`;
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
@@ -35655,14 +34944,11 @@ function pullRequestOf(payload) {
     if (isRecord(pr) && typeof pr.number === 'number') {
         const head = isRecord(pr.head) ? pr.head : {};
         const base = isRecord(pr.base) ? pr.base : {};
-        const headRepo = isRecord(head.repo) ? head.repo : undefined;
-        const baseRepo = isRecord(base.repo) ? base.repo : undefined;
-        const fromFork = headRepo === undefined ? false : headRepo.fork === true || (baseRepo !== undefined && headRepo.full_name !== baseRepo.full_name);
         return {
             number: pr.number,
             title: typeof pr.title === 'string' ? pr.title : undefined,
             headSha: typeof head.sha === 'string' ? head.sha : undefined,
-            fromFork
+            fromFork: isFromFork(head, base)
         };
     }
     const issue = payload.issue;
@@ -35670,6 +34956,20 @@ function pullRequestOf(payload) {
         return { number: issue.number, title: typeof issue.title === 'string' ? issue.title : undefined, headSha: undefined, fromFork: false };
     }
     return undefined;
+}
+/**
+ * A PR comes from a fork when its head repository is not its base repository. (`head.repo.fork`
+ * alone is wrong: a PR between two branches of a fork has it set, yet gets secrets.) A deleted
+ * fork leaves `head.repo: null`.
+ */
+function isFromFork(head, base) {
+    if (head.repo === null)
+        return true;
+    const headName = isRecord(head.repo) ? head.repo.full_name : undefined;
+    const baseName = isRecord(base.repo) ? base.repo.full_name : undefined;
+    if (typeof headName === 'string' && typeof baseName === 'string')
+        return headName.toLowerCase() !== baseName.toLowerCase();
+    return isRecord(head.repo) && head.repo.fork === true && baseName === undefined;
 }
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -35686,6 +34986,8 @@ function defaultDescription(context, fallbackName) {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http.ts
 /**
  * The one HTTP layer both service clients use: undici with keep-alive, per-request timeouts,
@@ -35697,7 +34999,14 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 /** A request failed: transport error, bad status, or an answer we cannot use. */
 class HttpError extends ServiceError {
+    transport;
     name = 'HttpError';
+    constructor(message, status, 
+    /** Set when there was no usable answer at all. */
+    transport) {
+        super(message, status);
+        this.transport = transport;
+    }
 }
 const RETRYABLE_STATUS = {
     idempotent: [429, 502, 503, 504],
@@ -35722,7 +35031,8 @@ class http_HttpClient {
         this.baseUrl = options.baseUrl.replace(/\/+$/, '');
         this.origin = url.origin;
         this.basePath = url.pathname.replace(/\/+$/, '');
-        this.secrets = [...(options.secrets ?? [])].filter((s) => s.length >= 3);
+        // Longest first, so a secret inside another (a password inside its Basic form) never leaves a piece behind.
+        this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
         this.options = {
             service: options.service,
             baseUrl: this.baseUrl,
@@ -35735,7 +35045,7 @@ class http_HttpClient {
             maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
             connections: options.connections ?? 8,
             log: options.log ?? (() => undefined),
-            sleep: options.sleep ?? ((ms) => sleep(ms))
+            sleep: options.sleep ?? ((ms) => concurrency_sleep(ms))
         };
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
@@ -35752,7 +35062,7 @@ class http_HttpClient {
             let response;
             let failure;
             try {
-                response = await this.attempt(method, req, attempt);
+                response = await this.attempt(method, label, req, attempt);
             }
             catch (error) {
                 failure = error;
@@ -35761,16 +35071,18 @@ class http_HttpClient {
             if (!retryable || attempt >= maxAttempts) {
                 if (response)
                     return response;
-                throw this.transportError(label, failure, attempt);
+                throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs);
             }
             const delay = this.delayBefore(attempt, response);
             if (delay === undefined) {
+                // The server asked for a pause longer than we may wait: its answer stands.
+                this.log(`${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`);
                 if (response)
                     return response;
-                throw this.transportError(label, failure, attempt);
+                throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs);
             }
-            const why = response ? `answered HTTP ${response.status}` : `failed (${this.scrub(describeTransportError(failure))})`;
-            this.options.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
+            const why = response ? `answered HTTP ${response.status}` : `failed (${describeTransportError(failure)})`;
+            this.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
             await this.options.sleep(delay);
         }
     }
@@ -35782,10 +35094,10 @@ class http_HttpClient {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new HttpError(`${this.service} answered ${label} with HTTP ${response.status} and a body that is not JSON: ${this.excerpt(response)}`, response.status);
+            throw this.error(`${this.service} answered ${label} with HTTP ${response.status} and a body that is not JSON: ${this.excerpt(response)}`, response.status);
         }
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-            throw new HttpError(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status);
+            throw this.error(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status);
         }
         return parsed;
     }
@@ -35800,21 +35112,37 @@ class http_HttpClient {
             catch {
                 // keep "elsewhere"
             }
-            return new HttpError(`${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`, response.status);
+            return this.error(`${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`, response.status);
         }
         const tail = advice ? ` ${advice}` : '';
-        return new HttpError(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status);
+        return this.error(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status);
     }
-    /** A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to text. */
+    /**
+     * A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to their text,
+     * control characters (terminal escapes, line breaks) become spaces.
+     */
     excerpt(response, max = 200) {
-        let text = response.body.subarray(0, 16 * 1024).toString('utf8');
+        let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'));
+        // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
+        if (response.body.length > 16 * 1024)
+            text = this.dropSecretPrefixAtEnd(text);
         if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
-            text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+            const withoutCode = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ');
+            // The <title> usually repeats the page's heading: keep it only when the body says nothing.
+            const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '));
+            text = bodyText.trim() === '' ? textOf(withoutCode) : bodyText;
         }
-        text = this.scrub(text.replace(/\s+/g, ' ').trim());
+        text = this.scrub(text
+            .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim());
         if (text === '')
             return '(empty answer)';
-        return text.length > max ? `${text.slice(0, max)}…` : text;
+        if (text.length <= max)
+            return text;
+        // Do not cut a surrogate pair in two.
+        const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max;
+        return `${text.slice(0, end)}…`;
     }
     /** Replaces every known secret in `text`. */
     scrub(text) {
@@ -35822,6 +35150,23 @@ class http_HttpClient {
         for (const secret of this.secrets)
             result = result.split(secret).join('***');
         return result;
+    }
+    dropSecretPrefixAtEnd(text) {
+        let cut = 0;
+        for (const secret of this.secrets) {
+            for (let length = Math.min(secret.length - 1, text.length); length > cut; length--) {
+                if (text.endsWith(secret.slice(0, length)))
+                    cut = length;
+            }
+        }
+        return text.slice(0, text.length - cut);
+    }
+    /** Every message this client makes passes through here: no secret leaves in one. */
+    error(message, status, transport) {
+        return new HttpError(this.scrub(message), status, transport);
+    }
+    log(line) {
+        this.options.log(this.scrub(line));
     }
     async close() {
         if (this.ownsDispatcher && this.dispatcher)
@@ -35838,15 +35183,21 @@ class http_HttpClient {
         });
         return this.dispatcher;
     }
-    async attempt(method, req, attempt) {
+    async attempt(method, label, req, attempt) {
         this.requestCount++;
-        const signal = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs);
+        const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+        // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
+        const signal = AbortSignal.timeout(timeoutMs);
         const body = typeof req.body === 'function' ? req.body() : req.body;
         const answer = await (0,undici/* request */.Em)(`${this.origin}${this.basePath}${req.path}`, {
             method: method,
             headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
             body,
             signal,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+            // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
+            // so the credentials in the headers never travel to another origin.
             dispatcher: this.getDispatcher()
         });
         const chunks = [];
@@ -35855,7 +35206,7 @@ class http_HttpClient {
             for await (const chunk of answer.body) {
                 size += chunk.length;
                 if (size > this.options.maxBodyBytes) {
-                    throw new HttpError(`${this.service} answered with more than ${this.options.maxBodyBytes} bytes; refusing to read further`, answer.statusCode);
+                    throw this.error(`${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatSize(this.options.maxBodyBytes)}; refusing to read further`, answer.statusCode);
                 }
                 chunks.push(chunk);
             }
@@ -35874,7 +35225,7 @@ class http_HttpClient {
             return false;
         if (policy === 'idempotent')
             return true;
-        return NOT_SENT_CODES.has(errorCode(error));
+        return transportFailure(error) === 'not-sent';
     }
     /** Milliseconds to wait before the next attempt, or undefined to give up (Retry-After too long). */
     delayBefore(attempt, response) {
@@ -35885,12 +35236,35 @@ class http_HttpClient {
         // "Equal jitter": at least half the ceiling, so retries spread out but never hammer.
         return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
     }
-    transportError(label, error, attempts) {
+    transportError(label, error, attempts, timeoutMs) {
         if (error instanceof HttpError)
             return error;
         const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return new HttpError(`${this.service} ${label} failed${tries}: ${this.scrub(describeTransportError(error))}`);
+        const kind = transportFailure(error);
+        const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error);
+        return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind);
     }
+}
+function textOf(html) {
+    return decodeEntities(html.replace(/<[^>]*>/g, ' '));
+}
+/** Text of the few entities error pages use; the rest stay as they are. */
+function decodeEntities(text) {
+    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+    return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code) => {
+        if (code.startsWith('#')) {
+            const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+            return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+        }
+        return named[code.toLowerCase()] ?? entity;
+    });
+}
+function formatSize(bytes) {
+    return bytes >= 1024 * 1024
+        ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`
+        : bytes >= 1024
+            ? `${Math.round(bytes / 1024)} KiB`
+            : `${bytes} bytes`;
 }
 function headerValue(headers, name) {
     const value = headers[name.toLowerCase()];
@@ -35917,8 +35291,26 @@ function errorCode(error) {
     }
     return '';
 }
+function transportFailure(error) {
+    if (isTimeout(error))
+        return 'timeout';
+    const code = errorCode(error);
+    if (NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+        return 'timeout';
+    return 'lost';
+}
+/** The abort of our timeout signal (a DOMException, not always `instanceof Error` across realms). */
+function isTimeout(error) {
+    const name = error !== null && typeof error === 'object' ? error.name : undefined;
+    return name === 'TimeoutError' || name === 'AbortError';
+}
+function formatSeconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
 function describeTransportError(error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    if (isTimeout(error))
         return 'timed out waiting for the server';
     const code = errorCode(error);
     switch (code) {
@@ -35936,7 +35328,7 @@ function describeTransportError(error) {
         case 'UND_ERR_SOCKET':
             return 'the connection was closed before the answer was complete';
         default: {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = errorMessage(error);
             return code ? `${message} (${code})` : message;
         }
     }
@@ -35952,13 +35344,25 @@ function describeTransportError(error) {
 function basicAuthorization(user, password) {
     return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
-function createCocodeHttp(baseUrl, credentials, options = {}) {
+/** Every form a credential could take in a server's answer: as is, JSON-escaped, URL-encoded, Basic. */
+function credentialForms(credentials) {
     const authorization = basicAuthorization(credentials.username, credentials.password);
+    const forms = [authorization, authorization.slice('Basic '.length)];
+    for (const value of [credentials.username, credentials.password]) {
+        if (value === '')
+            continue;
+        forms.push(value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value));
+    }
+    return [...new Set(forms)];
+}
+function createCocodeHttp(baseUrl, credentials, options = {}) {
     return new http_HttpClient({
         service: 'cocode',
         baseUrl,
-        headers: { authorization },
-        secrets: [credentials.username, credentials.password, authorization, authorization.slice('Basic '.length)],
+        headers: { authorization: basicAuthorization(credentials.username, credentials.password) },
+        secrets: credentialForms(credentials),
+        // The only answer worth reading is a URL or a short error; anything bigger is a broken server.
+        maxBodyBytes: 1024 * 1024,
         ...options
     });
 }
@@ -35980,42 +35384,80 @@ async function buildSessionBody(description, files) {
 }
 /** POSTs the session and returns the URL the server answered. */
 async function createSession(http, body) {
-    const label = 'POST /api/session';
     const length = body.reduce((sum, part) => sum + part.length, 0);
-    const response = await http.request({
-        path: '/api/session',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
-        body: () => external_node_stream_.Readable.from(body),
-        // Creating a session is not idempotent: never repeat a POST the server may have processed.
-        retry: 'create'
-    });
+    let response;
+    try {
+        response = await http.request({
+            path: '/api/session',
+            headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
+            body: () => external_node_stream_.Readable.from(body),
+            // Creating a session is not idempotent: never repeat a POST the server may have processed.
+            retry: 'create'
+        });
+    }
+    catch (error) {
+        if (error instanceof HttpError && (error.transport === 'timeout' || error.transport === 'lost')) {
+            throw new ServiceError(`${error.message} ${MAYBE_CREATED}`);
+        }
+        if (error instanceof HttpError && error.transport === 'not-sent') {
+            throw new ServiceError(`${error.message}: check that 'cocode-url' (${http.baseUrl}) is right and the server is up`);
+        }
+        throw error;
+    }
+    if (response.status >= 200 && response.status < 300)
+        return sessionUrlOf(http, response);
+    throw refusal(http, response);
+}
+const MAYBE_CREATED = '(not repeated: cocode may have created the session anyway, and a repeat would make a duplicate; check cocode, then re-run the job)';
+/** One actionable line per way the server can refuse. */
+function refusal(http, response) {
+    const label = 'POST /api/session';
     switch (response.status) {
-        case 200:
-            break;
         case 400:
-            throw new ServiceError(`cocode refused the session as invalid (HTTP 400: ${http.excerpt(response)}): check the files and description sent`, 400);
+            return new ServiceError(`cocode rejected the request as invalid (HTTP 400: ${http.excerpt(response)}): check that 'cocode-url' is the base URL of a cocode server; if it is, report this as a bug of the action`, 400);
         case 401:
-            throw new ServiceError(`cocode refused the credentials (HTTP 401: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`, 401);
+        case 403:
+            return new ServiceError(`cocode refused the credentials (HTTP ${response.status}: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`, response.status);
         case 413:
-            throw new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
+            return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
+        case 429:
+        case 503:
+            return http.statusError(response, label, '(the server is busy): try again later');
+        case 502:
+        case 504:
+            return http.statusError(response, label, MAYBE_CREATED);
         default:
-            throw http.statusError(response, label);
+            return http.statusError(response, label);
     }
-    const url = response.body.toString('utf8').trim();
-    if (!isSessionUrl(url)) {
-        throw new ServiceError(`cocode answered HTTP 200 without a session URL: ${http.excerpt(response)}`);
+}
+/**
+ * The session URL, trimmed. An absolute http(s) URL, or a path the server's origin completes.
+ * Anything else (an HTML page, nothing) means we cannot tell the author where the session is.
+ */
+function sessionUrlOf(http, response) {
+    const text = response.body.toString('utf8').trim();
+    const url = parseSessionUrl(text, http.baseUrl);
+    if (url === undefined) {
+        throw new ServiceError(`cocode answered HTTP ${response.status} without a session URL (${http.excerpt(response)}): check that 'cocode-url' points at a cocode server`);
     }
+    if (http.scrub(url) !== url)
+        throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it');
     return url;
 }
-function isSessionUrl(text) {
-    if (text.length > 2048 || /\s/.test(text))
-        return false;
+function parseSessionUrl(text, baseUrl) {
+    if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text))
+        return undefined;
     try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || url.protocol === 'http:';
+        const isPath = text.startsWith('/') && !text.startsWith('//');
+        const url = isPath ? new URL(text, baseUrl) : new URL(text);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            return undefined;
+        if (url.username || url.password)
+            return undefined;
+        return isPath ? url.toString() : text;
     }
     catch {
-        return false;
+        return undefined;
     }
 }
 
@@ -36027,11 +35469,12 @@ function isSessionUrl(text) {
 
 
 /** Pure: which files go into the session and which are left out. */
-function planSession(files, description) {
+function planSession(files, description, skipped = []) {
     return {
         description,
         files: files.filter((file) => file.isText),
-        binaries: files.filter((file) => !file.isText).map((file) => ({ name: file.name, reason: 'is binary; a cocode session holds text only' }))
+        binaries: files.filter((file) => !file.isText).map((file) => ({ name: file.name, reason: 'is binary; a cocode session holds text only' })),
+        skipped
     };
 }
 async function publishCocode(inputs, plan) {
@@ -36039,17 +35482,16 @@ async function publishCocode(inputs, plan) {
         mode: 'cocode',
         status: 'created',
         files: plan.files.map(({ name, size }) => ({ name, size })),
-        skipped: plan.binaries
+        skipped: [...plan.skipped, ...plan.binaries]
     };
     const bytes = plan.files.reduce((sum, file) => sum + file.size, 0);
     if (inputs.dryRun) {
-        return {
-            ...result,
-            status: 'dry-run',
-            plannedRequests: [`POST ${inputs.cocodeUrl}/api/session (Basic auth) with ${plan.files.length} file(s), ${bytes} bytes of content`]
-        };
+        const plannedRequests = [`POST ${inputs.cocodeUrl}/api/session (Basic auth) with ${plan.files.length} file(s), ${bytes} bytes of content`];
+        for (const request of plannedRequests)
+            info(`Dry run, not sent: ${request}`);
+        return { ...result, status: 'dry-run', plannedRequests };
     }
-    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: 120_000 });
+    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
         const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: async () => (await readCollectedFile(file)).toString('utf8') })));
         info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`);
@@ -36062,10 +35504,1238 @@ async function publishCocode(inputs, plan) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/publish.ts
+;// CONCATENATED MODULE: ./src/cocalc/client.ts
 
-async function publishCocalc(_inputs, _collection, _context) {
-    throw new ActionError('cocalc mode is not implemented yet');
+
+/** `Authorization` value: the key as user name, empty password. */
+function client_basicAuthorization(apiKey) {
+    return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+}
+/** Every form of the key that could end up in a message, for masking and scrubbing. */
+function client_credentialForms(apiKey) {
+    const header = client_basicAuthorization(apiKey);
+    return [apiKey, header, header.slice('Basic '.length)];
+}
+function createCocalcHttp(options) {
+    return new http_HttpClient({
+        service: 'CoCalc',
+        baseUrl: options.baseUrl,
+        headers: { authorization: client_basicAuthorization(options.apiKey) },
+        secrets: client_credentialForms(options.apiKey),
+        connections: Math.max(2, options.concurrency),
+        log: options.log,
+        ...options.http
+    });
+}
+/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
+const EXEC_TIMEOUT_SECONDS = 55;
+/** HTTP timeout for an exec: a little longer than the exec's own limit. */
+const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
+/**
+ * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
+ * Refused keys and missing collaborator rights get advice naming the input to fix.
+ */
+function client_refusal(http, label, serverMessage, status) {
+    const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')));
+    const said = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
+        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
+    }
+    if (/collaborator/i.test(said)) {
+        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
+    }
+    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
+}
+/** An answer whose shape is not what the protocol promises: never taken as success. */
+function unexpectedAnswer(http, label, response, what) {
+    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
+}
+/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
+function httpFailure(http, label, response) {
+    const advice = response.status === 413
+        ? '(the request was larger than the server or its proxy accepts)'
+        : response.status === 504
+            ? '(the gateway gave up waiting for CoCalc)'
+            : '';
+    return http.statusError(response, label, advice);
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** A required string field of an answer, or undefined. */
+function stringField(body, name) {
+    const value = body[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The error carried by an answer, if any (`error` may be a string or an object). */
+function envelopeError(body) {
+    const error = body.error;
+    return error === undefined || error === null || error === '' || error === false ? undefined : error;
+}
+/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
+function execResult(body) {
+    const stdout = body.stdout;
+    const stderr = body.stderr ?? '';
+    const exitCode = body.exit_code;
+    if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof exitCode !== 'number')
+        return undefined;
+    return { stdout, stderr, exitCode };
+}
+/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
+function copyStateOf(started, finished, error) {
+    if (error !== undefined && error !== null && error !== '') {
+        return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) };
+    }
+    if (finished !== undefined && finished !== null && finished !== '')
+        return { state: 'finished' };
+    if (started === undefined && finished === undefined && error === undefined)
+        return undefined;
+    return { state: 'running' };
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
+/**
+ * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
+ * the bytes are those that were collected: the SHA-256 of everything read is checked before the
+ * last piece is handed out, so a file that changed since collection is never completed remotely.
+ */
+
+
+
+/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
+function chunkCount(size, chunkBytes) {
+    return Math.max(1, Math.ceil(size / chunkBytes));
+}
+async function* readChunks(file, chunkBytes) {
+    const count = chunkCount(file.size, chunkBytes);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file.absolutePath, 'r');
+    }
+    catch (error) {
+        throw new FileError(`${file.name} cannot be read: ${errorMessage(error)}`);
+    }
+    try {
+        for (let index = 0; index < count; index++) {
+            const offset = index * chunkBytes;
+            const length = Math.min(chunkBytes, file.size - offset);
+            const content = Buffer.alloc(length);
+            let filled = 0;
+            while (filled < length) {
+                const { bytesRead } = await handle.read(content, filled, length - filled, offset + filled);
+                if (bytesRead === 0)
+                    throw new FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+                filled += bytesRead;
+            }
+            hash.update(content);
+            if (index === count - 1) {
+                const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, file.size);
+                if (bytesRead !== 0 || hash.digest('hex') !== file.sha256) {
+                    throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+                }
+            }
+            yield { index, count, offset, content };
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The whole file (for small files), checked against its collected hash. */
+async function readWhole(file) {
+    for await (const chunk of readChunks(file, Math.max(1, file.size)))
+        return chunk.content;
+    throw new FileError(`${file.name} cannot be read`);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/scripts.ts
+/**
+ * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
+ * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
+ * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
+ *
+ * The loopback emulator (__tests__/emulators/cocalc.js) recognises these exact texts; a unit test
+ * keeps its copies equal to these.
+ */
+/**
+ * Prints one line per argument, in order: the file's SHA-256 in hex, or `-` when it is missing or
+ * unreadable. Reading through stdin makes sha256sum print `HASH  -`, so names with backslashes or
+ * newlines never change the output's shape.
+ */
+const HASH_SCRIPT = [
+    'for f in "$@"; do',
+    '  if [ -f "$f" ] && h=$(sha256sum < "$f" 2>/dev/null); then printf "%s\\n" "${h%% *}"; else printf "%s\\n" -; fi',
+    'done'
+].join('\n');
+/**
+ * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
+ * atomically: into TMP first, then renamed. Exits 3 when a piece is missing, so the caller can
+ * write them again. Arguments: DEST TMP DIR COUNT.
+ */
+const DECODE_SCRIPT = [
+    'set -euo pipefail',
+    'export LC_ALL=C',
+    'dest=$1 tmp=$2 dir=$3 count=$4',
+    'shopt -s nullglob',
+    'pieces=("$dir"/*.b64)',
+    'if [ "${#pieces[@]}" -ne "$count" ]; then echo "expected $count piece(s) in $dir, found ${#pieces[@]}" >&2; exit 3; fi',
+    'mkdir -p -- "$(dirname -- "$dest")"',
+    'trap \'rm -f -- "$tmp"\' EXIT',
+    'cat -- "${pieces[@]}" | base64 -d > "$tmp"',
+    'mv -f -- "$tmp" "$dest"',
+    'rm -rf -- "$dir"'
+].join('\n');
+/** `bash -c SCRIPT hash PATH...`: the exec command and arguments that hash `paths`. */
+function hashCommand(paths) {
+    return { command: 'bash', args: ['-c', HASH_SCRIPT, 'hash', ...paths] };
+}
+function decodeCommand(dest, tmp, dir, count) {
+    return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] };
+}
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/**
+ * The hash script's output as one entry per path (undefined = missing). Anything but exactly one
+ * well-formed line per path is an error: a truncated answer must never pass for "all missing".
+ */
+function parseHashOutput(stdout, count) {
+    const lines = stdout.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    if (lines.length !== count)
+        return { problem: `expected ${count} line(s) of hashes, got ${lines.length}` };
+    const hashes = [];
+    for (const [index, line] of lines.entries()) {
+        if (line === '-')
+            hashes.push(undefined);
+        else if (SHA256_HEX.test(line))
+            hashes.push(line);
+        else
+            return { problem: `line ${index + 1} is neither a SHA-256 nor '-': ${JSON.stringify(line.slice(0, 80))}` };
+    }
+    return hashes;
+}
+/**
+ * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
+ * `sizes[i]` is the expected size of `paths[i]`.
+ */
+function batchPaths(paths, sizes, limits) {
+    const batches = [];
+    let current = [];
+    let argumentBytes = 0;
+    let contentBytes = 0;
+    for (const [index, path] of paths.entries()) {
+        const cost = Buffer.byteLength(JSON.stringify(path)) + 1;
+        const size = sizes[index] ?? 0;
+        const full = current.length > 0 &&
+            (current.length >= limits.maxPaths || argumentBytes + cost > limits.maxArgumentBytes || contentBytes + size > limits.maxContentBytes);
+        if (full) {
+            batches.push(current);
+            current = [];
+            argumentBytes = 0;
+            contentBytes = 0;
+        }
+        current.push(index);
+        argumentBytes += cost;
+        contentBytes += size;
+    }
+    if (current.length > 0)
+        batches.push(current);
+    return batches;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/v1.ts
+/**
+ * CoCalc API v1 (PROTOCOLS.md §2.3), for older self-hosted servers: `POST /api/v1/<event>` with
+ * a JSON body under the web framework's 100 kB limit. Failures come back as 200
+ * `{"event":"error"}` or 400 `{"error"}`. There is no binary upload: binary files (and text too
+ * large for one body) travel as base64 pieces written to a temporary folder, then decoded and
+ * moved into place inside the project in one `project_exec`.
+ */
+
+
+
+
+
+/** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
+const V1_BODY_LIMIT = 96 * 1024;
+/** Raw bytes per base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
+const V1_PIECE_BYTES = 48 * 1024;
+/** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
+const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
+/** Hash batches: argument bytes well under the 100 kB body limit. */
+const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
+class CocalcV1Client {
+    options;
+    api = 'v1';
+    http;
+    hashBatchLimits = V1_HASH_LIMITS;
+    constructor(options) {
+        this.options = options;
+        this.http = createCocalcHttp(options);
+    }
+    /** v1 has no start call; every project call starts the project when needed. */
+    async startProject() { }
+    async hashFiles(remotePaths) {
+        const label = 'project_exec (sha256 of the uploaded files)';
+        const result = await this.exec(hashCommand(remotePaths));
+        if (result.exitCode !== 0) {
+            throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`);
+        }
+        const hashes = parseHashOutput(result.stdout, remotePaths.length);
+        if ('problem' in hashes)
+            throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        return hashes;
+    }
+    async uploadFile(remotePath, file, onBytes = () => undefined) {
+        if (file.isText && file.size <= V1_BODY_LIMIT) {
+            const content = (await readWhole(file)).toString('utf8');
+            const body = { project_id: this.options.projectId, path: remotePath, content };
+            // JSON escaping can grow text (quotes, control characters): measure the real body.
+            if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
+                await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+                onBytes(file.size);
+                return;
+            }
+        }
+        await this.uploadPieces(remotePath, file, onBytes);
+    }
+    async copyPath(request) {
+        const body = {
+            src_project_id: this.options.projectId,
+            src_path: request.path,
+            target_project_id: request.targetProjectId,
+            target_path: request.targetPath,
+            overwrite_newer: request.overwriteNewer,
+            delete_missing: request.deleteMissing,
+            backup: request.backup,
+            wait_until_done: false
+        };
+        if (request.exclude.length > 0)
+            body.exclude = request.exclude;
+        const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create');
+        if (answer.event === 'success')
+            return '';
+        const id = answer.copy_path_id;
+        if (id === undefined || id === null || id === '')
+            return '';
+        if (typeof id !== 'string')
+            throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
+        return id;
+    }
+    async copyStatus(copyId, timeoutMs) {
+        const label = 'copy_path_status';
+        const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', timeoutMs);
+        const body = this.answer(label, response, ['copy_path_status_response']);
+        const data = body.data;
+        const record = Array.isArray(data) ? data[0] : data;
+        if (record === null || typeof record !== 'object')
+            throw unexpectedAnswer(this.http, label, response, 'data about the copy');
+        const fields = record;
+        const state = copyStateOf(fields.started, fields.finished, fields.error);
+        if (!state)
+            throw unexpectedAnswer(this.http, label, response, 'started, finished or error');
+        return state;
+    }
+    async close() {
+        await this.http.close();
+    }
+    /**
+     * Base64 pieces, then one decode. The decode exits 3 when a piece is missing (a write the
+     * server acknowledged but lost): the pieces are then written once more.
+     */
+    async uploadPieces(remotePath, file, onBytes) {
+        for (let attempt = 1;; attempt++) {
+            const id = (0,external_node_crypto_.randomUUID)();
+            const directory = `${V1_PIECES_ROOT}/${id}`;
+            let count = 0;
+            for await (const chunk of readChunks(file, V1_PIECE_BYTES)) {
+                await this.call('write_text_file_to_project', {
+                    project_id: this.options.projectId,
+                    path: `${directory}/${String(chunk.index).padStart(6, '0')}.b64`,
+                    content: chunk.content.toString('base64')
+                }, 'file_written_to_project', 'idempotent');
+                count = chunk.count;
+                if (attempt === 1)
+                    onBytes(chunk.content.length);
+            }
+            const tmp = `${remotePath}.${id.slice(0, 8)}.publish-tmp`;
+            const result = await this.exec(decodeCommand(remotePath, tmp, directory, count));
+            if (result.exitCode === 0)
+                return;
+            const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300);
+            if (result.exitCode === 3 && attempt === 1) {
+                this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
+                continue;
+            }
+            throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+        }
+    }
+    async exec(command) {
+        const label = 'project_exec';
+        const response = await this.post(label, { project_id: this.options.projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        const body = this.answer(label, response, ['project_exec_output']);
+        const result = execResult(body);
+        if (!result)
+            throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code');
+        return result;
+    }
+    async call(event, body, expected, retry, timeoutMs) {
+        return this.answer(event, await this.post(event, body, retry, timeoutMs), Array.isArray(expected) ? expected : [expected]);
+    }
+    post(event, body, retry, timeoutMs) {
+        return this.http.request({
+            path: `/api/v1/${event}`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            retry,
+            timeoutMs
+        });
+    }
+    /** A v1 answer: 200 with the expected event. 200 `{"event":"error"}` and 400 `{"error"}` are refusals. */
+    answer(event, response, expected) {
+        if (response.status === 400) {
+            let body;
+            try {
+                body = this.http.parseJson(response, event);
+            }
+            catch {
+                body = undefined;
+            }
+            const error = body ? envelopeError(body) : undefined;
+            if (error !== undefined)
+                throw client_refusal(this.http, event, error, 400);
+        }
+        if (response.status !== 200)
+            throw httpFailure(this.http, event, response);
+        const body = this.http.parseJson(response, event);
+        if (body.event === 'error' || (envelopeError(body) !== undefined && !expected.includes(String(body.event)))) {
+            throw client_refusal(this.http, event, envelopeError(body) ?? '(no message)');
+        }
+        if (typeof body.event !== 'string' || !expected.includes(body.event)) {
+            throw unexpectedAnswer(this.http, event, response, `event '${expected.join("' or '")}'`);
+        }
+        return body;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/multipart.ts
+/**
+ * multipart/form-data bodies for CoCalc's `/upload` endpoint, built by hand so that the bytes sent
+ * are exactly the file's bytes (no re-encoding) and no library buffers the whole body again.
+ */
+
+/**
+ * The body as three buffers (head, content, tail) to send back to back. Field values must not
+ * contain CR or LF (file names with control characters are refused at collection).
+ */
+function multipartBody(boundary, fields, file) {
+    let head = '';
+    for (const [name, value] of fields) {
+        head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    }
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n`;
+    head += 'Content-Type: application/octet-stream\r\n\r\n';
+    return [Buffer.from(head, 'utf8'), file.content, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')];
+}
+function multipartContentType(boundary) {
+    return `multipart/form-data; boundary=${boundary}`;
+}
+/**
+ * A boundary that occurs nowhere in the content or the field values (RFC 2046 requires it; with
+ * 128 random bits a clash is practically impossible, but checking costs one scan).
+ */
+function chooseBoundary(content, fieldValues, random = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+    for (let attempt = 0; attempt < 16; attempt++) {
+        const boundary = `----PublishBoundary${random()}`;
+        if (!content.includes(boundary) && !fieldValues.some((value) => value.includes(boundary)))
+            return boundary;
+    }
+    throw new Error('could not find a multipart boundary absent from the content');
+}
+/**
+ * A `filename` parameter the server's parser (formidable) reads back unambiguously: it cuts the
+ * name at the last backslash and turns `%22` into a quote, so backslashes, quotes, `%` and
+ * anything outside printable ASCII are percent-encoded. The name only keys CoCalc's chunk
+ * reassembly; the file's real name travels in the `fullPath` field.
+ */
+function formFileName(name) {
+    let result = '';
+    for (const char of name) {
+        if (/^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' && char !== '%')
+            result += char;
+        else
+            result += Array.from(Buffer.from(char, 'utf8'))
+                .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+                .join('');
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/v2.ts
+/**
+ * CoCalc API v2 (PROTOCOLS.md §2.2): JSON calls under /api/v2 whose errors arrive as HTTP 200
+ * `{"error"}`, and the multipart `/upload` endpoint for file content.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Upload attempts of one file while the project's upload service comes up. */
+const UPLOAD_START_ATTEMPTS = 5;
+/** Fresh starts of a chunked file after a transient failure of one of its chunks. */
+const CHUNKED_RESTARTS = 2;
+/** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
+const MIN_CHUNK_BYTES = 256 * 1024;
+const UPLOAD_TIMEOUT_MS = 300_000;
+/** Hash batches: bodies far under the ~1 MB limit, and work far under exec's ~60 s cap. */
+const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
+/** The project's upload service is down: start the project and try the file again. */
+class UploadServiceDown extends ServiceError {
+}
+/** A proxy refused the first chunk as too large: try again with smaller chunks. */
+class ChunkTooLarge extends ServiceError {
+    bodyBytes;
+    constructor(message, 
+    /** Bytes of file content the refused request carried. */
+    bodyBytes) {
+        super(message, 413);
+        this.bodyBytes = bodyBytes;
+    }
+}
+class CocalcV2Client {
+    options;
+    api = 'v2';
+    http;
+    hashBatchLimits = V2_HASH_LIMITS;
+    chunkBytes;
+    restarting;
+    sleep;
+    constructor(options) {
+        this.options = options;
+        this.http = createCocalcHttp(options);
+        this.chunkBytes = options.chunkBytes;
+        this.sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    }
+    async startProject() {
+        await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent');
+    }
+    async hashFiles(remotePaths) {
+        const { command, args } = hashCommand(remotePaths);
+        const label = 'exec (sha256 of the uploaded files)';
+        const body = await this.call('exec', { project_id: this.options.projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        const result = execResult(body);
+        if (!result)
+            throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`);
+        if (result.exitCode !== 0) {
+            throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`);
+        }
+        const hashes = parseHashOutput(result.stdout, remotePaths.length);
+        if ('problem' in hashes)
+            throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        return hashes;
+    }
+    async uploadFile(remotePath, file, onBytes = () => undefined) {
+        // The upload endpoint's form parser refuses empty files; an empty text file is exact as text.
+        if (file.size === 0)
+            return this.writeTextFile(remotePath, '');
+        let sent = 0;
+        let restarts = 0;
+        const count = (bytes) => {
+            sent += bytes;
+            onBytes(bytes);
+        };
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.sendChunks(remotePath, file, count);
+                return;
+            }
+            catch (error) {
+                count(-sent);
+                if (error instanceof UploadServiceDown && attempt < UPLOAD_START_ATTEMPTS) {
+                    const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
+                    this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`);
+                    await this.restartProject(delay);
+                    continue;
+                }
+                // A chunk is never repeated on its own (the server would append it twice): a chunked
+                // file that hit a passing failure starts over from its first chunk instead.
+                if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
+                    restarts++;
+                    this.options.log(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`);
+                    attempt--;
+                    continue;
+                }
+                if (error instanceof ChunkTooLarge && error.bodyBytes > MIN_CHUNK_BYTES) {
+                    // Parallel uploads may all hit the limit: the smallest size any of them found wins.
+                    const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4));
+                    if (smaller < this.chunkBytes) {
+                        this.chunkBytes = smaller;
+                        this.options.warn(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
+                    }
+                    attempt--;
+                    continue;
+                }
+                throw error;
+            }
+        }
+    }
+    async copyPath(request) {
+        const body = await this.call('projects/copy-path', {
+            src_project_id: this.options.projectId,
+            path: request.path,
+            target_project_id: request.targetProjectId,
+            target_path: request.targetPath,
+            overwrite_newer: request.overwriteNewer,
+            delete_missing: request.deleteMissing,
+            backup: request.backup,
+            // The default (true) blocks the request until the copy ends, past the gateway's timeout.
+            wait_until_done: false
+        }, 'create');
+        const id = body.copy_id;
+        if (id === undefined || id === null || id === '')
+            return '';
+        if (typeof id !== 'string')
+            throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
+        return id;
+    }
+    async copyStatus(copyId, timeoutMs) {
+        const label = 'projects/copy-path-status';
+        const response = await this.post(label, { copy_id: copyId }, 'idempotent', timeoutMs);
+        // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
+        if (response.status === 404)
+            return { state: 'unsupported' };
+        const body = this.json(label, response);
+        const state = copyStateOf(body.started, body.finished, body.copy_error);
+        if (!state)
+            throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error');
+        return state;
+    }
+    async close() {
+        await this.http.close();
+    }
+    async writeTextFile(remotePath, content) {
+        const label = 'projects/write-text-file';
+        const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent');
+        // A hub-side timeout answers `{}`: only an explicit ok counts.
+        if (body.status !== 'ok')
+            throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`);
+    }
+    restartProject(delayMs) {
+        // Uploads running in parallel all notice the stopped service: one start serves them all.
+        this.restarting ??= (async () => {
+            try {
+                await this.startProject();
+                await this.sleep(delayMs);
+            }
+            finally {
+                this.restarting = undefined;
+            }
+        })();
+        return this.restarting;
+    }
+    async sendChunks(remotePath, file, onBytes) {
+        const directory = external_node_path_namespaceObject.posix.dirname(remotePath);
+        const name = external_node_path_namespaceObject.posix.basename(remotePath);
+        const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`;
+        const dzuuid = (0,external_node_crypto_.randomUUID)();
+        const chunkBytes = this.chunkBytes;
+        for await (const chunk of readChunks(file, chunkBytes)) {
+            const fields = [
+                ['dzuuid', dzuuid],
+                ['dzchunkindex', String(chunk.index)],
+                ['dztotalfilesize', String(file.size)],
+                ['dzchunksize', String(chunkBytes)],
+                ['dztotalchunkcount', String(chunk.count)],
+                ['dzchunkbyteoffset', String(chunk.offset)],
+                // The server joins `path` and this; the part's filename only keys chunk reassembly.
+                ['fullPath', name]
+            ];
+            const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
+            const parts = multipartBody(boundary, fields, { field: 'file', filename: formFileName(name), content: chunk.content });
+            const length = parts.reduce((sum, part) => sum + part.length, 0);
+            const response = await this.http.request({
+                path: query,
+                headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
+                // Small bodies go as one buffer (one write); large ones stream without another copy.
+                body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => external_node_stream_.Readable.from(parts),
+                // A whole file in one request is idempotent. The server streams the chunks of a larger
+                // file into one writer, so a repeated chunk would be written twice: those are retried
+                // only when the server provably did not get them.
+                retry: chunk.count === 1 ? 'idempotent' : 'create',
+                timeoutMs: UPLOAD_TIMEOUT_MS
+            });
+            this.checkUpload(response, file.name, chunk.index, chunk.count, chunk.content.length);
+            onBytes(chunk.content.length);
+        }
+    }
+    checkUpload(response, name, index, count, contentBytes) {
+        const label = count === 1 ? `the upload of ${name}` : `the upload of ${name} (chunk ${index + 1} of ${count})`;
+        if (response.status === 200) {
+            const body = this.http.parseJson(response, label);
+            const error = envelopeError(body);
+            if (error !== undefined)
+                throw client_refusal(this.http, label, error);
+            if (body.status !== 'ok')
+                throw unexpectedAnswer(this.http, label, response, "status 'ok'");
+            return;
+        }
+        const text = response.body.subarray(0, 4096).toString('utf8');
+        const isHtml = /^\s*</.test(text);
+        if (/upload service not running/i.test(text))
+            throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status);
+        if (response.status === 413 && index === 0)
+            throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
+        if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
+            throw client_refusal(this.http, label, text, response.status);
+        throw httpFailure(this.http, label, response);
+    }
+    async call(name, body, retry, timeoutMs) {
+        return this.json(name, await this.post(name, body, retry, timeoutMs));
+    }
+    post(name, body, retry, timeoutMs) {
+        return this.http.request({
+            path: `/api/v2/${name}`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            retry,
+            timeoutMs
+        });
+    }
+    /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */
+    json(name, response) {
+        if (response.status !== 200)
+            throw httpFailure(this.http, name, response);
+        const body = this.http.parseJson(response, name);
+        const error = envelopeError(body);
+        if (error !== undefined)
+            throw client_refusal(this.http, name, error);
+        return body;
+    }
+}
+/** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
+function isTransient(error) {
+    return error instanceof HttpError && (error.transport !== undefined || [429, 502, 503, 504].includes(error.status ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/progress.ts
+/**
+ * Progress lines for long transfers: files and bytes done, printed when a tenth more is done
+ * (at most twice a second) or a couple of seconds have passed, and once at the end, so a log
+ * shows movement without noise.
+ */
+
+class Progress {
+    verb;
+    totalFiles;
+    totalBytes;
+    print;
+    now;
+    intervalMs;
+    files = 0;
+    bytes = 0;
+    lastPrinted;
+    lastTenth = 0;
+    constructor(verb, totalFiles, totalBytes, print, now = Date.now, intervalMs = 2000) {
+        this.verb = verb;
+        this.totalFiles = totalFiles;
+        this.totalBytes = totalBytes;
+        this.print = print;
+        this.now = now;
+        this.intervalMs = intervalMs;
+        this.lastPrinted = now();
+    }
+    add(files, bytes) {
+        this.files += files;
+        this.bytes += bytes;
+        const fraction = this.totalBytes > 0 ? this.bytes / this.totalBytes : this.totalFiles > 0 ? this.files / this.totalFiles : 1;
+        const tenth = Math.floor(Math.min(1, fraction) * 10);
+        const done = this.files >= this.totalFiles;
+        const time = this.now();
+        const elapsed = time - this.lastPrinted;
+        if (done || (tenth > this.lastTenth && elapsed >= this.intervalMs / 4) || elapsed >= this.intervalMs) {
+            this.lastTenth = Math.max(this.lastTenth, tenth);
+            this.lastPrinted = time;
+            this.print(this.line());
+        }
+    }
+    line() {
+        const percent = this.totalBytes > 0 ? Math.floor((this.bytes / this.totalBytes) * 100) : Math.floor((this.files / Math.max(1, this.totalFiles)) * 100);
+        return `${this.verb} ${this.files}/${this.totalFiles} file(s), ${formatBytes(this.bytes)} of ${formatBytes(this.totalBytes)} (${percent}%)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/upload.ts
+
+
+
+
+
+/** Hashes `paths` in as few exec calls as the server's limits allow, in parallel batches. */
+async function remoteHashes(client, items, concurrency) {
+    const batches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits);
+    const answers = await mapLimit(batches, concurrency, (batch) => client.hashFiles(batch.map((index) => items[index].remotePath)));
+    const hashes = new Array(items.length);
+    batches.forEach((batch, b) => batch.forEach((index, i) => (hashes[index] = answers[b][i])));
+    return hashes;
+}
+/** Pure: the items whose remote hash is not the local one. */
+function differing(items, hashes) {
+    return items.filter((item, index) => hashes[index] !== item.file.sha256);
+}
+/** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
+async function uploadChanged(client, items, options) {
+    let before;
+    try {
+        before = await remoteHashes(client, items, options.concurrency);
+    }
+    catch (error) {
+        // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
+        if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message))
+            throw error;
+        options.log.warning(`Could not ask the project which files are already there (${errorMessage(error)}): uploading every file`);
+    }
+    const changed = before ? differing(items, before) : [...items];
+    const unchanged = items.length - changed.length;
+    if (unchanged > 0)
+        options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`);
+    const bytes = await uploadAll(client, changed, options, 'Uploaded');
+    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0 };
+}
+/**
+ * Hashes the sent files again; re-uploads mismatches once; fails naming what still differs.
+ * Resolves with how many files needed the second upload.
+ */
+async function verifyUploads(client, sent, options) {
+    if (sent.length === 0)
+        return 0;
+    const after = await remoteHashes(client, sent, options.concurrency);
+    const mismatched = differing(sent, after);
+    if (mismatched.length === 0) {
+        options.log.info(`Verified: all ${sent.length} uploaded file(s) are byte-identical in the project`);
+        return 0;
+    }
+    options.log.warning(`${mismatched.length} file(s) did not arrive intact although CoCalc acknowledged them (${listNames(mismatched)}): uploading them once more`);
+    await uploadAll(client, mismatched, options, 'Re-uploaded');
+    const again = await remoteHashes(client, mismatched, options.concurrency);
+    const still = differing(mismatched, again);
+    if (still.length > 0) {
+        const arrived = sent.length - still.length;
+        throw new ServiceError(`${still.length} file(s) still differ in the project after a second upload: ${listNames(still)} (CoCalc acknowledged the writes but did not store them; ${arrived} of ${sent.length} uploaded file(s) were verified)`);
+    }
+    options.log.info(`Verified after the second upload: all ${sent.length} uploaded file(s) are byte-identical in the project`);
+    return mismatched.length;
+}
+async function uploadAll(client, items, options, verb) {
+    if (items.length === 0)
+        return 0;
+    const totalBytes = items.reduce((sum, item) => sum + item.file.size, 0);
+    options.log.info(`${verb === 'Uploaded' ? 'Uploading' : 'Re-uploading'} ${items.length} file(s), ${formatBytes(totalBytes)}`);
+    const progress = new Progress(verb, items.length, totalBytes, options.log.info, options.now);
+    const done = [];
+    try {
+        await mapLimit(items, options.concurrency, async (item) => {
+            await client.uploadFile(item.remotePath, item.file, (bytes) => progress.add(0, bytes));
+            progress.add(1, 0);
+            done.push(item.file.name);
+        });
+    }
+    catch (error) {
+        if (!(error instanceof ActionError))
+            throw error;
+        // Say what did and did not arrive, so a partial push is never mistaken for a complete one.
+        const message = `${errorMessage(error)} (${done.length} of ${items.length} file(s) were uploaded before this failure; the other ${items.length - done.length} were not, or not completely)`;
+        throw error instanceof FileError ? new FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined);
+    }
+    return totalBytes;
+}
+/** The first few names, then a count: messages stay one readable line. */
+function listNames(items, max = 5) {
+    const names = items.slice(0, max).map((item) => item.file.name);
+    return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/copy.ts
+
+
+/** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
+async function requestCopies(client, targets, options, concurrency, log) {
+    return mapLimit(targets, concurrency, async (target) => {
+        try {
+            const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
+            if (copyId === '') {
+                log.info(`Copied ${options.path} to project ${target.projectId} (${target.path}): the server copied synchronously`);
+                return { target, copyId, status: 'copied' };
+            }
+            log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
+            return { target, copyId, status: 'running' };
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            log.info(`Copy to project ${target.projectId} could not be requested: ${errorMessage(error)}`);
+            return { target, copyId: '', status: 'failed', error: errorMessage(error) };
+        }
+    });
+}
+/** Poll delays: prompt at first (a quick copy is seen within about a second), then every 5 s. */
+function nextPollDelay(previousMs) {
+    if (previousMs === undefined)
+        return 700;
+    return Math.min(Math.round(previousMs * 1.5), 5000);
+}
+/** Waits for every running copy; the others are left as they are. Mutates and returns `copies`. */
+async function waitForCopies(client, copies, options) {
+    const now = options.now ?? Date.now;
+    const running = copies.filter((copy) => copy.status === 'running');
+    if (running.length === 0)
+        return copies;
+    const started = now();
+    // A line every 10 s, so a long wait never looks like a hang.
+    const ticker = setInterval(() => {
+        const left = running.filter((copy) => copy.status === 'running').length;
+        options.log.info(`Still waiting for ${left} cop${left === 1 ? 'y' : 'ies'} (${Math.round((now() - started) / 1000)} s)`);
+    }, 10_000);
+    try {
+        await mapLimit(running, running.length, async (copy) => {
+            const outcome = await waitForCopy(client, copy.copyId, { ...options, now });
+            copy.status = outcome.status;
+            copy.error = outcome.error;
+            const where = `project ${copy.target.projectId} (${copy.target.path})`;
+            if (outcome.status === 'copied')
+                options.log.info(`Copy to ${where} finished`);
+            else if (outcome.status === 'queued')
+                options.log.warning(`Copy to ${where}: ${outcome.error}`);
+            else
+                options.log.info(`Copy to ${where} ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.error}`);
+        });
+    }
+    finally {
+        clearInterval(ticker);
+    }
+    return copies;
+}
+/** Polls one copy until it finished, failed, cannot be observed, or the deadline passed. */
+async function waitForCopy(client, copyId, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    const maxFailures = options.maxFailedPolls ?? 3;
+    let delay = nextPollDelay();
+    let failures = 0;
+    const timedOut = () => ({ status: 'timeout', error: `still not finished when the timeout ran out (copy id ${copyId})` });
+    for (;;) {
+        const remaining = options.deadline - now();
+        if (remaining <= 0)
+            return timedOut();
+        await sleep(Math.min(delay, remaining));
+        delay = nextPollDelay(delay);
+        let state;
+        try {
+            const budget = Math.max(1000, options.deadline - now() + 1000);
+            state = await beforeDeadline(client.copyStatus(copyId, Math.min(30_000, budget)), budget);
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            failures++;
+            if (failures >= maxFailures) {
+                return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${errorMessage(error)}` };
+            }
+            options.log?.debug(`Copy ${copyId}: status poll failed (${failures} in a row): ${errorMessage(error)}`);
+            continue;
+        }
+        failures = 0;
+        if (state === 'deadline')
+            return timedOut();
+        switch (state.state) {
+            case 'finished':
+                return { status: 'copied' };
+            case 'failed':
+                return { status: 'failed', error: state.error };
+            case 'unsupported':
+                return {
+                    status: 'queued',
+                    error: `this CoCalc server cannot report copy status (it has no projects/copy-path-status), so the copy (id ${copyId}) is reported as queued: check the target project`
+                };
+            case 'running':
+                break;
+        }
+    }
+}
+/** `promise`, or 'deadline' when `ms` pass first. */
+async function beforeDeadline(promise, ms) {
+    // A poll still running at the deadline must not reject later, unobserved.
+    promise.catch(() => undefined);
+    let timer;
+    const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), ms);
+    });
+    try {
+        return await Promise.race([promise, deadline]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/links.ts
+/**
+ * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
+ */
+/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
+function projectFolderUrl(baseUrl, projectId, folder) {
+    const encoded = folder
+        .split('/')
+        .filter((segment) => segment !== '')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+    return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
+}
+/** The same page without CoCalc's surrounding interface, for an iframe. */
+function kioskUrl(url) {
+    return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
+}
+/** Where a file goes in the project: `<folder>/<relative name>`. */
+function remotePathOf(folder, name) {
+    return `${folder}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/plan.ts
+
+
+
+
+
+function planRequests(inputs, items, chunkBytes) {
+    const base = inputs.cocalcUrl;
+    const auth = "(Authorization: Basic, from 'cocalc-api-key')";
+    const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
+    const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
+    const lines = [`All requests ${auth}`];
+    if (inputs.api === 'v2') {
+        lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
+        lines.push(`POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
+        const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0);
+        const empty = items.filter((item) => item.file.size === 0).length;
+        lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(bytes)}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
+        if (empty > 0)
+            lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`);
+        if (inputs.verify)
+            lines.push(`POST ${base}/api/v2/exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+    }
+    else {
+        lines.push(`POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
+        const text = items.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length;
+        const pieces = items
+            .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
+            .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0);
+        lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text})`);
+        if (pieces > 0) {
+            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${items.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`);
+        }
+        if (inputs.verify)
+            lines.push(`POST ${base}/api/v1/project_exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+    }
+    for (const target of inputs.targetProjectIds) {
+        if (inputs.api === 'v2') {
+            const body = {
+                src_project_id: inputs.projectId,
+                path: inputs.path,
+                target_project_id: target,
+                target_path: inputs.targetPath,
+                overwrite_newer: inputs.overwriteNewer,
+                delete_missing: inputs.deleteMissing,
+                backup: inputs.backup,
+                wait_until_done: false
+            };
+            lines.push(`POST ${base}/api/v2/projects/copy-path ${JSON.stringify(body)}`);
+        }
+        else {
+            const body = {
+                src_project_id: inputs.projectId,
+                src_path: inputs.path,
+                target_project_id: target,
+                target_path: inputs.targetPath,
+                overwrite_newer: inputs.overwriteNewer,
+                delete_missing: inputs.deleteMissing,
+                backup: inputs.backup,
+                wait_until_done: false
+            };
+            if (inputs.exclude.length > 0)
+                body.exclude = inputs.exclude;
+            lines.push(`POST ${base}/api/v1/copy_path_between_projects ${JSON.stringify(body)}`);
+        }
+    }
+    if (inputs.targetProjectIds.length > 0 && inputs.wait) {
+        const status = inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`;
+        lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/publish.ts
+/**
+ * The cocalc mode (INTERFACE.md): upload the collected files to `<path>/` in `project-id`
+ * (only what differs), verify them inside the project, copy the folder to every target project,
+ * wait for the copies, and describe all of it in one PublishResult. A failed or timed-out copy
+ * does not throw: the result carries `failure`, so outputs and the summary are written first
+ * and the step fails afterwards with every target reported.
+ */
+
+
+
+
+
+
+
+
+
+/** CoCalc's browser client sends 8 MB chunks; so do we. */
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
+ * multi-chunk upload can be exercised with small files. Not an input: users never need it.
+ */
+const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
+async function publishCocalc(inputs, collection, _context) {
+    const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
+    const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
+    const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
+    const base = {
+        mode: 'cocalc',
+        status: 'uploaded',
+        files: collection.files.map(({ name, size }) => ({ name, size })),
+        skipped: collection.skipped,
+        projectUrl,
+        embedUrl: kioskUrl(targets.length > 0 ? projectFolderUrl(inputs.cocalcUrl, targets[0].projectId, targets[0].path) : projectUrl),
+        copies: []
+    };
+    const chunkBytes = chunkBytesFrom(process.env);
+    if (inputs.dryRun) {
+        const plannedRequests = planRequests(inputs, items, chunkBytes);
+        await group('Planned requests (dry run: nothing is sent)', async () => {
+            for (const line of plannedRequests)
+                info(line);
+        });
+        return { ...base, status: 'dry-run', plannedRequests };
+    }
+    for (const form of client_credentialForms(inputs.apiKey))
+        core_setSecret(form);
+    const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
+    const client = createCocalcClient(inputs, {
+        baseUrl: inputs.cocalcUrl,
+        apiKey: inputs.apiKey,
+        projectId: inputs.projectId,
+        concurrency: inputs.concurrency,
+        chunkBytes,
+        log: log.info,
+        warn: log.warning
+    });
+    try {
+        const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log };
+        const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
+        const upload = await group('Upload', async () => {
+            info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+            await client.startProject();
+            return uploadChanged(client, items, syncOptions);
+        });
+        if (inputs.verify) {
+            await group('Verify', async () => {
+                if (upload.sent.length === 0)
+                    info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
+                else
+                    await verifyUploads(client, upload.sent, syncOptions);
+            });
+        }
+        const result = { ...base, uploadedCount: upload.sent.length };
+        if (targets.length === 0)
+            return result;
+        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+        const copies = await group('Copy', () => requestCopies(client, targets, {
+            path: inputs.path,
+            overwriteNewer: inputs.overwriteNewer,
+            deleteMissing: inputs.deleteMissing,
+            backup: inputs.backup,
+            exclude: inputs.exclude
+        }, inputs.concurrency, log));
+        if (inputs.wait) {
+            await group('Wait', async () => {
+                const running = copies.filter((copy) => copy.status === 'running').length;
+                if (running > 0)
+                    info(`Waiting up to ${inputs.timeoutSeconds} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`);
+                await waitForCopies(client, copies, { deadline, log });
+            });
+        }
+        return finishResult(result, copies, inputs);
+    }
+    finally {
+        core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
+        await client.close();
+    }
+}
+function createCocalcClient(inputs, options) {
+    return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
+}
+/** Pure: copies (in target order) → outcomes, overall status and the failure line. */
+function finishResult(result, copies, inputs) {
+    const outcomes = copies.map((copy) => {
+        const url = projectFolderUrl(inputs.cocalcUrl, copy.target.projectId, copy.target.path);
+        const outcome = {
+            project_id: copy.target.projectId,
+            path: copy.target.path,
+            copy_id: copy.copyId,
+            url,
+            embed_url: kioskUrl(url),
+            // Not waited for (wait: false): still running as far as anyone knows.
+            status: copy.status === 'running' ? 'queued' : copy.status
+        };
+        if (copy.error)
+            outcome.error = copy.error;
+        return outcome;
+    });
+    const failure = copyFailure(outcomes, inputs.timeoutSeconds);
+    return { ...result, status: overallStatus(outcomes), copies: outcomes, ...(failure ? { failure } : {}) };
+}
+/**
+ * `copied` only when every copy is confirmed; `queued` when some may still be running; when any
+ * copy failed or timed out, `uploaded` (the files did arrive in the source project) and the step
+ * fails through `failure`.
+ */
+function overallStatus(copies) {
+    if (copies.length === 0)
+        return 'uploaded';
+    if (copies.some((copy) => copy.status === 'failed' || copy.status === 'timeout'))
+        return 'uploaded';
+    if (copies.some((copy) => copy.status === 'queued'))
+        return 'queued';
+    return 'copied';
+}
+/** One line naming every failed or timed-out target and why; undefined when none did. */
+function copyFailure(copies, timeoutSeconds) {
+    const bad = copies.filter((copy) => copy.status === 'failed' || copy.status === 'timeout');
+    if (bad.length === 0)
+        return undefined;
+    const parts = bad.map((copy) => copy.status === 'timeout'
+        ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout`
+        : `the copy to project ${copy.project_id} (${copy.path}) failed: ${copy.error ?? 'no reason given'}`);
+    const copied = copies.filter((copy) => copy.status === 'copied').length;
+    const queued = copies.filter((copy) => copy.status === 'queued').length;
+    const others = [copied > 0 ? `${copied} copied` : '', queued > 0 ? `${queued} queued` : ''].filter(Boolean).join(', ');
+    return `${bad.length} of ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} did not complete: ${parts.join('; ')}${others ? ` (others: ${others})` : ''}`;
+}
+/** The `/upload` chunk size: the default, or the hidden test knob when it holds a sane value. */
+function chunkBytesFrom(env) {
+    const text = env[CHUNK_BYTES_ENV];
+    if (!text || !/^\d+$/.test(text))
+        return DEFAULT_CHUNK_BYTES;
+    const value = Number(text);
+    return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -36089,53 +36759,742 @@ function outputsOf(result) {
     outputs.copies = JSON.stringify(copies);
     return outputs;
 }
+/** `comment-id` and `comment-url`, set only when a comment was written. */
+function commentOutputs(comment) {
+    return { 'comment-id': String(comment.id), 'comment-url': comment.htmlUrl };
+}
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
 }
 
-;// CONCATENATED MODULE: ./src/report/render.ts
-/** Escapes text from the repository so it renders as text, never as Markdown or HTML. */
-function escapeMarkdown(text) {
-    return text
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Markdown building blocks that keep untrusted text inert. File names come from the repository
+ * (a pull request's author chooses them); copy ids, errors and URLs come from servers. None of it
+ * may become a link, an image, HTML, emphasis, a table cell break, a mention or a new line.
+ *
+ * Untrusted text is shown in inline code spans: GitHub renders their content literally and runs
+ * neither mentions, issue references nor autolinks inside them. What a code span cannot hold
+ * (line breaks, control and direction-override characters) is shown as a visible escape.
+ */
+/** Characters shown as escapes: controls, zero-width and line/paragraph separators, bidirectional overrides. */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Replaces characters that would be invisible, break a line, or reorder text with `\n`, `\uXXXX`... */
+function visible(value) {
+    return value.replace(INVISIBLE, (char) => NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Cuts text to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut with '…'. */
+function truncate(value, max) {
+    if (value.length <= max)
+        return value;
+    let end = Math.max(0, max - 1);
+    const last = value.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return `${value.slice(0, end)}…`;
+}
+/**
+ * Untrusted text as an inline code span, rendered literally by GitHub. The fence is one backtick
+ * longer than the longest run inside; a space pads content that starts or ends with a backtick
+ * or a space (CommonMark strips exactly one from each side).
+ */
+function code(value, options = {}) {
+    let content = visible(truncate(value, options.max ?? 1000));
+    if (content === '')
+        return '*(empty)*';
+    // GFM splits a table row at pipes before it parses code spans: `\|` keeps a pipe in its cell,
+    // and backslashes right before a pipe are doubled so that they cannot cancel that escape.
+    if (options.inTable)
+        content = content.replace(/(\\*)\|/g, (_match, slashes) => `${slashes}${slashes}\\|`);
+    let longestRun = 0;
+    for (const run of content.matchAll(/`+/g))
+        longestRun = Math.max(longestRun, run[0].length);
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = /^[ `]|[ `]$/.test(content) ? ' ' : '';
+    return `${fence}${pad}${content}${pad}${fence}`;
+}
+/**
+ * A sentence we wrote ourselves (a skip reason): the characters that start inline markup
+ * (emphasis, code, links, images, tables, strike-through, math) are backslash-escaped and `&`,
+ * `<`, `>` become entities, so nothing in it is markup; line breaks become spaces. Names, ids and anything a server answered go through `code()` instead.
+ */
+function prose(value, max = 2000) {
+    return visible(truncate(value.replace(/\r\n|\r|\n/g, ' '), max))
+        .replace(/[\\`*_[\]()!|~#$]/g, '\\$&')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
-        .replace(/\r?\n|\r/g, ' ');
+        .replace(/>/g, '&gt;');
 }
-function renderReport(result, context = {}) {
+/**
+ * A URL answered by a server, safe as a link destination: http(s) only, no credentials, and the
+ * characters that could end or bend a Markdown destination percent-encoded. Undefined otherwise.
+ */
+function safeUrl(value) {
+    if (!value)
+        return undefined;
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
+        return undefined;
+    return url.href.replace(/[()<>[\]`'"*_| \\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** `[label](url)` when the URL is safe (the label is ours); otherwise the untrusted value as inert code. */
+function markdown_link(label, url, options = {}) {
+    const safe = safeUrl(url);
+    if (safe)
+        return `[${label}](${safe})`;
+    return url ? code(url, { max: 300, ...options }) : '—';
+}
+/** A link that shows its own URL, as code inside the link so nothing in it is markup. */
+function urlLink(url, options = {}) {
+    const safe = safeUrl(url);
+    if (!safe)
+        return url ? code(url, { max: 300, ...options }) : '—';
+    return `[${code(safe, { max: 120, ...options })}](${safe})`;
+}
+/** UTF-8 size: GitHub's limit counts characters, and bytes are never fewer, so what fits in bytes fits. */
+function sizeOf(markdown) {
+    return Buffer.byteLength(markdown, 'utf8');
+}
+/**
+ * As many lines as fit in `budget` bytes (each line plus its newline), then `more(n)` for the n
+ * left out. Lines are made on demand, so a list of 50,000 names costs only what is shown.
+ */
+function fitLines(count, line, budget, more) {
     const lines = [];
-    const title = result.mode === 'cocode' ? 'cocode session' : 'CoCalc publish';
-    lines.push(`### ${title}: ${result.status}`, '');
-    if (result.sessionUrl)
-        lines.push(`**Session:** ${result.sessionUrl}`, '');
-    if (result.projectUrl)
-        lines.push(`**Project folder:** ${result.projectUrl}`, '');
-    lines.push(`**Files:** ${result.status === 'skipped' ? 0 : result.files.length}`);
-    if (context.sha)
-        lines.push(`**Commit:** \`${context.sha.slice(0, 7)}\``);
+    const reserve = sizeOf(more(count)) + 1;
+    let used = 0;
+    for (let index = 0; index < count; index++) {
+        const next = line(index);
+        const size = sizeOf(next) + 1;
+        const isLast = index === count - 1;
+        if (used + size + (isLast ? 0 : reserve) > budget) {
+            lines.push(more(count - index));
+            return lines;
+        }
+        lines.push(next);
+        used += size;
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/report/render.ts
+/**
+ * Markdown for the PR comment and the job summary: pure functions of the result, so the two
+ * always say the same thing and tests need no mocks. Untrusted text goes through markdown.ts.
+ * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
+ * requests) are cut with "… and N more", and free text is truncated.
+ */
+
+
+/** GitHub refuses a comment body over 65,536 characters (422). */
+const COMMENT_LIMIT = 65_536;
+/** A step summary may hold 1 MiB; leave room for other steps' notes in the same job. */
+const SUMMARY_LIMIT = 512 * 1024;
+/** Lists longer than this are folded in <details>. */
+const FOLD_AFTER = 10;
+function renderReport(result, context = {}, options = {}) {
+    const limit = options.limit ?? COMMENT_LIMIT;
+    const head = [...(options.preamble ? [options.preamble] : []), heading(result), '', ...problems(result), ...facts(result, context)];
+    const tail = options.notes && options.notes.length > 0 ? ['', ...options.notes] : [];
+    // 64 bytes of slack for the blank lines that join the sections.
+    let budget = limit - sizeOf(head.join('\n')) - sizeOf(tail.join('\n')) - 64;
+    // Priority when space is short: targets, then the plan, then skipped files, then the file list.
+    const take = (section, share) => {
+        const lines = section(Math.floor(budget * share));
+        budget -= sizeOf(lines.join('\n')) + 2;
+        return lines;
+    };
+    const copies = take((b) => copiesSection(result.copies ?? [], b), 0.5);
+    const planned = take((b) => plannedSection(result.plannedRequests ?? [], b), 0.25);
+    const skipped = take((b) => skippedSection(result.skipped, b), 0.25);
+    const files = take((b) => filesSection(result, b), 1);
+    const sections = [copies, files, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
+    return [head.join('\n'), ...sections].join('\n\n') + (tail.length > 0 ? `\n${tail.join('\n')}` : '') + '\n';
+}
+function heading(result) {
+    const failed = result.failure !== undefined;
+    const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status];
+    return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`;
+}
+function title(result) {
+    if (result.mode === 'cocode') {
+        if (result.status === 'dry-run')
+            return 'cocode session: dry run, nothing sent';
+        if (result.status === 'skipped')
+            return 'cocode session: nothing published';
+        return 'cocode session created';
+    }
+    const targets = result.copies?.length ?? 0;
+    switch (result.status) {
+        case 'dry-run':
+            return 'CoCalc: dry run, nothing sent';
+        case 'skipped':
+            return 'CoCalc: nothing published';
+        case 'copied':
+            return `Published to CoCalc and copied to ${plural(targets, 'project')}`;
+        case 'queued':
+            return `Published to CoCalc; copies to ${plural(targets, 'project')} still running`;
+        default:
+            return 'Published to CoCalc';
+    }
+}
+function problems(result) {
+    const lines = [];
+    if (result.failure)
+        lines.push(`**Failed:** ${code(result.failure, { max: 2000 })}`, '');
+    if (result.status === 'skipped' && result.skipReason)
+        lines.push(`**Why:** ${prose(result.skipReason)}`, '');
+    return lines;
+}
+function facts(result, context) {
+    const lines = [];
+    if (result.mode === 'cocode' && result.sessionUrl !== undefined)
+        lines.push(`- **Session:** ${urlLink(result.sessionUrl)}`);
+    if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
+        const embed = result.embedUrl && result.embedUrl !== result.projectUrl ? ` · ${markdown_link('kiosk view', result.embedUrl)}` : '';
+        lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`);
+    }
+    lines.push(`- **Files:** ${fileCount(result)}`);
+    const commit = commitLink(context);
+    if (commit)
+        lines.push(`- **Commit:** ${commit}`);
     if (context.runUrl)
-        lines.push(`**Run:** ${context.runUrl}`);
-    lines.push('');
-    for (const file of result.files)
-        lines.push(`- ${escapeMarkdown(file.name)}`);
-    return lines.join('\n');
+        lines.push(`- **Workflow run:** ${markdown_link('logs and job summary', context.runUrl)}`);
+    return lines;
+}
+function fileCount(result) {
+    if (result.status === 'skipped')
+        return '0';
+    const count = result.files.length;
+    const bytes = formatBytes(result.files.reduce((sum, file) => sum + file.size, 0));
+    if (result.status === 'dry-run')
+        return `${count} (${bytes}) would be sent`;
+    const unchanged = result.uploadedCount !== undefined ? count - result.uploadedCount : 0;
+    const detail = result.uploadedCount !== undefined && unchanged > 0 ? `; ${result.uploadedCount} uploaded, ${unchanged} already up to date` : '';
+    return `${count} (${bytes}${detail})`;
+}
+function commitLink(context) {
+    const sha = context.sha;
+    if (!sha)
+        return undefined;
+    if (!/^[0-9a-f]{7,64}$/i.test(sha))
+        return code(sha, { max: 80 });
+    const short = `\`${sha.slice(0, 7)}\``;
+    if (!context.repository || !/^[\w.-]+\/[\w.-]+$/.test(context.repository))
+        return short;
+    const base = safeUrl(context.serverUrl ?? 'https://github.com');
+    return base ? `[${short}](${base.replace(/\/+$/, '')}/${context.repository}/commit/${sha})` : short;
+}
+function copiesSection(copies, budget) {
+    if (copies.length === 0)
+        return [];
+    const header = ['| Target project | Folder | Status | Copy id | Open |', '|---|---|---|---|---|'];
+    const row = (copy) => {
+        const cell = { inTable: true, max: 200 };
+        const open = `${markdown_link('files', copy.url, cell)} · ${markdown_link('kiosk', copy.embed_url, cell)}`;
+        return `| ${code(copy.project_id, cell)} | ${code(copy.path, cell)} | ${copyStatus(copy.status)} | ${copy.copy_id ? code(copy.copy_id, cell) : '—'} | ${open} |`;
+    };
+    const failures = copies.filter((copy) => copy.error);
+    const failureBudget = failures.length > 0 ? Math.floor(budget / 3) : 0;
+    const failureLines = failures.length > 0
+        ? [
+            '',
+            '**Copy problems:**',
+            ...fitLines(failures.length, (i) => `- ${code(failures[i].project_id)}: ${code(failures[i].error ?? '', { max: 1000 })}`, failureBudget - 30, (left) => `- … and ${left} more`)
+        ]
+        : [];
+    const tableBudget = budget - sizeOf(header.join('\n')) - sizeOf(failureLines.join('\n')) - 2;
+    const rows = fitLines(copies.length, (i) => row(copies[i]), tableBudget, (left) => `| … and ${left} more | | | | |`);
+    return [...header, ...rows, ...failureLines];
+}
+function copyStatus(status) {
+    return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
+}
+function filesSection(result, budget) {
+    const files = result.status === 'skipped' ? [] : result.files;
+    const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)})`;
+    const noun = result.status === 'dry-run' ? 'to send' : 'sent';
+    return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
+}
+function skippedSection(skipped, budget) {
+    const line = (file) => `- ${code(file.name)} ${prose(file.reason, 300)}`;
+    return foldedList(`${plural(skipped.length, 'file')} left out`, skipped.length, (i) => line(skipped[i]), budget);
+}
+function plannedSection(planned, budget) {
+    if (planned.length === 0)
+        return [];
+    const lines = fitLines(planned.length, (i) => `- ${code(planned[i], { max: 500 })}`, budget - 40, (left) => `- … and ${left} more`);
+    return ['**Planned requests** (none was sent):', '', ...lines];
+}
+/** A list under a bold caption, folded in <details> when long; empty when there is nothing to list. */
+function foldedList(caption, count, line, budget) {
+    if (count === 0)
+        return [];
+    const more = (left) => `- … and ${left} more`;
+    if (count <= FOLD_AFTER) {
+        const open = [`**${caption}:**`, ''];
+        return [...open, ...fitLines(count, line, budget - sizeOf(open.join('\n')) - 2, more)];
+    }
+    const top = [`<details><summary>${caption}</summary>`, ''];
+    const bottom = ['', '</details>'];
+    const room = budget - sizeOf(top.join('\n')) - sizeOf(bottom.join('\n')) - 2;
+    return [...top, ...fitLines(count, line, room, more), ...bottom];
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** The job summary's line about the PR comment. */
+function renderCommentNote(outcome, tag) {
+    switch (outcome.kind) {
+        case 'written':
+            return `**PR comment:** ${markdown_link(outcome.action, outcome.comment.htmlUrl)} on #${outcome.pullRequest} (tag ${code(tag)}).`;
+        case 'planned':
+            return outcome.target
+                ? `**PR comment:** none in a dry run; a real run would write the comment tagged ${code(tag)} on ${prose(outcome.target)}.`
+                : `**PR comment:** none in a dry run; a real run would write none: ${prose(outcome.reason ?? 'no pull request found')}.`;
+        case 'skipped':
+            return `**PR comment:** none: ${prose(outcome.reason)}.`;
+        case 'failed':
+            return '**PR comment:** not written; the warning in the log says why.';
+    }
+}
+/** The job summary of a run that failed before it had a result (the server refused, a file was unreadable...). */
+function renderFailure(mode, message, context = {}) {
+    const lines = [`### ❌ ${mode === 'cocode' ? 'cocode session' : 'CoCalc publish'} failed`, '', `**Error:** ${code(message, { max: 2000 })}`, ''];
+    const commit = commitLink(context);
+    if (commit)
+        lines.push(`- **Commit:** ${commit}`);
+    if (context.runUrl)
+        lines.push(`- **Workflow run:** ${markdown_link('logs', context.runUrl)}`);
+    lines.push('', 'Nothing was reported as published; the PR comment, if any, still shows the last successful run.');
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+/** Written as the default GITHUB_TOKEN: the identity assumed when the token's own cannot be asked. */
+const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
+const MARKER_PREFIX = 'publish-to-collaborative-editors';
+const TAG_CHARACTERS = /[^\w .:/@+=-]/g;
+/** The comment-tag input, or one derived from mode and destination so that steps publishing elsewhere keep their own comments. */
+function commentTag(inputs) {
+    if (inputs.commentTag)
+        return inputs.commentTag;
+    const derived = inputs.mode === 'cocode' ? 'cocode' : `cocalc:${inputs.projectId}:${inputs.path}`;
+    // The path may hold characters that could close the HTML comment the tag lives in.
+    return derived.replace(TAG_CHARACTERS, '_').slice(0, 200);
+}
+/** The hidden first line that identifies the comment of one tag. */
+function commentMarker(tag) {
+    return `<!-- ${MARKER_PREFIX}:${tag.replace(TAG_CHARACTERS, '_')} -->`;
+}
+/**
+ * Whether a comment was written by the token's identity. GraphQL may name a bot without the
+ * `[bot]` suffix that REST shows, so that form matches too, for bots only.
+ */
+function isWrittenBy(comment, login) {
+    const author = comment.author.toLowerCase();
+    const own = login.toLowerCase();
+    if (author === own)
+        return true;
+    return !own.endsWith('[bot]') && author === `${own}[bot]` && comment.authorType === 'Bot';
+}
+/** Our earlier comment of this tag: the oldest carrying the marker and written by `login`. */
+function findOwnComment(comments, marker, login) {
+    return comments.find((comment) => comment.body.includes(marker) && isWrittenBy(comment, login));
+}
+/**
+ * Updates this tag's comment on the PR, or creates it. The token's login is asked only when some
+ * comment carries the marker (a first run needs one request less); if GitHub will not say, the
+ * default token's identity is assumed.
+ */
+async function upsertComment(api, issue, marker, body, log) {
+    const comments = await api.listComments(issue);
+    log.debug(`PR #${issue} has ${comments.length} comment(s)`);
+    const marked = comments.filter((comment) => comment.body.includes(marker));
+    if (marked.length > 0) {
+        const login = await ownLogin(api, log);
+        const existing = findOwnComment(marked, marker, login);
+        const others = marked.filter((comment) => comment !== existing && !isWrittenBy(comment, login)).length;
+        if (others > 0)
+            log.info(`Leaving alone ${others} comment(s) with the same tag written by someone other than ${login}`);
+        if (existing) {
+            const updated = await api.updateComment(existing.id, body);
+            return { action: 'updated', comment: updated };
+        }
+    }
+    return { action: 'created', comment: await api.createComment(issue, body) };
+}
+async function ownLogin(api, log) {
+    try {
+        const login = await api.viewerLogin();
+        log.debug(`The token writes as ${login}`);
+        return login;
+    }
+    catch (error) {
+        log.debug(`Could not ask GitHub whose token this is (${error instanceof Error ? error.message : String(error)}); assuming ${DEFAULT_BOT_LOGIN}`);
+        return DEFAULT_BOT_LOGIN;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/pull-request.ts
+/**
+ * Which pull request the comment goes to: the `pr-number` input, else the event's own PR, else
+ * (push, workflow_run) the open PR of the commit, which needs one API call. Deciding where to
+ * look is pure; only the commit lookup talks to GitHub.
+ */
+
+const ZERO_SHA = /^0+$/;
+function pullRequestSource(prNumber, context) {
+    if (prNumber !== undefined)
+        return { kind: 'number', number: prNumber, from: "the 'pr-number' input" };
+    const event = context.eventName ?? 'unknown';
+    if (context.pullRequest)
+        return { kind: 'number', number: context.pullRequest.number, from: `the ${event} event` };
+    if (event === 'workflow_run')
+        return workflowRunSource(context);
+    if (event === 'push') {
+        const payload = context.payload;
+        if (payload.deleted === true)
+            return { kind: 'none', reason: 'the push deleted a branch' };
+        const sha = typeof payload.after === 'string' && !ZERO_SHA.test(payload.after) ? payload.after : context.sha;
+        if (!sha)
+            return { kind: 'none', reason: 'the push event names no commit' };
+        const ref = typeof payload.ref === 'string' ? payload.ref : undefined;
+        if (ref && !ref.startsWith('refs/heads/'))
+            return { kind: 'none', reason: `the push was of ${ref}, not of a branch` };
+        return { kind: 'commit', sha, branch: ref?.slice('refs/heads/'.length), from: 'the pushed commit' };
+    }
+    return { kind: 'none', reason: `the ${event} event carries no pull request` };
+}
+/**
+ * workflow_run lists the PRs of the run that triggered it, but only those of this repository's
+ * branches: for a fork's PR the list is empty, so fall back to the commit's PRs.
+ */
+function workflowRunSource(context) {
+    const run = isRecord(context.payload.workflow_run) ? context.payload.workflow_run : {};
+    const pulls = Array.isArray(run.pull_requests) ? run.pull_requests.filter(isRecord) : [];
+    const ours = pulls.find((pr) => typeof pr.number === 'number' && basedHere(pr, context));
+    if (ours && typeof ours.number === 'number')
+        return { kind: 'number', number: ours.number, from: 'the workflow_run event' };
+    const sha = typeof run.head_sha === 'string' ? run.head_sha : undefined;
+    if (!sha)
+        return { kind: 'none', reason: 'the workflow_run event names no pull request nor commit' };
+    const branch = typeof run.head_branch === 'string' ? run.head_branch : undefined;
+    return { kind: 'commit', sha, branch, from: "the triggering run's commit" };
+}
+/** A listed PR whose base is this repository (the list can name PRs of other repositories). */
+function basedHere(pr, context) {
+    const base = isRecord(pr.base) ? pr.base : undefined;
+    const repo = base && isRecord(base.repo) ? base.repo : undefined;
+    if (!repo || typeof repo.url !== 'string' || !context.repository)
+        return true;
+    return repo.url.toLowerCase().endsWith(`/repos/${context.repository.toLowerCase()}`);
+}
+/** The open PR a pushed commit belongs to: one from the pushed branch first, then the most recently updated. */
+function choosePullRequest(pulls, branch) {
+    const open = pulls.filter((pr) => pr.state === 'open');
+    const time = (pr) => Date.parse(pr.updatedAt) || 0;
+    const byRecency = [...open].sort((a, b) => time(b) - time(a));
+    return byRecency.find((pr) => branch !== undefined && pr.headRef === branch) ?? byRecency[0];
+}
+async function findPullRequest(source, api) {
+    if (source.kind === 'number')
+        return { number: source.number, from: source.from };
+    if (source.kind === 'none')
+        return { number: undefined, reason: source.reason };
+    const pulls = await (await api()).pullRequestsOfCommit(source.sha);
+    const chosen = choosePullRequest(pulls, source.branch);
+    if (!chosen)
+        return { number: undefined, reason: `no open pull request contains commit ${source.sha.slice(0, 7)}` };
+    return { number: chosen.number, from: `${source.from} ${source.sha.slice(0, 7)}` };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the same report as the comment, with room for longer lists, on every run.
+ */
+
+
+/** Appends to the step's summary file; a summary that cannot be written is a warning, never a failure. */
+async function writeSummary(markdown, env = process.env) {
+    if (!env.GITHUB_STEP_SUMMARY) {
+        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return false;
+    }
+    try {
+        await summary.addRaw(markdown, true).write();
+        return true;
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${errorMessage(error)}`);
+        return false;
+    }
+    finally {
+        summary.emptyBuffer();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/github.ts
+/** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
+const MAX_RATE_RETRIES = 2;
+const MAX_RATE_WAIT_S = 30;
+/** Pages of 100 comments read at most (a PR with more than 100,000 comments is not a real case). */
+const MAX_COMMENT_PAGES = 1000;
+function graphqlUrlOf(env, apiUrl) {
+    return (env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`).replace(/\/+$/, '');
+}
+async function createGitHubApi(options) {
+    const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856))
+    ]);
+    const { log, owner, repo } = options;
+    const baseFetch = defaults.request?.fetch ?? fetch;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const again = retryCount < MAX_RATE_RETRIES && retryAfter <= MAX_RATE_WAIT_S;
+        log.info(`GitHub's ${kind} answered ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`);
+        return again;
+    };
+    const octokit = getOctokit(options.token, {
+        baseUrl: options.apiUrl,
+        request: { ...defaults.request, fetch: guardedFetch(baseFetch, [options.apiUrl, options.graphqlUrl], options.timeoutMs ?? 20_000) },
+        log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
+        // 5xx and network errors: twice more, after 0.25 s then 1 s. Rate limits are the throttler's.
+        retry: { retries: 2, retryAfterBaseValue: 250, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit'), fallbackSecondaryRateRetryAfter: 60 }
+    }, retry, throttling);
+    return {
+        async viewerLogin() {
+            const response = await octokit.request(`POST ${options.graphqlUrl}`, { query: 'query { viewer { login } }' });
+            const data = response.data;
+            const login = data?.data?.viewer?.login;
+            if (typeof login !== 'string' || login === '')
+                throw new Error('GraphQL answered no viewer login');
+            return login;
+        },
+        async listComments(issue) {
+            const comments = [];
+            let pages = 0;
+            const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+            for await (const page of octokit.paginate.iterator(route, { owner, repo, issue_number: issue, per_page: 100 })) {
+                for (const raw of page.data)
+                    comments.push(toComment(raw));
+                if (++pages >= MAX_COMMENT_PAGES)
+                    break;
+            }
+            return comments;
+        },
+        async createComment(issue, body) {
+            // Creating is not idempotent: a 5xx may hide a success, so it is not repeated (the retry
+            // plugin's retries: 0). Rate limits are still waited out: GitHub did not act on those.
+            const response = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                owner,
+                repo,
+                issue_number: issue,
+                body,
+                request: { retries: 0 }
+            });
+            return toComment(response.data);
+        },
+        async updateComment(id, body) {
+            const response = await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: id, body });
+            return toComment(response.data);
+        },
+        async pullRequestsOfCommit(sha) {
+            const response = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner, repo, commit_sha: sha, per_page: 100 });
+            return response.data.map((pr) => ({
+                number: pr.number,
+                state: pr.state,
+                updatedAt: pr.updated_at,
+                headRef: pr.head?.ref,
+                headSha: pr.head?.sha
+            }));
+        }
+    };
+}
+function toComment(raw) {
+    return { id: Number(raw.id), body: raw.body ?? '', htmlUrl: raw.html_url, author: raw.user?.login ?? '', authorType: raw.user?.type };
+}
+/**
+ * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
+ * token cannot be sent elsewhere by a pagination link. (fetch itself drops the Authorization
+ * header when a redirect leaves the origin.)
+ */
+function guardedFetch(base, allowedUrls, timeoutMs) {
+    const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
+    return (input, init) => {
+        const target = new URL(input instanceof Request ? input.url : String(input));
+        if (!allowed.has(target.origin))
+            return Promise.reject(new Error(`refused to send the token to ${target.origin}, which is not the GitHub API`));
+        const timeout = AbortSignal.timeout(timeoutMs);
+        return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    };
+}
+/**
+ * The one warning a failed comment becomes: what GitHub said, why, and what to do. It never
+ * carries the token (the text is scrubbed of it, and GitHub does not echo it anyway).
+ */
+function explainCommentFailure(error, situation) {
+    const { context } = situation;
+    const repository = context.repository ?? 'the repository';
+    const status = statusOf(error);
+    const said = scrub(serverMessage(error), situation.token);
+    const end = ' The outputs and the job summary are set; the step goes on.';
+    const prefix = `Could not ${situation.doing}:`;
+    if (status === undefined || isTransportError(error)) {
+        return `${prefix} the GitHub API at ${context.apiUrl} could not be reached (${said}).${end}`;
+    }
+    const answered = `GitHub answered HTTP ${status}${said ? ` "${said}"` : ''}`;
+    if ((status === 403 || status === 429) && isRateLimit(error, said)) {
+        return `${prefix} ${answered}: the token's rate limit is spent, and waiting was not worth it. The next run updates the comment.${end}`;
+    }
+    if (status === 403 && /not accessible by integration/i.test(said)) {
+        const why = context.pullRequest?.fromFork
+            ? "GitHub gives pull requests from forks a read-only token. To comment on them, run this step in a 'workflow_run' workflow triggered by this one (pass the PR number as 'pr-number') or on 'pull_request_target'; both get a write token, so never check out and run the PR's code there while secrets are available."
+            : "the token may not write comments here: give the job 'permissions: pull-requests: write' (or pass a 'github-token' that may). On pull requests from forks the token is always read-only: use a 'workflow_run' follow-up or 'pull_request_target' (never running the PR's code with secrets).";
+        return `${prefix} ${answered}: ${why}${end}`;
+    }
+    switch (status) {
+        case 401:
+            return `${prefix} ${answered}: the token was refused; check the 'github-token' input.${end}`;
+        case 403:
+            return `${prefix} ${answered}: the token may not do this; give the job 'permissions: pull-requests: write'.${end}`;
+        case 404:
+            return `${prefix} ${answered}: check the pull request number ('pr-number') and that the token can see ${repository}.${end}`;
+        case 422:
+            return `${prefix} ${answered}: GitHub refused the request as invalid.${end}`;
+        default:
+            return `${prefix} ${answered}.${end}`;
+    }
+}
+function statusOf(error) {
+    const status = error && typeof error === 'object' ? error.status : undefined;
+    return typeof status === 'number' ? status : undefined;
+}
+/** Octokit reports network failures and timeouts as status 500 without a response. */
+function isTransportError(error) {
+    if (!error || typeof error !== 'object')
+        return true;
+    const { response, name } = error;
+    return response === undefined || name === 'AbortError' || name === 'TimeoutError';
+}
+function isRateLimit(error, said) {
+    const headers = error.response?.headers ?? {};
+    return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(said);
+}
+/** GitHub's own message, short and on one line. */
+function serverMessage(error) {
+    const data = error?.response?.data;
+    const message = data && typeof data === 'object' && typeof data.message === 'string'
+        ? data.message
+        : error instanceof Error
+            ? error.message
+            : String(error);
+    const oneLine = message.replace(/\s+/g, ' ').trim();
+    return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
+}
+function scrub(message, token) {
+    return token.length >= 3 ? message.split(token).join('***') : message;
 }
 
 ;// CONCATENATED MODULE: ./src/report/index.ts
 /**
- * Reporting: outputs, job summary and the sticky PR comment, all from one result.
+ * Reporting: outputs, the sticky PR comment and the job summary, all from one result. Outputs
+ * come first so they exist whatever happens next; the summary comes last so it can say what
+ * became of the comment. Nothing here fails the step: a comment that cannot be written is one
+ * warning that says why and what to do.
  */
 
 
 
-async function report(result, _inputs, context) {
+
+
+
+
+async function report(result, inputs, context) {
     setOutputs(outputsOf(result));
-    const markdown = renderReport(result, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl });
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(markdown, true).write();
+    const renderContext = { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl };
+    const tag = commentTag(inputs);
+    const outcome = await group('Comment on the pull request', () => commentOnPullRequest(result, inputs, context, renderContext, tag));
+    if (outcome.kind === 'written')
+        setOutputs(commentOutputs(outcome.comment));
+    await writeSummary(renderReport(result, renderContext, { limit: SUMMARY_LIMIT, notes: [renderCommentNote(outcome, tag)] }));
+}
+/** A run that failed before it had a result still leaves a job summary saying so (never throws). */
+async function reportFailure(mode, message, context) {
+    await writeSummary(renderFailure(mode, message, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl }));
+}
+async function commentOnPullRequest(result, inputs, context, renderContext, tag) {
+    const skip = (reason) => {
+        info(`No PR comment: ${reason}.`);
+        return { kind: 'skipped', reason };
+    };
+    if (!inputs.comment)
+        return skip("the 'comment' input is false");
+    const source = pullRequestSource(inputs.prNumber, context);
+    if (inputs.dryRun) {
+        const reason = source.kind === 'none' ? source.reason : undefined;
+        const target = source.kind === 'number'
+            ? `PR #${source.number}`
+            : source.kind === 'commit'
+                ? `the open pull request of commit ${source.sha.slice(0, 7)}`
+                : undefined;
+        info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
+        return { kind: 'planned', target, reason };
+    }
+    // main.ts skips a fork's PR that has no secrets; its token is read-only, so do not even try.
+    if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
+        return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments');
+    }
+    if (!context.owner || !context.repo)
+        return skip('GITHUB_REPOSITORY is not set');
+    if (!inputs.githubToken)
+        return skip("the 'github-token' input is empty");
+    if (source.kind === 'none')
+        return skip(`${source.reason}; set 'pr-number' to comment on a pull request`);
+    const { owner, repo } = context;
+    const log = { info: (line) => info(line), debug: (line) => core_debug(line) };
+    let api;
+    const connect = async () => {
+        // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
+        api ??= await createGitHubApi({
+            token: inputs.githubToken,
+            apiUrl: context.apiUrl,
+            graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
+            owner,
+            repo,
+            log
+        });
+        return api;
+    };
+    let doing = source.kind === 'commit' ? `find the pull request of commit ${source.sha.slice(0, 7)} in ${owner}/${repo}` : '';
+    try {
+        const found = await findPullRequest(source, connect);
+        if (found.number === undefined)
+            return skip(`${found.reason}; set 'pr-number' to comment on a pull request`);
+        doing = `write the comment on PR #${found.number} of ${owner}/${repo}`;
+        info(`Commenting on PR #${found.number} (found from ${found.from}) with tag '${tag}'`);
+        const marker = commentMarker(tag);
+        const body = renderReport(result, renderContext, { preamble: marker, limit: COMMENT_LIMIT });
+        const { action, comment } = await upsertComment(await connect(), found.number, marker, body, log);
+        info(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${comment.htmlUrl}`);
+        return { kind: 'written', action, pullRequest: found.number, comment };
+    }
+    catch (error) {
+        warning(explainCommentFailure(error, { doing, context, token: inputs.githubToken }));
+        if (error instanceof Error && error.stack)
+            core_debug(error.stack);
+        return { kind: 'failed' };
     }
 }
 
@@ -36153,9 +37512,18 @@ async function report(result, _inputs, context) {
 
 
 async function run() {
+    // Every credential read is masked for the runner and kept here to scrub the failure summary.
+    const secrets = [];
+    let started;
     try {
-        const inputs = readInputs({ maskSecret: (secret) => core_setSecret(secret) });
+        const inputs = readInputs({
+            maskSecret: (secret) => {
+                secrets.push(secret);
+                core_setSecret(secret);
+            }
+        });
         const context = readRunContext();
+        started = { inputs, context };
         const result = await publish(inputs, context);
         await report(result, inputs, context);
         if (result.failure)
@@ -36165,8 +37533,17 @@ async function run() {
         // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
         if (!(error instanceof ActionError) && error instanceof Error && error.stack)
             core_debug(error.stack);
-        setFailed(errorMessage(error));
+        const message = main_scrub(errorMessage(error), secrets);
+        if (started)
+            await reportFailure(started.inputs.mode, message, started.context);
+        setFailed(message);
     }
+}
+function main_scrub(text, secrets) {
+    return [...secrets]
+        .filter((secret) => secret.length >= 3)
+        .sort((a, b) => b.length - a.length)
+        .reduce((result, secret) => result.split(secret).join('***'), text);
 }
 async function publish(inputs, context) {
     const skippedForCredentials = checkCredentials(inputs, context);
@@ -36174,7 +37551,7 @@ async function publish(inputs, context) {
         return skippedForCredentials;
     const collection = await group('Collect files', () => collect(inputs));
     if (inputs.mode === 'cocode') {
-        const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)));
+        const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
             warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`);
         const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries]);
@@ -36244,6 +37621,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -36408,6 +37792,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -36426,6 +37817,818 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
 /***/ })
 
@@ -36451,7 +38654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -36460,6 +38663,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -36534,6 +38740,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -36546,9 +38782,105 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
