@@ -191,7 +191,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     throw new InputError(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server")
   }
 
-  return {
+  const cocalc: CocalcInputs = {
     ...common,
     mode: 'cocalc',
     cocalcUrl: parseServiceUrl(Input.CocalcUrl, read(Input.CocalcUrl), 'https://cocalc.com', mask),
@@ -209,6 +209,14 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     timeoutSeconds: parseOptionalInteger(Input.Timeout, read(Input.Timeout), 1, 24 * 3600) ?? 600,
     verify: parseBoolean(Input.Verify, read(Input.Verify), true)
   }
+  // No patterns means "copy what is already in the project": that needs somewhere to copy to.
+  if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+    throw new InputError(
+      Input.Files,
+      `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`
+    )
+  }
+  return cocalc
 }
 
 function isMode(value: string): value is Mode {

@@ -48,6 +48,10 @@ async function publish(inputs: Inputs, context: RunContext): Promise<PublishResu
   const skippedForCredentials = checkCredentials(inputs, context)
   if (skippedForCredentials) return skippedForCredentials
 
+  if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+    core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
+    return publishCocalc(inputs, { files: [], skipped: [] }, context)
+  }
   const collection = await core.group('Collect files', () => collect(inputs))
   if (inputs.mode === 'cocode') {
     const plan = planSession(

@@ -254,6 +254,40 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     expect(emulator.readFile(source, 'course/notebooks/intro.ipynb')).toBeDefined()
   })
 
+  it("with empty 'files', uploads nothing and copies the folder the project already holds", async () => {
+    const { source, t1, t2 } = projectIds()
+    const existing = { 'notebooks/intro.ipynb': Buffer.from('{"cells":[]}'), 'data/blob.bin': randomBytes(3000) }
+    for (const [name, content] of Object.entries(existing)) emulator.writeFile(source, `course/${name}`, content)
+    const before = emulator.state.requestCount
+    const result = await runCocalc(
+      emulator,
+      { 'ignored.txt': 'not sent' },
+      {
+        inputs: { 'cocalc-api': api, 'project-id': source, 'target-project-id': `${t1},${t2}`, files: '' }
+      }
+    )
+    expect(result.errors).toEqual([])
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('copied')
+    expect(result.outputs['file-count']).toBe('0')
+    expect(copiesOutput(result).map((copy) => copy.status)).toEqual(['copied', 'copied'])
+    expectFolderHolds(emulator, t1, 'course', existing)
+    expectFolderHolds(emulator, t2, 'course', existing)
+    expectFolderHolds(emulator, source, 'course', existing)
+    const endpoints = emulator.state.requests.slice(before).map((r) => r.endpoint)
+    expect(endpoints.filter((e) => /upload|write|exec/.test(e))).toEqual([])
+    expect(result.summary).toContain('CoCalc folder copied to 2 projects')
+  })
+
+  it("refuses empty 'files' without 'target-project-id' before sending anything", async () => {
+    const { source } = projectIds()
+    const before = emulator.state.requestCount
+    const result = await runCocalc(emulator, {}, { inputs: { 'cocalc-api': api, 'project-id': source, files: '' } })
+    expect(result.code).toBe(1)
+    expect(failureLine(result)).toMatch(/Input 'files': is empty and so is 'target-project-id': nothing to do/)
+    expect(emulator.state.requestCount).toBe(before)
+  })
+
   it('dry run: plans the requests, sets the outputs, sends nothing', async () => {
     const { source, t1 } = projectIds()
     const before = emulator.state.requestCount

@@ -104,6 +104,7 @@ describe('chunk size knob', () => {
 describe('planRequests (dry run)', () => {
   const inputs: Parameters<typeof planRequests>[0] = {
     api: 'v2',
+    patterns: ['**'],
     cocalcUrl: 'https://cocalc.example',
     projectId: P,
     path: 'course',
@@ -144,6 +145,15 @@ describe('planRequests (dry run)', () => {
     expect(text).toContain('"exclude":["*.log"]')
     expect(text).not.toContain('copy_path_status')
     expect(text).not.toContain('verify')
+  })
+
+  it("plans only the copies when 'files' is empty", () => {
+    for (const api of ['v1', 'v2'] as const) {
+      const text = planRequests({ ...inputs, api, patterns: [] }, [], 8 * 1024 * 1024).join('\n')
+      expect(text).toContain("Nothing uploaded ('files' is empty): the existing course/ of project")
+      expect(text).not.toMatch(/\/upload\?|\/exec|project_exec|write_text|write-text/)
+      expect(text).toContain(api === 'v2' ? 'projects/copy-path {' : 'copy_path_between_projects {')
+    }
   })
 
   it('never contains a credential', () => {

@@ -66,7 +66,7 @@ function inputsOf(values: Record<string, string>): Inputs {
 describe('commentTag and commentMarker', () => {
   it('derives the tag from mode and destination', () => {
     expect(commentTag(inputsOf({ mode: 'cocode', files: '*' }))).toBe('cocode')
-    const cocalc = inputsOf({ mode: 'cocalc', 'project-id': '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10', path: 'course/week-1' })
+    const cocalc = inputsOf({ mode: 'cocalc', files: '*', 'project-id': '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10', path: 'course/week-1' })
     expect(commentTag(cocalc)).toBe('cocalc:0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10:course/week-1')
   })
 
@@ -75,7 +75,7 @@ describe('commentTag and commentMarker', () => {
   })
 
   it('keeps a derived tag from closing the HTML comment it lives in', () => {
-    const cocalc = inputsOf({ mode: 'cocalc', 'project-id': '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10', path: 'a-->b<c>' })
+    const cocalc = inputsOf({ mode: 'cocalc', files: '*', 'project-id': '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10', path: 'a-->b<c>' })
     expect(commentTag(cocalc)).toBe('cocalc:0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10:a--_b_c_')
     expect(commentMarker('x-->y')).toBe('<!-- publish-to-collaborative-editors:x--_y -->')
   })

@@ -40,7 +40,7 @@ function cocode(values: Record<string, string> = {}): Read & { inputs: CocodeInp
 }
 
 function cocalc(values: Record<string, string> = {}): Read & { inputs: CocalcInputs } {
-  const result = read({ mode: 'cocalc', 'cocalc-api-key': 'sk-abcdef123456', 'project-id': PROJECT, ...values })
+  const result = read({ mode: 'cocalc', files: '**', 'cocalc-api-key': 'sk-abcdef123456', 'project-id': PROJECT, ...values })
   if (result.inputs.mode !== 'cocalc') throw new Error('expected cocalc inputs')
   return result as Read & { inputs: CocalcInputs }
 }
@@ -286,14 +286,23 @@ describe('cocalc inputs', () => {
       wait: true,
       timeoutSeconds: 600,
       verify: true,
-      patterns: []
+      patterns: ['**']
     })
     expect(masked).toContain('sk-abcdef123456')
   })
 
   it('falls back to "repository" as the folder outside GitHub', () => {
-    const result = read({ mode: 'cocalc', 'cocalc-api-key': 'k', 'project-id': PROJECT }, { GITHUB_WORKSPACE: '/w' })
+    const result = read({ mode: 'cocalc', files: '*', 'cocalc-api-key': 'k', 'project-id': PROJECT }, { GITHUB_WORKSPACE: '/w' })
     expect(result.inputs.mode === 'cocalc' && result.inputs.path).toBe('repository')
+  })
+
+  it("accepts empty 'files' with targets (copy the existing folder), and refuses it without", () => {
+    expect(cocalc({ files: '', 'target-project-id': TARGET_A }).inputs.patterns).toEqual([])
+    const error = inputError(() => cocalc({ files: '# only a comment' }))
+    expect(error.input).toBe('files')
+    expect(error.message).toBe(
+      "Input 'files': is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing 'notebooks' folder to"
+    )
   })
 
   it('lists a missing API key', () => {

@@ -13,6 +13,7 @@ import { V2_HASH_LIMITS } from './v2.js'
 type PlanInputs = Pick<
   CocalcInputs,
   | 'api'
+  | 'patterns'
   | 'cocalcUrl'
   | 'projectId'
   | 'path'
@@ -37,7 +38,10 @@ export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], c
     inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS
   ).length
   const lines: string[] = [`All requests ${auth}`]
-  if (inputs.api === 'v2') {
+  if (inputs.patterns.length === 0) {
+    lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`)
+    if (inputs.api === 'v2') lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`)
+  } else if (inputs.api === 'v2') {
     lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`)
     lines.push(
       `POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`

@@ -41,6 +41,9 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     copies: []
   }
   const chunkBytes = chunkBytesFrom(process.env)
+  // Empty `files` (validated to come with targets): copy the folder the project already holds.
+  const copyOnly = inputs.patterns.length === 0
+  if (copyOnly) base.copyOnly = true
 
   if (inputs.dryRun) {
     const plannedRequests = planRequests(inputs, items, chunkBytes)
@@ -64,20 +67,25 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   try {
     const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log }
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
-    const upload = await core.group('Upload', async () => {
+    const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
+      if (copyOnly) {
+        core.info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`)
+        await client.startProject()
+        return { sent: [], bytes: 0, knownIdentical: true }
+      }
       core.info(
         `Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`
       )
       await client.startProject()
       return uploadChanged(client, items, syncOptions)
     })
-    if (inputs.verify) {
+    if (inputs.verify && !copyOnly) {
       await core.group('Verify', async () => {
         if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
         else await verifyUploads(client, upload.sent, syncOptions)
       })
     }
-    const result: PublishResult = { ...base, uploadedCount: upload.sent.length }
+    const result: PublishResult = copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
     if (targets.length === 0) return result
 
     const deadline = Date.now() + inputs.timeoutSeconds * 1000

@@ -75,11 +75,13 @@ function title(result: PublishResult): string {
     case 'skipped':
       return 'CoCalc: nothing published'
     case 'copied':
-      return `Published to CoCalc and copied to ${plural(targets, 'project')}`
+      return result.copyOnly
+        ? `CoCalc folder copied to ${plural(targets, 'project')}`
+        : `Published to CoCalc and copied to ${plural(targets, 'project')}`
     case 'queued':
-      return `Published to CoCalc; copies to ${plural(targets, 'project')} still running`
+      return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`
     default:
-      return 'Published to CoCalc'
+      return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc'
   }
 }
 
@@ -106,6 +108,7 @@ function facts(result: PublishResult, context: RenderContext): string[] {
 
 function fileCount(result: PublishResult): string {
   if (result.status === 'skipped') return '0'
+  if (result.copyOnly) return "none uploaded ('files' is empty): the folder already in the project was copied"
   const count = result.files.length
   const bytes = formatBytes(result.files.reduce((sum, file) => sum + file.size, 0))
   if (result.status === 'dry-run') return `${count} (${bytes}) would be sent`

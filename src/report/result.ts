@@ -42,6 +42,8 @@ export interface PublishResult {
   copies?: CopyOutcome[]
   /** Dry run: the requests that would have been made, without secrets. */
   plannedRequests?: string[]
+  /** cocalc with empty `files`: nothing uploaded, the folder already in the project was copied. */
+  copyOnly?: boolean
   /** Files uploaded in this run (the rest were already identical in the project). */
   uploadedCount?: number
   /** Set when the step must fail after reporting (a copy failed or timed out). */
