@@ -77,8 +77,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop', remaining: number, skip: number }} CannedRule
  * @typedef {{
  *   projects?: string[], stoppedProjects?: string[], apiKeys?: Record<string, string[] | '*'>,
- *   copyDelayMs?: number, latencyMs?: number
+ *   copyDelayMs?: number, latencyMs?: number, port?: number
  * }} CocalcEmulatorOptions
+ *   `port`: 0 (the default) takes any free port.
  */
 
 /**
@@ -611,7 +612,7 @@ export async function startCocalcEmulator(options = {}) {
     job.finished = new Date().toISOString()
   }
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('the CoCalc emulator has no port')
   const baseUrl = `http://127.0.0.1:${address.port}`

@@ -36,7 +36,8 @@ import { createServer } from 'node:http'
  *   | { kind: 'huge', bytes: number, status?: number, process?: boolean }
  * ) & { delayMs?: number }} Fault
  *
- * @typedef {{ username?: string, password?: string }} CocodeEmulatorOptions
+ * @typedef {{ username?: string, password?: string, port?: number }} CocodeEmulatorOptions
+ *   `port`: 0 (the default) takes any free port.
  */
 
 /**
@@ -248,7 +249,7 @@ export async function startCocodeEmulator(options = {}) {
     }
   }
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('the cocode emulator has no port')
   baseUrl = `http://127.0.0.1:${address.port}`

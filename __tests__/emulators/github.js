@@ -46,8 +46,10 @@ import { createServer } from 'node:http'
  *   repository?: string,
  *   tokens?: Record<string, TokenIdentity>,
  *   pullRequests?: PullRequestSeed[],
- *   serverUrl?: string
+ *   serverUrl?: string,
+ *   port?: number
  * }} GitHubEmulatorOptions
+ *   `port`: 0 (the default) takes any free port.
  */
 
 /** GitHub's limit on a comment body, in characters. */
@@ -311,7 +313,7 @@ export async function startGitHubEmulator(options = {}) {
     answer(200, list.slice((page - 1) * perPage, page * perPage), links.length > 0 ? { link: links.join(', ') } : {})
   }
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
   const address = () => {
     const info = server.address()
     return info && typeof info === 'object' ? `127.0.0.1:${info.port}` : '127.0.0.1'
