@@ -22,6 +22,7 @@ function clock(start = 1_000_000): { now: () => number; sleep: (ms: number) => P
 function scriptedClient(answers: (CopyState | Error)[]): CocalcClient & { polls: number } {
   const client = {
     polls: 0,
+    http: { scrub: (text: string) => text.split('sk-SECRET').join('***') },
     async copyStatus(): Promise<CopyState> {
       const answer = answers[Math.min(client.polls, answers.length - 1)]
       client.polls++
@@ -78,6 +79,13 @@ describe('waitForCopy', () => {
       sleep: time.sleep
     })
     expect(outcome).toEqual({ status: 'failed', error: 'target is over quota' })
+  })
+
+  it('scrubs credentials the server echoed in the copy error', async () => {
+    const time = clock()
+    const echo = scriptedClient([{ state: 'failed', error: 'rsync: auth sk-SECRET refused' }])
+    const outcome = await waitForCopy(echo, 'id', { deadline: time.now() + 60_000, now: time.now, sleep: time.sleep })
+    expect(outcome).toEqual({ status: 'failed', error: 'rsync: auth *** refused' })
   })
 
   it('tolerates two failed polls in a row, not three', async () => {

@@ -133,7 +133,8 @@ export async function waitForCopy(
       case 'finished':
         return { status: 'copied' }
       case 'failed':
-        return { status: 'failed', error: state.error }
+        // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+        return { status: 'failed', error: client.http.scrub(state.error) }
       case 'unsupported':
         return {
           status: 'queued',
