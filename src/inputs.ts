@@ -175,6 +175,9 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     }
   }
 
+  const apiKey = secret(Input.CocalcApiKey)
+  // The Authorization header carries the key as base64 (key as user name): mask that form too.
+  if (apiKey) mask(Buffer.from(`${apiKey}:`).toString('base64'))
   const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2')
   const projectIdText = read(Input.ProjectId)
   if (!projectIdText) throw new InputError(Input.ProjectId, 'is required in cocalc mode: the UUID of the project to upload to')
@@ -195,7 +198,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     ...common,
     mode: 'cocalc',
     cocalcUrl: parseServiceUrl(Input.CocalcUrl, read(Input.CocalcUrl), 'https://cocalc.com', mask),
-    apiKey: secret(Input.CocalcApiKey),
+    apiKey,
     api,
     projectId,
     path: projectPath,
@@ -350,6 +353,8 @@ function parseCommentTag(text: string): string | undefined {
 /** An http(s) base URL without trailing slash. Credentials in it are masked and refused. */
 export function parseServiceUrl(name: InputName, text: string, fallback: string, mask: SecretMasker): string {
   if (text === '') return fallback
+  // A query or fragment may carry a token (?access_token=...): mask it, and never echo it.
+  const hasQuery = maskQuery(text, mask)
   let url: URL
   try {
     url = new URL(text)
@@ -360,6 +365,7 @@ export function parseServiceUrl(name: InputName, text: string, fallback: string,
       for (const part of userInfo.split(':')) if (part) mask(part)
       throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs')
     }
+    if (hasQuery) throw new InputError(name, 'is not a valid URL, and must be a base URL without ?query or #fragment')
     throw new InputError(name, `'${text}' is not a URL`)
   }
   if (url.username || url.password) {
@@ -371,11 +377,22 @@ export function parseServiceUrl(name: InputName, text: string, fallback: string,
     }
     throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs')
   }
+  if (hasQuery || url.search || url.hash) throw new InputError(name, 'must be a base URL without ?query or #fragment')
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`)
   }
-  if (url.search || url.hash) throw new InputError(name, 'must be a base URL without ?query or #fragment')
   return url.toString().replace(/\/+$/, '')
+}
+
+/** Masks every value after the first `?` or `#` of a URL text; true when there was such a part. */
+function maskQuery(text: string, mask: SecretMasker): boolean {
+  const at = text.search(/[?#]/)
+  if (at < 0) return false
+  for (const pair of text.slice(at + 1).split(/[&#;]/)) {
+    const value = pair.slice(pair.indexOf('=') + 1)
+    for (const form of new Set([pair, value, safeDecode(value)])) if (form.length >= 3) mask(form)
+  }
+  return true
 }
 
 function safeDecode(text: string): string {
