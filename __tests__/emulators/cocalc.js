@@ -74,7 +74,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  *   fileSize?: number, status?: number, at: number
  * }} RecordedRequest
  * @typedef {{ status?: number, body?: string | Buffer | object, headers?: Record<string, string> }} CannedAnswer
- * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop', remaining: number, skip: number }} CannedRule
+ * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop' | 'hang', remaining: number, skip: number }} CannedRule
  * @typedef {{
  *   projects?: string[], stoppedProjects?: string[], apiKeys?: Record<string, string[] | '*'>,
  *   copyDelayMs?: number, latencyMs?: number, port?: number
@@ -171,16 +171,24 @@ export async function startCocalcEmulator(options = {}) {
      * The next `times` requests to `endpoint` ('exec', 'projects/copy-path', 'upload',
      * 'project_exec', ...) get `answer` instead of being handled ('drop' closes the connection),
      * after `skip` requests to it were handled normally. Rules apply one after the other.
+     * ('hang' accepts the request and never answers; close() ends the connection.)
      * @param {string} endpoint
-     * @param {CannedAnswer | 'drop'} answer
+     * @param {CannedAnswer | 'drop' | 'hang'} answer
      * @param {number} [times]
      * @param {number} [skip]
      */
     next(endpoint, answer, times = 1, skip = 0) {
       rules.push({ endpoint, answer, remaining: times, skip })
     },
+    /**
+     * Called (and awaited) with each request before it is handled, e.g. to change the world
+     * between two of the client's calls. Cleared by clear().
+     * @type {((request: RecordedRequest) => void | Promise<void>) | undefined}
+     */
+    onRequest: undefined,
     clear() {
       rules = []
+      faults.onRequest = undefined
       faults.copyFails.clear()
       faults.copyNeverFinishes.clear()
       faults.dropPaths.clear()
@@ -264,6 +272,7 @@ export async function startCocalcEmulator(options = {}) {
       at: Date.now()
     }
     state.requests.push(record)
+    if (faults.onRequest) await faults.onRequest(record)
     const reply = (/** @type {number} */ status, /** @type {string | Buffer | object} */ payload, contentType = 'application/json') => {
       record.status = status
       send(res, status, payload, contentType)
@@ -276,6 +285,10 @@ export async function startCocalcEmulator(options = {}) {
       if (rule.answer === 'drop') {
         record.status = 0
         res.socket?.destroy()
+        return
+      }
+      if (rule.answer === 'hang') {
+        record.status = -1
         return
       }
       const answer = rule.answer

@@ -34,6 +34,7 @@ import { createServer } from 'node:http'
  *   | { kind: 'drop', process?: boolean }
  *   | { kind: 'redirect', location: string, status?: number }
  *   | { kind: 'huge', bytes: number, status?: number, process?: boolean }
+ *   | { kind: 'slowBody', intervalMs: number, process?: boolean }
  * ) & { delayMs?: number }} Fault
  *
  * @typedef {{ username?: string, password?: string, port?: number }} CocodeEmulatorOptions
@@ -81,6 +82,11 @@ export const Faults = {
   redirect: (location) => ({ kind: 'redirect', location, status: 307 }),
   /** @param {number} bytes @returns {Fault} */
   huge: (bytes) => ({ kind: 'huge', bytes, status: 200 }),
+  /**
+   * Answers 200 at once, then sends the body one byte every `intervalMs`, never finishing.
+   * @param {number} intervalMs @param {boolean} [processed] @returns {Fault}
+   */
+  slowBody: (intervalMs, processed = true) => ({ kind: 'slowBody', intervalMs, process: processed }),
   /** @returns {Fault} */
   emptyOk: () => ({ kind: 'status', status: 200, body: '   \n', process: true }),
   /** @returns {Fault} */
@@ -246,6 +252,9 @@ export async function startCocodeEmulator(options = {}) {
       case 'huge':
         record.outcome = 'huge'
         return sendHuge(res, fault.status ?? 200, fault.bytes)
+      case 'slowBody':
+        record.outcome = 'slowBody'
+        return trickle(res, fault.intervalMs)
     }
   }
 
@@ -327,4 +336,20 @@ function sendHuge(res, status, bytes) {
   }
   res.on('close', () => (left = 0))
   pump()
+}
+
+/**
+ * Headers at once, then one byte of a URL every `intervalMs`, forever: each byte resets a
+ * per-read timer, so only a bound on the whole request ends it. Stops when the client goes away.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} intervalMs
+ */
+function trickle(res, intervalMs) {
+  res.writeHead(200, { 'content-type': 'text/plain' })
+  res.flushHeaders()
+  const timer = setInterval(() => {
+    if (res.destroyed) clearInterval(timer)
+    else res.write('h')
+  }, intervalMs)
+  res.on('close', () => clearInterval(timer))
 }
