@@ -4,12 +4,13 @@
  * outside it, through `..` or a symbolic link, is skipped with a reason the caller reports.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream, type Stats } from 'node:fs'
+import type { Stats } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { TextDecoder } from 'node:util'
+import { isUtf8 } from 'node:buffer'
 import * as glob from '@actions/glob'
 import { mapLimit } from './concurrency.js'
+import { SMALL_FILE_BYTES, readInPieces, readSmallFile } from './fileio.js'
 import { FileError, errorMessage } from './errors.js'
 
 export interface LocalFile {
@@ -84,8 +85,10 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   }
 
   const accepted: { name: string; absolutePath: string; size: number }[] = []
-  for (const [name, match] of candidates) {
-    const checked = await checkCandidate(match, realBase)
+  // In parallel: one after the other, the file system's round trips add up to most of the time.
+  const checks = await mapLimit([...candidates], options.concurrency ?? 8, ([, match]) => checkCandidate(match, realBase))
+  for (const [index, [name, match]] of [...candidates].entries()) {
+    const checked = checks[index]
     if ('reason' in checked) skipped.push({ name, reason: checked.reason })
     else accepted.push({ name, absolutePath: match, size: checked.size })
   }
@@ -187,39 +190,87 @@ function isInsideRelative(relative: string): boolean {
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
 }
 
+/** Bytes read at a time while inspecting: memory stays flat whatever the file's size. */
+const INSPECT_PIECE_BYTES = 256 * 1024
+
 /**
- * One streaming pass: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
+ * One pass in pieces: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
  * sequence makes a file binary). A size that differs from the one stat saw means the file
  * changed while being read: publishing it would send something nobody committed.
  */
 export async function inspectFile(absolutePath: string, name: string, expectedSize: number): Promise<{ sha256: string; isText: boolean }> {
   const hash = createHash('sha256')
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  let isText = true
+  const text = new Utf8Check()
   let size = 0
+  const take = (piece: Buffer): void => {
+    hash.update(piece)
+    text.push(piece)
+    size += piece.length
+  }
   try {
-    for await (const chunk of createReadStream(absolutePath, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk)
-      size += chunk.length
-      if (isText) isText = isTextChunk(decoder, chunk)
-    }
-    if (isText) isText = isTextChunk(decoder, undefined)
+    // Read to the end either way: a size other than the one stat saw means the file changed.
+    if (expectedSize <= SMALL_FILE_BYTES) take(readSmallFile(absolutePath, expectedSize))
+    else await readInPieces(absolutePath, INSPECT_PIECE_BYTES, take)
   } catch (error) {
     throw new FileError(`${name} cannot be read: ${errorMessage(error)}`)
   }
   if (size !== expectedSize)
     throw new FileError(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`)
-  return { sha256: hash.digest('hex'), isText }
+  return { sha256: hash.digest('hex'), isText: text.end() }
 }
 
-function isTextChunk(decoder: TextDecoder, chunk: Buffer | undefined): boolean {
-  if (chunk?.includes(0)) return false
-  try {
-    decoder.decode(chunk, { stream: chunk !== undefined })
-    return true
-  } catch {
-    return false
+/**
+ * Whether bytes pushed piece by piece are valid UTF-8 without NUL, with no string made of them.
+ * A character cut by a piece boundary is completed from the next piece and checked on its own.
+ */
+export class Utf8Check {
+  private valid = true
+  /** The start of a character the previous piece cut (copied: pieces may reuse one buffer). */
+  private carry: Buffer | undefined
+
+  push(piece: Buffer): void {
+    if (!this.valid) return
+    let rest = piece
+    if (this.carry) {
+      const missing = sequenceLength(this.carry[0]) - this.carry.length
+      const joined = Buffer.concat([this.carry, rest.subarray(0, missing)])
+      rest = rest.subarray(missing)
+      if (joined.length < sequenceLength(joined[0])) {
+        this.carry = joined
+        return
+      }
+      this.carry = undefined
+      if (!isUtf8(joined)) return this.fail()
+    }
+    const tail = incompleteTail(rest)
+    if (rest.includes(0) || !isUtf8(rest.subarray(0, rest.length - tail))) return this.fail()
+    if (tail > 0) this.carry = Buffer.from(rest.subarray(rest.length - tail))
   }
+
+  /** True when everything pushed was text (a character cut by the end is not). */
+  end(): boolean {
+    return this.valid && this.carry === undefined
+  }
+
+  private fail(): void {
+    this.valid = false
+    this.carry = undefined
+  }
+}
+
+/** The length a UTF-8 sequence starting with `lead` claims (invalid leads are left to isUtf8). */
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+}
+
+/** How many bytes at the end of `bytes` start a character that does not end there (0 to 3). */
+export function incompleteTail(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]
+    // The first byte that is not a continuation byte (10xxxxxx) starts the last character.
+    if ((byte & 0xc0) !== 0x80) return sequenceLength(byte) > back ? back : 0
+  }
+  return 0
 }
 
 /** Reads a collected file, checking it still has the hash it was collected with. */
