@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { isUtf8 } from 'node:buffer'
 import * as glob from '@actions/glob'
-import { mapLimit } from './concurrency.js'
+import { createLimiter, mapLimit } from './concurrency.js'
 import { SMALL_FILE_BYTES, readInPieces, readSmallFile } from './fileio.js'
 import { FileError, errorMessage } from './errors.js'
 
@@ -57,6 +57,9 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   }
 
   const candidates = new Map<string, string>()
+  // Each candidate is checked while the globber walks on: its file-system round trips overlap.
+  const limit = createLimiter(options.concurrency ?? 8)
+  const checks: Promise<{ size: number } | { reason: string }>[] = []
   if (rooted.some((pattern) => !pattern.startsWith('!'))) {
     const globber = await glob.create(rooted.join('\n'), {
       followSymbolicLinks: false,
@@ -80,15 +83,16 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
         skipped.push({ name: JSON.stringify(name), reason: problem })
         continue
       }
-      if (!candidates.has(name)) candidates.set(name, match)
+      if (candidates.has(name)) continue
+      candidates.set(name, match)
+      checks.push(limit(() => checkCandidate(match, realBase)))
     }
   }
 
   const accepted: { name: string; absolutePath: string; size: number }[] = []
-  // In parallel: one after the other, the file system's round trips add up to most of the time.
-  const checks = await mapLimit([...candidates], options.concurrency ?? 8, ([, match]) => checkCandidate(match, realBase))
+  const results = await Promise.all(checks)
   for (const [index, [name, match]] of [...candidates].entries()) {
-    const checked = checks[index]
+    const checked = results[index]
     if ('reason' in checked) skipped.push({ name, reason: checked.reason })
     else accepted.push({ name, absolutePath: match, size: checked.size })
   }
@@ -162,7 +166,12 @@ async function realBaseDir(baseDir: string): Promise<string> {
   }
 }
 
+/** Never rejects: a problem is a reason to skip the file. */
 async function checkCandidate(match: string, realBase: string): Promise<{ size: number } | { reason: string }> {
+  // The globber only walks real folders, so a match that is itself a regular file is its own real
+  // path: one lstat settles it. Symbolic links (and anything odd) take the long way.
+  const own = await fs.lstat(match).catch(() => undefined)
+  if (own?.isFile()) return { size: own.size }
   let real: string
   try {
     real = await fs.realpath(match)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mapLimit, sleep } from '../../src/concurrency.js'
+import { createLimiter, mapLimit, sleep } from '../../src/concurrency.js'
 
 /** Resolves on the next turn of the event loop, so lanes interleave. */
 const tick = () => new Promise((resolve) => setImmediate(resolve))
@@ -40,6 +40,31 @@ describe('mapLimit', () => {
     await expect(promise).rejects.toBe(failure)
     expect(started).toEqual([0, 1])
     expect(settled).toBe(1)
+  })
+})
+
+describe('createLimiter', () => {
+  it('runs tasks as they arrive, never more than the limit at once, each with its own result or failure', async () => {
+    const limit = createLimiter(2)
+    let running = 0
+    let peak = 0
+    const order: number[] = []
+    const task = (item: number) => async () => {
+      running++
+      peak = Math.max(peak, running)
+      order.push(item)
+      for (let i = 0; i < 3 - (item % 3); i++) await tick()
+      running--
+      if (item === 4) throw new Error('item 4 failed')
+      return item * 10
+    }
+    const first = [0, 1, 2].map((item) => limit(task(item)))
+    await tick()
+    const later = [3, 4, 5].map((item) => limit(task(item)))
+    const settled = await Promise.allSettled([...first, ...later])
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([0, 10, 20, 30, 'item 4 failed', 50])
+    expect(peak).toBe(2)
+    expect(order).toEqual([0, 1, 2, 3, 4, 5])
   })
 })
 
