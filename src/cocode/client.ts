@@ -4,11 +4,15 @@
 import { Readable } from 'node:stream'
 import { HttpClient, HttpError, type HttpClientOptions, type HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
+import { jsonStringBetween } from './json.js'
 
 export interface SessionFile {
   name: string
-  /** Reads the file's text when the request body is built, so only one file is in memory at once. */
-  read: () => Promise<string>
+  /**
+   * Reads the file's text (a string, or its UTF-8 bytes) when the request body is built, so only
+   * one file is read at a time.
+   */
+  read: () => Promise<string | Buffer>
 }
 
 export interface CocodeCredentials {
@@ -44,17 +48,18 @@ export function createCocodeHttp(baseUrl: string, credentials: CocodeCredentials
 }
 
 /**
- * Serialises the session body as a list of buffers, one file at a time: the JSON encoder escapes
- * every name and content (quotes broke the old hand-built clients), and peak memory stays near
- * the size of the body itself instead of several copies of it.
+ * Serialises the session body as a list of buffers, one file at a time: every name and content is
+ * escaped as JSON.stringify does (quotes broke the old hand-built clients), contents read as bytes
+ * are escaped straight into their part, and peak memory stays near the size of the body itself
+ * instead of several copies of it.
  */
 export async function buildSessionBody(description: string | undefined, files: SessionFile[]): Promise<Buffer[]> {
   const parts: Buffer[] = []
   parts.push(Buffer.from(description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`))
   for (const [index, file] of files.entries()) {
     const content = await file.read()
-    const entry = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":${JSON.stringify(content)}}`
-    parts.push(Buffer.from(entry))
+    const before = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":`
+    parts.push(typeof content === 'string' ? Buffer.from(`${before}${JSON.stringify(content)}}`) : jsonStringBetween(before, content, '}'))
   }
   parts.push(Buffer.from(']}'))
   return parts

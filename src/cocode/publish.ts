@@ -45,7 +45,7 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
   try {
     const body = await buildSessionBody(
       plan.description,
-      plan.files.map((file) => ({ name: file.name, read: async () => (await readCollectedFile(file)).toString('utf8') }))
+      plan.files.map((file) => ({ name: file.name, read: () => readCollectedFile(file) }))
     )
     core.info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`)
     const sessionUrl = await createSession(http, body)
