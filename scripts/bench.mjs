@@ -92,9 +92,11 @@ try {
 }
 
 // (d) dist size
-line('dist/index.js size', (statSync(entry).size / 1024).toFixed(0), 'KiB')
-const distBytes = readdirSync(path.join(root, 'dist')).reduce((sum, name) => sum + statSync(path.join(root, 'dist', name)).size, 0)
-line('dist/ total size (with source map and licences)', (distBytes / 1024).toFixed(0), 'KiB')
+line(`${path.relative(root, entry)} size`, (statSync(entry).size / 1024).toFixed(0), 'KiB')
+// The folder of the entry measured (dist/, or a private build named by ACTION_ENTRY).
+const distDir = path.dirname(entry)
+const distBytes = readdirSync(distDir).reduce((sum, name) => sum + statSync(path.join(distDir, name)).size, 0)
+line(`${path.relative(root, distDir) || '.'}/ total size (with source map and licences)`, (distBytes / 1024).toFixed(0), 'KiB')
 
 // (e) cocode memory
 const mib = Number(args['cocode-mib'])
