@@ -60,6 +60,12 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   // Each candidate is checked while the globber walks on: its file-system round trips overlap.
   const limit = createLimiter(options.concurrency ?? 8)
   const checks: Promise<{ size: number } | { reason: string }>[] = []
+  const realFolders = new Map<string, Promise<string>>()
+  const realFolder = (folder: string): Promise<string> => {
+    let real = realFolders.get(folder)
+    if (!real) realFolders.set(folder, (real = fs.realpath(folder)))
+    return real
+  }
   if (rooted.some((pattern) => !pattern.startsWith('!'))) {
     const globber = await glob.create(rooted.join('\n'), {
       followSymbolicLinks: false,
@@ -85,7 +91,7 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
       }
       if (candidates.has(name)) continue
       candidates.set(name, match)
-      checks.push(limit(() => checkCandidate(match, realBase)))
+      checks.push(limit(() => checkCandidate(match, realBase, realFolder)))
     }
   }
 
@@ -167,11 +173,19 @@ async function realBaseDir(baseDir: string): Promise<string> {
 }
 
 /** Never rejects: a problem is a reason to skip the file. */
-async function checkCandidate(match: string, realBase: string): Promise<{ size: number } | { reason: string }> {
-  // The globber only walks real folders, so a match that is itself a regular file is its own real
-  // path: one lstat settles it. Symbolic links (and anything odd) take the long way.
+async function checkCandidate(
+  match: string,
+  realBase: string,
+  realFolder: (folder: string) => Promise<string>
+): Promise<{ size: number } | { reason: string }> {
+  // A regular file's real path is its folder's real path and its name: one lstat per file and one
+  // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
+  // at its literal part, which may pass through a linked folder.) Links take the long way.
   const own = await fs.lstat(match).catch(() => undefined)
-  if (own?.isFile()) return { size: own.size }
+  if (own?.isFile()) {
+    const folder = await realFolder(path.dirname(match)).catch(() => undefined)
+    if (folder !== undefined && isInsideRelative(path.relative(realBase, path.join(folder, path.basename(match))))) return { size: own.size }
+  }
   let real: string
   try {
     real = await fs.realpath(match)

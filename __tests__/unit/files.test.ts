@@ -196,6 +196,21 @@ describe('collectFiles: nothing from outside the base', () => {
     })
   })
 
+  it('refuses a file reached through a linked folder that leads outside, even when named literally', async () => {
+    const parent = await workspace({ 'outdir/secret.txt': 'secret', 'ws/docs/real.md': 'real' })
+    const ws = path.join(parent, 'ws')
+    await symlink(path.join(parent, 'outdir'), path.join(ws, 'out-link'))
+    await symlink('docs', path.join(ws, 'docs-link'))
+    // One pattern at a time: the globber starts its walk at a pattern's literal part, through the link.
+    const literal = await collect(ws, ['out-link/secret.txt'])
+    expect(names(literal)).toEqual([])
+    expect(literal.skipped).toEqual([{ name: 'out-link/secret.txt', reason: 'resolves outside the working directory (symbolic link)' }])
+    expect(names(await collect(ws, ['out-link/*']))).toEqual([])
+    const inside = await collect(ws, ['docs-link/real.md'])
+    expect(names(inside)).toEqual(['docs-link/real.md'])
+    expect(inside.files[0].sha256).toBe(sha256('real'))
+  })
+
   it('follows the real base when the base itself is reached through a link', async () => {
     const parent = await workspace({ 'real/a.txt': 'a' })
     await symlink(path.join(parent, 'real'), path.join(parent, 'alias'))
