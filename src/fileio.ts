@@ -54,7 +54,8 @@ export const SMALL_FILE_BYTES = 64 * 1024
  * Resolves with the bytes read; the caller compares the length.
  */
 export function readSmallFile(path: string, expectedSize: number): Buffer {
-  const fd = fs.openSync(path, 'r')
+  // Non-blocking: a file swapped for a named pipe since it was checked must not freeze the event loop.
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
   try {
     const buffer = Buffer.allocUnsafe(expectedSize + 1)
     let filled = 0

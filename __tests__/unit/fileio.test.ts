@@ -93,3 +93,16 @@ describe('reading files', () => {
     }
   })
 })
+
+describe('reading a named pipe', () => {
+  const posix = process.platform !== 'win32'
+  ;(posix ? it : it.skip)('readSmallFile fails at once instead of waiting for a writer', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const ws = await makeWorkspace({})
+    created.push(ws)
+    const fifo = path.join(ws, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    // Positional reads fail on a pipe (ESPIPE): the caller reports the file as unreadable.
+    expect(() => readSmallFile(fifo, 10)).toThrow(/ESPIPE/)
+  })
+})
