@@ -209,6 +209,19 @@ describe('API v2 client', () => {
     expect(emulator.requestsTo('projects/copy-path').length - before).toBe(1)
   })
 
+  it('sends a status poll once, without retries (the wait loop polls again, within its deadline)', async () => {
+    const id = '3f1a2b3c-0000-4000-8000-000000000000'
+    emulator.faults.next('projects/copy-path-status', Answers.html(503), 5)
+    const before = emulator.requestsTo('projects/copy-path-status').length
+    await expect(v2().copyStatus(id)).rejects.toThrow(/503/)
+    expect(emulator.requestsTo('projects/copy-path-status').length - before).toBe(1)
+    emulator.faults.clear()
+    emulator.faults.next('copy_path_status', Answers.html(503), 5)
+    const beforeV1 = emulator.requestsTo('copy_path_status').length
+    await expect(v1().copyStatus(id)).rejects.toThrow(/503/)
+    expect(emulator.requestsTo('copy_path_status').length - beforeV1).toBe(1)
+  })
+
   it('copies with wait_until_done false, polls status; an old server copies synchronously without status', async () => {
     emulator.writeFile(PROJECT, 'src/a.txt', 'A')
     const client = v2()

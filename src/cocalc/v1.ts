@@ -99,7 +99,9 @@ export class CocalcV1Client implements CocalcClient {
 
   async copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState> {
     const label = 'copy_path_status'
-    const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', timeoutMs)
+    // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
+    // could outlive the copy's deadline.
+    const response = await this.post(label, { copy_path_id: copyId }, 'none', timeoutMs)
     const body = this.answer(label, response, ['copy_path_status_response'])
     const data = body.data
     const record = Array.isArray(data) ? data[0] : data

@@ -163,7 +163,9 @@ export class CocalcV2Client implements CocalcClient {
 
   async copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState> {
     const label = 'projects/copy-path-status'
-    const response = await this.post(label, { copy_id: copyId }, 'idempotent', timeoutMs)
+    // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
+    // could outlive the copy's deadline.
+    const response = await this.post(label, { copy_id: copyId }, 'none', timeoutMs)
     // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
     if (response.status === 404) return { state: 'unsupported' }
     const body = this.json(label, response)
