@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3765);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 23:
+/***/ 3765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30691,6 +30691,10 @@ function readInputs(options = {}) {
             requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
         };
     }
+    const apiKey = secret(Input.CocalcApiKey);
+    // The Authorization header carries the key as base64 (key as user name): mask that form too.
+    if (apiKey)
+        mask(Buffer.from(`${apiKey}:`).toString('base64'));
     const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2');
     const projectIdText = read(Input.ProjectId);
     if (!projectIdText)
@@ -30707,11 +30711,11 @@ function readInputs(options = {}) {
     if (exclude.length > 0 && api === 'v2') {
         throw new InputError(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server");
     }
-    return {
+    const cocalc = {
         ...common,
         mode: 'cocalc',
         cocalcUrl: parseServiceUrl(Input.CocalcUrl, read(Input.CocalcUrl), 'https://cocalc.com', mask),
-        apiKey: secret(Input.CocalcApiKey),
+        apiKey,
         api,
         projectId,
         path: projectPath,
@@ -30725,6 +30729,11 @@ function readInputs(options = {}) {
         timeoutSeconds: parseOptionalInteger(Input.Timeout, read(Input.Timeout), 1, 24 * 3600) ?? 600,
         verify: parseBoolean(Input.Verify, read(Input.Verify), true)
     };
+    // No patterns means "copy what is already in the project": that needs somewhere to copy to.
+    if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+        throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
+    }
+    return cocalc;
 }
 function isMode(value) {
     return MODES.includes(value);
@@ -30861,6 +30870,8 @@ function parseCommentTag(text) {
 function parseServiceUrl(name, text, fallback, mask) {
     if (text === '')
         return fallback;
+    // A query or fragment may carry a token (?access_token=...): mask it, and never echo it.
+    const hasQuery = maskQuery(text, mask);
     let url;
     try {
         url = new URL(text);
@@ -30874,6 +30885,8 @@ function parseServiceUrl(name, text, fallback, mask) {
                     mask(part);
             throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
         }
+        if (hasQuery)
+            throw new InputError(name, 'is not a valid URL, and must be a base URL without ?query or #fragment');
         throw new InputError(name, `'${text}' is not a URL`);
     }
     if (url.username || url.password) {
@@ -30887,12 +30900,25 @@ function parseServiceUrl(name, text, fallback, mask) {
         }
         throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs');
     }
+    if (hasQuery || url.search || url.hash)
+        throw new InputError(name, 'must be a base URL without ?query or #fragment');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`);
     }
-    if (url.search || url.hash)
-        throw new InputError(name, 'must be a base URL without ?query or #fragment');
     return url.toString().replace(/\/+$/, '');
+}
+/** Masks every value after the first `?` or `#` of a URL text; true when there was such a part. */
+function maskQuery(text, mask) {
+    const at = text.search(/[?#]/);
+    if (at < 0)
+        return false;
+    for (const pair of text.slice(at + 1).split(/[&#;]/)) {
+        const value = pair.slice(pair.indexOf('=') + 1);
+        for (const form of new Set([pair, value, safeDecode(value)]))
+            if (form.length >= 3)
+                mask(form);
+    }
+    return true;
 }
 function safeDecode(text) {
     try {
@@ -30905,12 +30931,10 @@ function safeDecode(text) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
 /**
@@ -34660,6 +34684,110 @@ function concurrency_sleep(ms, signal) {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
+/**
+ * A gate for work that arrives over time (mapLimit needs the whole list up front): at most `limit`
+ * tasks run at once, the others wait in arrival order.
+ */
+function createLimiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (task) => {
+        while (running >= Math.max(1, limit))
+            await new Promise((resolve) => waiting.push(resolve));
+        running++;
+        try {
+            return await task();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/fileio.ts
+/**
+ * Positional file reads with little per-call overhead: node:fs callbacks wrapped in promises.
+ * fs/promises' FileHandle and read streams cost several times more CPU per small file, which
+ * shows when thousands of files are hashed and sent (and, with parallel uploads, delays every
+ * request in flight).
+ */
+
+function openForReading(path) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
+}
+function closeFile(fd) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.close(fd, (error) => (error ? reject(error) : resolve())));
+}
+/** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with the count read (0 at the end). */
+function readAt(fd, buffer, offset, length, position) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+/**
+ * Fills `buffer[0, length)` from `position`, reading again after short reads. Resolves with the
+ * bytes read: less than `length` only when the file ended first.
+ */
+async function readFully(fd, buffer, length, position) {
+    let filled = 0;
+    while (filled < length) {
+        const bytesRead = await readAt(fd, buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0)
+            break;
+        filled += bytesRead;
+    }
+    return filled;
+}
+/** Runs `use` with the file open, closing it whatever happens. */
+async function withOpenFile(path, use) {
+    const fd = await openForReading(path);
+    try {
+        return await use(fd);
+    }
+    finally {
+        await closeFile(fd);
+    }
+}
+/** Files up to this size are read in one synchronous call: cheaper than the thread pool's round trips. */
+const SMALL_FILE_BYTES = 64 * 1024;
+/**
+ * Reads a small file whole, asking for one byte more than `expectedSize` (so a file that grew is
+ * noticed): a handful of microseconds that would otherwise be several thread-pool hand-offs.
+ * Resolves with the bytes read; the caller compares the length.
+ */
+function readSmallFile(path, expectedSize) {
+    // Non-blocking: a file swapped for a named pipe since it was checked must not freeze the event loop.
+    const fd = external_node_fs_namespaceObject.openSync(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        const buffer = Buffer.allocUnsafe(expectedSize + 1);
+        let filled = 0;
+        while (filled < buffer.length) {
+            const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, filled, buffer.length - filled, filled);
+            if (bytesRead === 0)
+                break;
+            filled += bytesRead;
+        }
+        return buffer.subarray(0, filled);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** Reads a file to its end in pieces of `pieceBytes` (one buffer, reused: `onPiece` must not keep it). */
+async function readInPieces(path, pieceBytes, onPiece) {
+    await withOpenFile(path, async (fd) => {
+        const buffer = Buffer.allocUnsafe(pieceBytes);
+        for (let position = 0;;) {
+            const bytesRead = await readFully(fd, buffer, buffer.length, position);
+            if (bytesRead > 0)
+                onPiece(buffer.subarray(0, bytesRead));
+            position += bytesRead;
+            if (bytesRead < buffer.length)
+                return;
+        }
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/files.ts
 /**
@@ -34689,6 +34817,16 @@ async function collectFiles(options) {
             rooted.push(result.pattern);
     }
     const candidates = new Map();
+    // Each candidate is checked while the globber walks on: its file-system round trips overlap.
+    const limit = createLimiter(options.concurrency ?? 8);
+    const checks = [];
+    const realFolders = new Map();
+    const realFolder = (folder) => {
+        let real = realFolders.get(folder);
+        if (!real)
+            realFolders.set(folder, (real = promises_namespaceObject.realpath(folder)));
+        return real;
+    };
     if (rooted.some((pattern) => !pattern.startsWith('!'))) {
         const globber = await create(rooted.join('\n'), {
             followSymbolicLinks: false,
@@ -34713,13 +34851,16 @@ async function collectFiles(options) {
                 skipped.push({ name: JSON.stringify(name), reason: problem });
                 continue;
             }
-            if (!candidates.has(name))
-                candidates.set(name, match);
+            if (candidates.has(name))
+                continue;
+            candidates.set(name, match);
+            checks.push(limit(() => checkCandidate(match, realBase, realFolder)));
         }
     }
     const accepted = [];
-    for (const [name, match] of candidates) {
-        const checked = await checkCandidate(match, realBase);
+    const results = await Promise.all(checks);
+    for (const [index, [name, match]] of [...candidates].entries()) {
+        const checked = results[index];
         if ('reason' in checked)
             skipped.push({ name, reason: checked.reason });
         else
@@ -34794,7 +34935,17 @@ async function realBaseDir(baseDir) {
         throw new FileError(`working-directory '${baseDir}' cannot be read: ${errorMessage(error)}`);
     }
 }
-async function checkCandidate(match, realBase) {
+/** Never rejects: a problem is a reason to skip the file. */
+async function checkCandidate(match, realBase, realFolder) {
+    // A regular file's real path is its folder's real path and its name: one lstat per file and one
+    // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
+    // at its literal part, which may pass through a linked folder.) Links take the long way.
+    const own = await promises_namespaceObject.lstat(match).catch(() => undefined);
+    if (own?.isFile()) {
+        const folder = await realFolder(external_node_path_namespaceObject.dirname(match)).catch(() => undefined);
+        if (folder !== undefined && isInsideRelative(external_node_path_namespaceObject.relative(realBase, external_node_path_namespaceObject.join(folder, external_node_path_namespaceObject.basename(match)))))
+            return { size: own.size };
+    }
     let real;
     try {
         real = await promises_namespaceObject.realpath(match);
@@ -34822,43 +34973,88 @@ async function checkCandidate(match, realBase) {
 function isInsideRelative(relative) {
     return relative !== '' && relative !== '..' && !relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && !external_node_path_namespaceObject.isAbsolute(relative);
 }
+/** Bytes read at a time while inspecting: memory stays flat whatever the file's size. */
+const INSPECT_PIECE_BYTES = 256 * 1024;
 /**
- * One streaming pass: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
+ * One pass in pieces: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
  * sequence makes a file binary). A size that differs from the one stat saw means the file
  * changed while being read: publishing it would send something nobody committed.
  */
 async function inspectFile(absolutePath, name, expectedSize) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    const decoder = new external_node_util_.TextDecoder('utf-8', { fatal: true });
-    let isText = true;
+    const text = new Utf8Check();
     let size = 0;
+    const take = (piece) => {
+        hash.update(piece);
+        text.push(piece);
+        size += piece.length;
+    };
     try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(absolutePath, { highWaterMark: 256 * 1024 })) {
-            hash.update(chunk);
-            size += chunk.length;
-            if (isText)
-                isText = isTextChunk(decoder, chunk);
-        }
-        if (isText)
-            isText = isTextChunk(decoder, undefined);
+        // Read to the end either way: a size other than the one stat saw means the file changed.
+        if (expectedSize <= SMALL_FILE_BYTES)
+            take(readSmallFile(absolutePath, expectedSize));
+        else
+            await readInPieces(absolutePath, INSPECT_PIECE_BYTES, take);
     }
     catch (error) {
         throw new FileError(`${name} cannot be read: ${errorMessage(error)}`);
     }
     if (size !== expectedSize)
         throw new FileError(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
-    return { sha256: hash.digest('hex'), isText };
+    return { sha256: hash.digest('hex'), isText: text.end() };
 }
-function isTextChunk(decoder, chunk) {
-    if (chunk?.includes(0))
-        return false;
-    try {
-        decoder.decode(chunk, { stream: chunk !== undefined });
-        return true;
+/**
+ * Whether bytes pushed piece by piece are valid UTF-8 without NUL, with no string made of them.
+ * A character cut by a piece boundary is completed from the next piece and checked on its own.
+ */
+class Utf8Check {
+    valid = true;
+    /** The start of a character the previous piece cut (copied: pieces may reuse one buffer). */
+    carry;
+    push(piece) {
+        if (!this.valid)
+            return;
+        let rest = piece;
+        if (this.carry) {
+            const missing = sequenceLength(this.carry[0]) - this.carry.length;
+            const joined = Buffer.concat([this.carry, rest.subarray(0, missing)]);
+            rest = rest.subarray(missing);
+            if (joined.length < sequenceLength(joined[0])) {
+                this.carry = joined;
+                return;
+            }
+            this.carry = undefined;
+            if (!(0,external_node_buffer_.isUtf8)(joined))
+                return this.fail();
+        }
+        const tail = incompleteTail(rest);
+        if (rest.includes(0) || !(0,external_node_buffer_.isUtf8)(rest.subarray(0, rest.length - tail)))
+            return this.fail();
+        if (tail > 0)
+            this.carry = Buffer.from(rest.subarray(rest.length - tail));
     }
-    catch {
-        return false;
+    /** True when everything pushed was text (a character cut by the end is not). */
+    end() {
+        return this.valid && this.carry === undefined;
     }
+    fail() {
+        this.valid = false;
+        this.carry = undefined;
+    }
+}
+/** The length a UTF-8 sequence starting with `lead` claims (invalid leads are left to isUtf8). */
+function sequenceLength(lead) {
+    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+/** How many bytes at the end of `bytes` start a character that does not end there (0 to 3). */
+function incompleteTail(bytes) {
+    for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+        const byte = bytes[bytes.length - back];
+        // The first byte that is not a continuation byte (10xxxxxx) starts the last character.
+        if ((byte & 0xc0) !== 0x80)
+            return sequenceLength(byte) > back ? back : 0;
+    }
+    return 0;
 }
 /** Reads a collected file, checking it still has the hash it was collected with. */
 async function readCollectedFile(file) {
@@ -35334,10 +35530,74 @@ function describeTransportError(error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cocode/json.ts
+/**
+ * JSON string literals written straight from UTF-8 bytes: the same bytes as
+ * `Buffer.from(JSON.stringify(bytes.toString('utf8')))`, without the two or three string copies
+ * of a file that route takes (a large session would otherwise need several times its size).
+ */
+
+/** Extra output bytes per input byte: `"` and `\` take one more, control characters one or five. */
+const EXTRA = new Uint8Array(256);
+/** The short escapes JSON.stringify uses (\b \t \n \f \r \" \\, as bytes); other control characters become \u00xx. */
+const SHORT = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
+for (let byte = 0; byte < 0x20; byte++)
+    EXTRA[byte] = byte in SHORT ? 1 : 5;
+EXTRA[0x22] = 1;
+EXTRA[0x5c] = 1;
+/** Bytes the JSON string literal of `bytes` takes, quotes included. */
+function jsonStringLength(bytes) {
+    let extra = 0;
+    for (let i = 0; i < bytes.length; i++)
+        extra += EXTRA[bytes[i]];
+    return bytes.length + extra + 2;
+}
+/**
+ * Writes the JSON string literal of the UTF-8 `bytes` into `target` at `offset` (which must have
+ * jsonStringLength(bytes) bytes free); returns the offset after it. Bytes of 0x80 and above
+ * pass through: in valid UTF-8 they only form characters JSON.stringify leaves as they are.
+ */
+function writeJsonString(bytes, target, offset) {
+    let at = offset;
+    target[at++] = 0x22;
+    for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i];
+        // Byte by byte: runs between escapes are short in code, where a copy() call per run costs more.
+        if (EXTRA[byte] === 0) {
+            target[at++] = byte;
+            continue;
+        }
+        target[at++] = 0x5c;
+        const short = SHORT[byte];
+        if (short !== undefined)
+            target[at++] = short;
+        else
+            at += target.write(`u00${byte.toString(16).padStart(2, '0')}`, at, 'latin1');
+    }
+    target[at++] = 0x22;
+    return at;
+}
+/**
+ * `before` + the JSON string literal of `content` + `after`, as one buffer. Content that is not
+ * valid UTF-8 (never the case for collected text) takes the string route, which replaces what
+ * cannot be decoded exactly as toString does.
+ */
+function jsonStringBetween(before, content, after) {
+    if (!(0,external_node_buffer_.isUtf8)(content))
+        return Buffer.from(before + JSON.stringify(content.toString('utf8')) + after);
+    const head = Buffer.byteLength(before);
+    const target = Buffer.allocUnsafe(head + jsonStringLength(content) + Buffer.byteLength(after));
+    target.write(before, 0);
+    const end = writeJsonString(content, target, head);
+    target.write(after, end);
+    return target;
+}
+
 ;// CONCATENATED MODULE: ./src/cocode/client.ts
 /**
  * The cocode session API (PROTOCOLS.md §1): one POST that creates a session from text files.
  */
+
 
 
 
@@ -35367,17 +35627,18 @@ function createCocodeHttp(baseUrl, credentials, options = {}) {
     });
 }
 /**
- * Serialises the session body as a list of buffers, one file at a time: the JSON encoder escapes
- * every name and content (quotes broke the old hand-built clients), and peak memory stays near
- * the size of the body itself instead of several copies of it.
+ * Serialises the session body as a list of buffers, one file at a time: every name and content is
+ * escaped as JSON.stringify does (quotes broke the old hand-built clients), contents read as bytes
+ * are escaped straight into their part, and peak memory stays near the size of the body itself
+ * instead of several copies of it.
  */
 async function buildSessionBody(description, files) {
     const parts = [];
     parts.push(Buffer.from(description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`));
     for (const [index, file] of files.entries()) {
         const content = await file.read();
-        const entry = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":${JSON.stringify(content)}}`;
-        parts.push(Buffer.from(entry));
+        const before = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":`;
+        parts.push(typeof content === 'string' ? Buffer.from(`${before}${JSON.stringify(content)}}`) : jsonStringBetween(before, content, '}'));
     }
     parts.push(Buffer.from(']}'));
     return parts;
@@ -35493,7 +35754,7 @@ async function publishCocode(inputs, plan) {
     }
     const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
-        const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: async () => (await readCollectedFile(file)).toString('utf8') })));
+        const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => readCollectedFile(file) })));
         info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`);
         const sessionUrl = await createSession(http, body);
         info(`Session created: ${sessionUrl}`);
@@ -35608,10 +35869,14 @@ function chunkCount(size, chunkBytes) {
 }
 async function* readChunks(file, chunkBytes) {
     const count = chunkCount(file.size, chunkBytes);
+    if (count === 1 && file.size <= SMALL_FILE_BYTES) {
+        yield { index: 0, count, offset: 0, content: readSmall(file) };
+        return;
+    }
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    let handle;
+    let fd;
     try {
-        handle = await (0,promises_namespaceObject.open)(file.absolutePath, 'r');
+        fd = await openForReading(file.absolutePath);
     }
     catch (error) {
         throw new FileError(`${file.name} cannot be read: ${errorMessage(error)}`);
@@ -35620,27 +35885,38 @@ async function* readChunks(file, chunkBytes) {
         for (let index = 0; index < count; index++) {
             const offset = index * chunkBytes;
             const length = Math.min(chunkBytes, file.size - offset);
-            const content = Buffer.alloc(length);
-            let filled = 0;
-            while (filled < length) {
-                const { bytesRead } = await handle.read(content, filled, length - filled, offset + filled);
-                if (bytesRead === 0)
-                    throw new FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
-                filled += bytesRead;
-            }
+            const last = index === count - 1;
+            // The last read asks for one byte more than the file should hold: getting it means it grew.
+            const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
+            const bytesRead = await readFully(fd, buffer, buffer.length, offset);
+            if (bytesRead < length)
+                throw new FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+            const content = buffer.subarray(0, length);
             hash.update(content);
-            if (index === count - 1) {
-                const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, file.size);
-                if (bytesRead !== 0 || hash.digest('hex') !== file.sha256) {
-                    throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`);
-                }
+            if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
+                throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`);
             }
             yield { index, count, offset, content };
         }
     }
     finally {
-        await handle.close();
+        await closeFile(fd);
     }
+}
+function readSmall(file) {
+    let content;
+    try {
+        content = readSmallFile(file.absolutePath, file.size);
+    }
+    catch (error) {
+        throw new FileError(`${file.name} cannot be read: ${errorMessage(error)}`);
+    }
+    if (content.length < file.size)
+        throw new FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+    if (content.length > file.size || (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
+        throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+    }
+    return content;
 }
 /** The whole file (for small files), checked against its collected hash. */
 async function readWhole(file) {
@@ -35825,7 +36101,9 @@ class CocalcV1Client {
     }
     async copyStatus(copyId, timeoutMs) {
         const label = 'copy_path_status';
-        const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', timeoutMs);
+        // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
+        // could outlive the copy's deadline.
+        const response = await this.post(label, { copy_path_id: copyId }, 'none', timeoutMs);
         const body = this.answer(label, response, ['copy_path_status_response']);
         const data = body.data;
         const record = Array.isArray(data) ? data[0] : data;
@@ -35945,7 +36223,7 @@ function multipartContentType(boundary) {
  * A boundary that occurs nowhere in the content or the field values (RFC 2046 requires it; with
  * 128 random bits a clash is practically impossible, but checking costs one scan).
  */
-function chooseBoundary(content, fieldValues, random = () => (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+function chooseBoundary(content, fieldValues, random = random128) {
     for (let attempt = 0; attempt < 16; attempt++) {
         const boundary = `----PublishBoundary${random()}`;
         if (!content.includes(boundary) && !fieldValues.some((value) => value.includes(boundary)))
@@ -35970,6 +36248,19 @@ function formFileName(name) {
                 .join('');
     }
     return result;
+}
+/** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */
+const POOL_DRAWS = 256;
+let pool = Buffer.alloc(0);
+let drawn = POOL_DRAWS;
+/** 128 random bits as hex. */
+function random128() {
+    if (drawn >= POOL_DRAWS) {
+        pool = (0,external_node_crypto_.randomBytes)(16 * POOL_DRAWS);
+        drawn = 0;
+    }
+    drawn++;
+    return pool.toString('hex', 16 * (drawn - 1), 16 * drawn);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/v2.ts
@@ -36107,7 +36398,9 @@ class CocalcV2Client {
     }
     async copyStatus(copyId, timeoutMs) {
         const label = 'projects/copy-path-status';
-        const response = await this.post(label, { copy_id: copyId }, 'idempotent', timeoutMs);
+        // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
+        // could outlive the copy's deadline.
+        const response = await this.post(label, { copy_id: copyId }, 'none', timeoutMs);
         // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
         if (response.status === 404)
             return { state: 'unsupported' };
@@ -36457,7 +36750,8 @@ async function waitForCopy(client, copyId, options) {
             case 'finished':
                 return { status: 'copied' };
             case 'failed':
-                return { status: 'failed', error: state.error };
+                // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+                return { status: 'failed', error: client.http.scrub(state.error) };
             case 'unsupported':
                 return {
                     status: 'queued',
@@ -36518,7 +36812,12 @@ function planRequests(inputs, items, chunkBytes) {
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
     const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
     const lines = [`All requests ${auth}`];
-    if (inputs.api === 'v2') {
+    if (inputs.patterns.length === 0) {
+        lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`);
+        if (inputs.api === 'v2')
+            lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
+    }
+    else if (inputs.api === 'v2') {
         lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
         lines.push(`POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
         const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0);
@@ -36617,6 +36916,10 @@ async function publishCocalc(inputs, collection, _context) {
         copies: []
     };
     const chunkBytes = chunkBytesFrom(process.env);
+    // Empty `files` (validated to come with targets): copy the folder the project already holds.
+    const copyOnly = inputs.patterns.length === 0;
+    if (copyOnly)
+        base.copyOnly = true;
     if (inputs.dryRun) {
         const plannedRequests = planRequests(inputs, items, chunkBytes);
         await group('Planned requests (dry run: nothing is sent)', async () => {
@@ -36640,12 +36943,17 @@ async function publishCocalc(inputs, collection, _context) {
     try {
         const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log };
         const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
-        const upload = await group('Upload', async () => {
+        const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
+            if (copyOnly) {
+                info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+                await client.startProject();
+                return { sent: [], bytes: 0, knownIdentical: true };
+            }
             info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
             await client.startProject();
             return uploadChanged(client, items, syncOptions);
         });
-        if (inputs.verify) {
+        if (inputs.verify && !copyOnly) {
             await group('Verify', async () => {
                 if (upload.sent.length === 0)
                     info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
@@ -36653,7 +36961,7 @@ async function publishCocalc(inputs, collection, _context) {
                     await verifyUploads(client, upload.sent, syncOptions);
             });
         }
-        const result = { ...base, uploadedCount: upload.sent.length };
+        const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
         if (targets.length === 0)
             return result;
         const deadline = Date.now() + inputs.timeoutSeconds * 1000;
@@ -36939,11 +37247,13 @@ function title(result) {
         case 'skipped':
             return 'CoCalc: nothing published';
         case 'copied':
-            return `Published to CoCalc and copied to ${plural(targets, 'project')}`;
+            return result.copyOnly
+                ? `CoCalc folder copied to ${plural(targets, 'project')}`
+                : `Published to CoCalc and copied to ${plural(targets, 'project')}`;
         case 'queued':
-            return `Published to CoCalc; copies to ${plural(targets, 'project')} still running`;
+            return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`;
         default:
-            return 'Published to CoCalc';
+            return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc';
     }
 }
 function problems(result) {
@@ -36973,6 +37283,8 @@ function facts(result, context) {
 function fileCount(result) {
     if (result.status === 'skipped')
         return '0';
+    if (result.copyOnly)
+        return "none uploaded ('files' is empty): the folder already in the project was copied";
     const count = result.files.length;
     const bytes = formatBytes(result.files.reduce((sum, file) => sum + file.size, 0));
     if (result.status === 'dry-run')
@@ -37327,18 +37639,35 @@ function toComment(raw) {
 }
 /**
  * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
- * token cannot be sent elsewhere by a pagination link. (fetch itself drops the Authorization
- * header when a redirect leaves the origin.)
+ * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
+ * origins: one to another host is refused, so neither the token nor the comment goes there, and
+ * that host's answer is never taken for GitHub's.
  */
-function guardedFetch(base, allowedUrls, timeoutMs) {
+function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
     const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
-    return (input, init) => {
+    const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
+    const guarded = async (input, init, hops) => {
         const target = new URL(input instanceof Request ? input.url : String(input));
         if (!allowed.has(target.origin))
-            return Promise.reject(new Error(`refused to send the token to ${target.origin}, which is not the GitHub API`));
+            return refuse(target.origin);
         const timeout = AbortSignal.timeout(timeoutMs);
-        return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        const response = await base(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        const location = response.headers.get('location');
+        if (![301, 302, 303, 307, 308].includes(response.status) || location === null)
+            return response;
+        const next = new URL(location, target);
+        if (!allowed.has(next.origin)) {
+            await response.body?.cancel();
+            return Promise.reject(new Error(`GitHub redirected to ${next.origin}: refused to send the token to a host that is not the GitHub API`));
+        }
+        if (hops >= maxRedirects)
+            return response;
+        await response.body?.cancel();
+        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
+        const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
+        return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
     };
+    return (input, init) => guarded(input, init, 0);
 }
 /**
  * The one warning a failed comment becomes: what GitHub said, why, and what to do. It never
@@ -37400,7 +37729,9 @@ function serverMessage(error) {
         : error instanceof Error
             ? error.message
             : String(error);
-    const oneLine = message.replace(/\s+/g, ' ').trim();
+    // A proxy's HTML error page: its text, not its markup.
+    const text = /^\s*</.test(message) ? message.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : message;
+    const oneLine = text.replace(/\s+/g, ' ').trim();
     return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
 }
 function scrub(message, token) {
@@ -37549,6 +37880,10 @@ async function publish(inputs, context) {
     const skippedForCredentials = checkCredentials(inputs, context);
     if (skippedForCredentials)
         return skippedForCredentials;
+    if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+        info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
+        return publishCocalc(inputs, { files: [], skipped: [] }, context);
+    }
     const collection = await group('Collect files', () => collect(inputs));
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)), collection.skipped);
