@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { Faults, startCocodeEmulator } from '../emulators/cocode.js'
-import { makeWorkspace, removeWorkspace, runAction, type ActionResult, type ActionRun } from '../helpers/action.js'
+import { expectOneLineFailure, makeWorkspace, removeWorkspace, runAction, type ActionResult, type ActionRun } from '../helpers/action.js'
 import { basicSecretForms, expectMasked, expectNoSecrets } from '../helpers/secrets.js'
 
 const USERNAME = 'octo-user-7f3a91'
@@ -58,18 +58,6 @@ async function runCocode(files: Files, run: CocodeRun = {}): Promise<ActionResul
     return result
   } finally {
     await removeWorkspace(workspace)
-  }
-}
-
-/** The step failed with exactly one error line matching `message`, and no stack trace anywhere. */
-function expectOneLineFailure(result: ActionResult, message: string | RegExp): void {
-  expect(result.code).toBe(1)
-  expect(result.errors).toHaveLength(1)
-  if (typeof message === 'string') expect(result.errors[0]).toBe(message)
-  else expect(result.errors[0]).toMatch(message)
-  for (const text of [result.stdout, result.stderr]) {
-    expect(text).not.toMatch(/^\s+at \S/m)
-    expect(text).not.toMatch(/%0A\s+at /)
   }
 }
 

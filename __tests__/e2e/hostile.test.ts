@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto'
 import { Faults, startCocodeEmulator } from '../emulators/cocode.js'
 import { startCocalcEmulator } from '../emulators/cocalc.js'
 import { startGitHubEmulator } from '../emulators/github.js'
-import { makeWorkspace, removeWorkspace, runAction, type ActionResult } from '../helpers/action.js'
+import { expectOneLineFailure, makeWorkspace, removeWorkspace, runAction, type ActionResult } from '../helpers/action.js'
 import { basicSecretForms, expectMasked, expectNoSecrets } from '../helpers/secrets.js'
 import { outsideCodeSpans, pullRequestPayload, startCocodeStub } from './github-helpers.js'
 
@@ -79,18 +79,6 @@ async function run(mode: 'cocode' | 'cocalc', files: Files, options: Run = {}): 
     return result
   } finally {
     await removeWorkspace(workspace)
-  }
-}
-
-/** Exit code 1, exactly one error line matching `message`, and no stack trace anywhere. */
-function expectOneLineFailure(result: ActionResult, message: string | RegExp): void {
-  expect(result.code).toBe(1)
-  expect(result.errors).toHaveLength(1)
-  if (typeof message === 'string') expect(result.errors[0]).toBe(message)
-  else expect(result.errors[0]).toMatch(message)
-  for (const text of [result.stdout, result.stderr]) {
-    expect(text).not.toMatch(/^\s+at \S/m)
-    expect(text).not.toMatch(/%0A\s+at /)
   }
 }
 

@@ -3,6 +3,7 @@
  * child process on this Node (24 under `npm test`). Set ACTION_ENTRY to run another build (e.g.
  * a private one while developing).
  */
+import { expect } from '@jest/globals'
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -46,4 +47,16 @@ export async function makeWorkspace(files: Record<string, string | Buffer | { li
 
 export async function removeWorkspace(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true })
+}
+
+/** The step failed with exactly one error line matching `message`, and no stack trace anywhere. */
+export function expectOneLineFailure(result: ActionResult, message: string | RegExp): void {
+  expect(result.code).toBe(1)
+  expect(result.errors).toHaveLength(1)
+  if (typeof message === 'string') expect(result.errors[0]).toBe(message)
+  else expect(result.errors[0]).toMatch(message)
+  for (const text of [result.stdout, result.stderr]) {
+    expect(text).not.toMatch(/^\s+at \S/m)
+    expect(text).not.toMatch(/%0A\s+at /)
+  }
 }
