@@ -7,7 +7,7 @@
  * a credential anywhere.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { chmod, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -57,6 +57,7 @@ interface Run {
   payload?: Record<string, unknown>
   /** Called with the workspace before the action starts (to add what makeWorkspace cannot). */
   prepare?: (workspace: string) => Promise<void>
+  commandPrefix?: string[]
 }
 
 async function run(mode: 'cocode' | 'cocalc', files: Files, options: Run = {}): Promise<ActionResult> {
@@ -73,6 +74,7 @@ async function run(mode: 'cocode' | 'cocalc', files: Files, options: Run = {}): 
       env: options.env,
       eventName: options.eventName,
       payload: options.payload,
+      commandPrefix: options.commandPrefix,
       timeoutMs: 40_000
     })
     expectNoSecrets(result, ALL_SECRETS)
@@ -257,12 +259,18 @@ describe('hostile repository content', () => {
     expect(cocode.state.sessions[0].files.map((f) => f.Filename)).toEqual(['a.md'])
   })
 
+  // Root reads any file whatever its mode: as root, the action runs without that capability.
   const asRoot = process.getuid?.() === 0
-  ;(asRoot ? it.skip : it)('fails naming a file it cannot read, sending nothing (needs a non-root user)', async () => {
+  const withoutReadAnyFile = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search', '--']
+  const canDropReadAnyFile = asRoot && spawnSync(withoutReadAnyFile[0], [...withoutReadAnyFile.slice(1), process.execPath, '-e', '0']).status === 0
+  ;(asRoot && !canDropReadAnyFile ? it.skip : it)('fails naming a file it cannot read, sending nothing', async () => {
     const result = await run(
       'cocode',
       { 'a.md': 'a', 'locked.md': 'secret' },
-      { prepare: (workspace) => chmod(path.join(workspace, 'locked.md'), 0) }
+      {
+        commandPrefix: asRoot ? withoutReadAnyFile : undefined,
+        prepare: (workspace) => chmod(path.join(workspace, 'locked.md'), 0)
+      }
     )
     expectOneLineFailure(result, /^locked\.md cannot be read: EACCES/)
     expect(cocode.state.requests).toHaveLength(0)

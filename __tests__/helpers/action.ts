@@ -25,6 +25,8 @@ export interface ActionRun {
   payload?: Record<string, unknown>
   /** Kill the child after this long (every test run is bounded). */
   timeoutMs?: number
+  /** A command that runs `node dist/index.js` (given as its last arguments), e.g. setpriv. */
+  commandPrefix?: string[]
 }
 
 export type ActionResult = ActionProcessResult

@@ -20,6 +20,7 @@ import * as path from 'node:path'
  *   payload?: Record<string, unknown>,
  *   timeoutMs?: number,
  *   nodePath?: string,
+ *   commandPrefix?: string[],
  *   onSpawn?: (child: import('node:child_process').ChildProcess) => void
  * }} ActionProcessRun
  * @typedef {{
@@ -74,7 +75,9 @@ export async function runActionProcess(run) {
       if (value === undefined) delete env[name]
       else env[name] = value
     }
-    const { code, stdout, stderr } = await spawnBounded(run.nodePath ?? process.execPath, [run.entry], env, run.timeoutMs ?? 60_000, run.onSpawn)
+    // A prefix (e.g. setpriv) wraps the Node command: [...prefix, node, entry].
+    const [command, ...args] = [...(run.commandPrefix ?? []), run.nodePath ?? process.execPath, run.entry]
+    const { code, stdout, stderr } = await spawnBounded(command, args, env, run.timeoutMs ?? 60_000, run.onSpawn)
     return {
       code,
       stdout,
