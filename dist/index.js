@@ -35254,11 +35254,13 @@ class http_HttpClient {
         const method = req.method ?? 'POST';
         const label = `${method} ${req.path.split('?')[0]}`;
         const maxAttempts = req.retry === 'none' ? 1 : this.options.maxRetries + 1;
+        const endsAt = req.budgetMs === undefined ? undefined : Date.now() + req.budgetMs;
         for (let attempt = 1;; attempt++) {
+            const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()));
             let response;
             let failure;
             try {
-                response = await this.attempt(method, label, req, attempt);
+                response = await this.attempt(method, label, { ...req, timeoutMs }, attempt);
             }
             catch (error) {
                 failure = error;
@@ -35267,15 +35269,21 @@ class http_HttpClient {
             if (!retryable || attempt >= maxAttempts) {
                 if (response)
                     return response;
-                throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs);
+                throw this.transportError(label, failure, attempt, timeoutMs);
             }
             const delay = this.delayBefore(attempt, response);
+            if (delay !== undefined && endsAt !== undefined && Date.now() + delay >= endsAt) {
+                this.log(`${this.service}: ${label} ${response ? `answered HTTP ${response.status}` : 'failed'}; no time left to retry`);
+                if (response)
+                    return response;
+                throw this.transportError(label, failure, attempt, timeoutMs);
+            }
             if (delay === undefined) {
                 // The server asked for a pause longer than we may wait: its answer stands.
                 this.log(`${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`);
                 if (response)
                     return response;
-                throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs);
+                throw this.transportError(label, failure, attempt, timeoutMs);
             }
             const why = response ? `answered HTTP ${response.status}` : `failed (${describeTransportError(failure)})`;
             this.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
@@ -36099,11 +36107,10 @@ class CocalcV1Client {
             throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
         return id;
     }
-    async copyStatus(copyId, timeoutMs) {
+    async copyStatus(copyId, budgetMs) {
         const label = 'copy_path_status';
-        // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
-        // could outlive the copy's deadline.
-        const response = await this.post(label, { copy_path_id: copyId }, 'none', timeoutMs);
+        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+        const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', undefined, budgetMs);
         const body = this.answer(label, response, ['copy_path_status_response']);
         const data = body.data;
         const record = Array.isArray(data) ? data[0] : data;
@@ -36161,13 +36168,14 @@ class CocalcV1Client {
     async call(event, body, expected, retry, timeoutMs) {
         return this.answer(event, await this.post(event, body, retry, timeoutMs), Array.isArray(expected) ? expected : [expected]);
     }
-    post(event, body, retry, timeoutMs) {
+    post(event, body, retry, timeoutMs, budgetMs) {
         return this.http.request({
             path: `/api/v1/${event}`,
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
             retry,
-            timeoutMs
+            timeoutMs,
+            budgetMs
         });
     }
     /** A v1 answer: 200 with the expected event. 200 `{"event":"error"}` and 400 `{"error"}` are refusals. */
@@ -36396,11 +36404,10 @@ class CocalcV2Client {
             throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
         return id;
     }
-    async copyStatus(copyId, timeoutMs) {
+    async copyStatus(copyId, budgetMs) {
         const label = 'projects/copy-path-status';
-        // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
-        // could outlive the copy's deadline.
-        const response = await this.post(label, { copy_id: copyId }, 'none', timeoutMs);
+        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+        const response = await this.post(label, { copy_id: copyId }, 'idempotent', undefined, budgetMs);
         // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
         if (response.status === 404)
             return { state: 'unsupported' };
@@ -36492,13 +36499,14 @@ class CocalcV2Client {
     async call(name, body, retry, timeoutMs) {
         return this.json(name, await this.post(name, body, retry, timeoutMs));
     }
-    post(name, body, retry, timeoutMs) {
+    post(name, body, retry, timeoutMs, budgetMs) {
         return this.http.request({
             path: `/api/v2/${name}`,
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
             retry,
-            timeoutMs
+            timeoutMs,
+            budgetMs
         });
     }
     /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */

@@ -51,6 +51,11 @@ export interface HttpRequest {
   body?: string | Buffer | (() => Dispatcher.DispatchOptions['body'])
   retry: RetryPolicy
   timeoutMs?: number
+  /**
+   * All attempts together end within this many ms: each attempt's timeout is cut to what is left,
+   * and no retry starts whose pause would pass it (a caller with its own deadline, e.g. a poll).
+   */
+  budgetMs?: number
 }
 
 export interface HttpResponse {
@@ -138,27 +143,34 @@ export class HttpClient {
     const method = req.method ?? 'POST'
     const label = `${method} ${req.path.split('?')[0]}`
     const maxAttempts = req.retry === 'none' ? 1 : this.options.maxRetries + 1
+    const endsAt = req.budgetMs === undefined ? undefined : Date.now() + req.budgetMs
     for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()))
       let response: HttpResponse | undefined
       let failure: unknown
       try {
-        response = await this.attempt(method, label, req, attempt)
+        response = await this.attempt(method, label, { ...req, timeoutMs }, attempt)
       } catch (error) {
         failure = error
       }
       const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure)
       if (!retryable || attempt >= maxAttempts) {
         if (response) return response
-        throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs)
+        throw this.transportError(label, failure, attempt, timeoutMs)
       }
       const delay = this.delayBefore(attempt, response)
+      if (delay !== undefined && endsAt !== undefined && Date.now() + delay >= endsAt) {
+        this.log(`${this.service}: ${label} ${response ? `answered HTTP ${response.status}` : 'failed'}; no time left to retry`)
+        if (response) return response
+        throw this.transportError(label, failure, attempt, timeoutMs)
+      }
       if (delay === undefined) {
         // The server asked for a pause longer than we may wait: its answer stands.
         this.log(
           `${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`
         )
         if (response) return response
-        throw this.transportError(label, failure, attempt, req.timeoutMs ?? this.options.timeoutMs)
+        throw this.transportError(label, failure, attempt, timeoutMs)
       }
       const why = response ? `answered HTTP ${response.status}` : `failed (${describeTransportError(failure)})`
       this.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`)

@@ -209,17 +209,35 @@ describe('API v2 client', () => {
     expect(emulator.requestsTo('projects/copy-path').length - before).toBe(1)
   })
 
-  it('sends a status poll once, without retries (the wait loop polls again, within its deadline)', async () => {
-    const id = '3f1a2b3c-0000-4000-8000-000000000000'
-    emulator.faults.next('projects/copy-path-status', Answers.html(503), 5)
-    const before = emulator.requestsTo('projects/copy-path-status').length
-    await expect(v2().copyStatus(id)).rejects.toThrow(/503/)
-    expect(emulator.requestsTo('projects/copy-path-status').length - before).toBe(1)
-    emulator.faults.clear()
-    emulator.faults.next('copy_path_status', Answers.html(503), 5)
-    const beforeV1 = emulator.requestsTo('copy_path_status').length
-    await expect(v1().copyStatus(id)).rejects.toThrow(/503/)
-    expect(emulator.requestsTo('copy_path_status').length - beforeV1).toBe(1)
+  it('retries a status poll answered 503 or 429 only within the time the poll was given', async () => {
+    emulator.writeFile(PROJECT, 'polled/a.txt', 'A')
+    const copy = {
+      targetProjectId: TARGET,
+      path: 'polled',
+      targetPath: 'polled',
+      overwriteNewer: false,
+      deleteMissing: false,
+      backup: false,
+      exclude: []
+    }
+    const busy = { status: 429, body: 'slow down', headers: { 'retry-after': '5' } }
+    for (const [client, endpoint] of [
+      [v2(), 'projects/copy-path-status'],
+      [v1(), 'copy_path_status']
+    ] as const) {
+      const id = await client.copyPath(copy)
+      emulator.faults.next(endpoint, Answers.html(503), 1)
+      const before = emulator.requestsTo(endpoint).length
+      expect(['running', 'finished']).toContain((await client.copyStatus(id, 10_000)).state)
+      expect(emulator.requestsTo(endpoint).length - before).toBe(2)
+      // A pause of 5 s does not fit in 1 s: one request, and the poll fails (the wait loop polls again).
+      emulator.faults.next(endpoint, busy, 5)
+      const beforeBusy = emulator.requestsTo(endpoint).length
+      await expect(client.copyStatus(id, 1000)).rejects.toThrow(/429/)
+      expect(emulator.requestsTo(endpoint).length - beforeBusy).toBe(1)
+      emulator.faults.clear()
+    }
+    expect(logs.filter((line) => /no time left to retry/.test(line))).toHaveLength(2)
   })
 
   it('copies with wait_until_done false, polls status; an old server copies synchronously without status', async () => {

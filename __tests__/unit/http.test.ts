@@ -327,6 +327,24 @@ describe('timeouts', () => {
     const error = await httpError(http.request({ method: 'GET', path: '/x', retry: 'none', timeoutMs: 100 }))
     expect(error.message).toContain('no answer within 0.1 s')
   })
+
+  it('ends every attempt within budgetMs, and starts no retry whose pause does not fit', async () => {
+    const hanging = await scripted(hang)
+    const { http } = client(hanging.url, { timeoutMs: 60_000 })
+    const error = await httpError(http.request({ method: 'GET', path: '/x', retry: 'idempotent', budgetMs: 150 }))
+    expect(error.transport).toBe('timeout')
+    expect(hanging.seen).toHaveLength(1)
+    const busy = await scripted(answer(503, 'busy', { 'retry-after': '2' }), ok())
+    const second = client(busy.url)
+    expect((await second.http.request({ path: '/s', retry: 'idempotent', budgetMs: 1000 })).status).toBe(503)
+    expect(second.delays).toEqual([])
+    expect(second.logs).toEqual(['svc: POST /s answered HTTP 503; no time left to retry'])
+    // The same pause fits in a larger budget: retried.
+    const later = await scripted(answer(503, 'busy', { 'retry-after': '2' }), ok())
+    const third = client(later.url)
+    expect((await third.http.request({ path: '/s', retry: 'idempotent', budgetMs: 10_000 })).status).toBe(200)
+    expect(third.delays).toEqual([2000])
+  })
 })
 
 describe('bounded body reads', () => {

@@ -43,7 +43,8 @@ export interface CocalcClient {
   hashFiles(remotePaths: readonly string[]): Promise<(string | undefined)[]>
   /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
   copyPath(request: CopyRequest): Promise<string>
-  copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState>
+  /** One poll of a copy; retries included, it ends within `budgetMs`. */
+  copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
   close(): Promise<void>
 }
 

@@ -97,11 +97,10 @@ export class CocalcV1Client implements CocalcClient {
     return id
   }
 
-  async copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState> {
+  async copyStatus(copyId: string, budgetMs?: number): Promise<CopyState> {
     const label = 'copy_path_status'
-    // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
-    // could outlive the copy's deadline.
-    const response = await this.post(label, { copy_path_id: copyId }, 'none', timeoutMs)
+    // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+    const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', undefined, budgetMs)
     const body = this.answer(label, response, ['copy_path_status_response'])
     const data = body.data
     const record = Array.isArray(data) ? data[0] : data
@@ -175,13 +174,14 @@ export class CocalcV1Client implements CocalcClient {
     return this.answer(event, await this.post(event, body, retry, timeoutMs), Array.isArray(expected) ? expected : [expected])
   }
 
-  private post(event: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number): Promise<HttpResponse> {
+  private post(event: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number, budgetMs?: number): Promise<HttpResponse> {
     return this.http.request({
       path: `/api/v1/${event}`,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       retry,
-      timeoutMs
+      timeoutMs,
+      budgetMs
     })
   }
 

@@ -161,11 +161,10 @@ export class CocalcV2Client implements CocalcClient {
     return id
   }
 
-  async copyStatus(copyId: string, timeoutMs?: number): Promise<CopyState> {
+  async copyStatus(copyId: string, budgetMs?: number): Promise<CopyState> {
     const label = 'projects/copy-path-status'
-    // No retries here: the wait loop polls again and tolerates failed polls, and a retried poll
-    // could outlive the copy's deadline.
-    const response = await this.post(label, { copy_id: copyId }, 'none', timeoutMs)
+    // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+    const response = await this.post(label, { copy_id: copyId }, 'idempotent', undefined, budgetMs)
     // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
     if (response.status === 404) return { state: 'unsupported' }
     const body = this.json(label, response)
@@ -259,13 +258,14 @@ export class CocalcV2Client implements CocalcClient {
     return this.json(name, await this.post(name, body, retry, timeoutMs))
   }
 
-  private post(name: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number): Promise<HttpResponse> {
+  private post(name: string, body: Record<string, unknown>, retry: RetryPolicy, timeoutMs?: number, budgetMs?: number): Promise<HttpResponse> {
     return this.http.request({
       path: `/api/v2/${name}`,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       retry,
-      timeoutMs
+      timeoutMs,
+      budgetMs
     })
   }
 
