@@ -57,6 +57,7 @@ interface Run {
   payload?: Record<string, unknown>
   /** Called with the workspace before the action starts (to add what makeWorkspace cannot). */
   prepare?: (workspace: string) => Promise<void>
+  /** Runs `node dist/index.js` through this command (setpriv, to drop root's read-any-file power). */
   commandPrefix?: string[]
 }
 
