@@ -4,17 +4,17 @@
  * answer the hostile text. Every assertion is on what the user or a server can see: the requests
  * that arrived, the outputs, the job summary, the PR comment and the log.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { Faults, htmlPage, startCocodeEmulator } from '../emulators/cocode.js'
-import { Answers, startCocalcEmulator } from '../emulators/cocalc.js'
+import { Faults, htmlPage } from '../emulators/cocode.js'
+import { Answers } from '../emulators/cocalc.js'
 import { GitHubFaults, startGitHubEmulator } from '../emulators/github.js'
 import { expectOneLineFailure, makeWorkspace, removeWorkspace, runAction, type ActionResult } from '../helpers/action.js'
-import { expectNoSecrets } from '../helpers/secrets.js'
 import { pullRequestPayload, startCocodeStub } from './github-helpers.js'
+import { commentingRun, hostileHarness, type Files, type HostileRun } from './hostile-harness.js'
 
 const USERNAME = 'review-user-5c1d'
 // A space and a slash: its URL-, form- and JSON-encodings all differ from the raw text.
@@ -43,54 +43,13 @@ const SECRETS = [
   TOKEN
 ]
 
-type Files = Parameters<typeof makeWorkspace>[0]
-let cocode: Awaited<ReturnType<typeof startCocodeEmulator>>
-let cocalc: Awaited<ReturnType<typeof startCocalcEmulator>>
-beforeAll(async () => {
-  cocode = await startCocodeEmulator({ username: USERNAME, password: PASSWORD })
-  cocalc = await startCocalcEmulator({ apiKeys: { [API_KEY]: '*' }, copyDelayMs: 20 })
+const { run, servers } = hostileHarness({
+  username: USERNAME,
+  password: PASSWORD,
+  apiKey: API_KEY,
+  secrets: SECRETS,
+  check: (result) => expectNoInjectedCommands(result)
 })
-afterAll(async () => {
-  await cocode.close()
-  await cocalc.close()
-})
-afterEach(() => {
-  cocode.faults.clear()
-  cocode.state.reset()
-  cocalc.faults.clear()
-})
-
-interface Run {
-  inputs?: Record<string, string>
-  env?: Record<string, string | undefined>
-  eventName?: string
-  payload?: Record<string, unknown>
-  prepare?: (workspace: string) => Promise<void>
-}
-
-async function run(mode: 'cocode' | 'cocalc', files: Files, options: Run = {}): Promise<ActionResult> {
-  const workspace = await makeWorkspace(files)
-  try {
-    await options.prepare?.(workspace)
-    const modeInputs: Record<string, string> =
-      mode === 'cocode'
-        ? { 'cocode-url': cocode.url, 'cocode-username': USERNAME, 'cocode-password': PASSWORD, 'request-timeout': '10' }
-        : { 'cocalc-url': cocalc.url, 'cocalc-api-key': API_KEY, 'project-id': randomUUID(), path: 'course' }
-    const result = await runAction({
-      workspace,
-      inputs: { mode, files: '**', comment: 'false', ...modeInputs, ...options.inputs },
-      env: options.env,
-      eventName: options.eventName,
-      payload: options.payload,
-      timeoutMs: 40_000
-    })
-    expectNoSecrets(result, SECRETS)
-    expectNoInjectedCommands(result)
-    return result
-  } finally {
-    await removeWorkspace(workspace)
-  }
-}
 
 /**
  * The runner treats a log line as a command when, trimmed, it starts with `::`, or when it holds
@@ -121,7 +80,7 @@ function checkout(extra: Files): Files {
 }
 
 function sentContent(): string {
-  return cocode.state.requests.map((request) => request.body.toString('utf8')).join('\n')
+  return servers.cocode.state.requests.map((request) => request.body.toString('utf8')).join('\n')
 }
 
 function expectNothingSecretSent(): void {
@@ -138,9 +97,10 @@ describe('high: links into hidden places of the checkout', () => {
   })
 
   it('sends neither .git/config nor .env through links, and names each link in a warning', async () => {
-    const result = await run('cocode', HOSTILE, { inputs: { files: '**\ngitdir/config' } })
+    // Patterns of their own, so the walk starts inside the linked folder too (under `**` it never enters it).
+    const result = await run('cocode', HOSTILE, { inputs: { files: 'docs/**\nREADME.md\ngitdir/config' } })
     expect(result.code).toBe(0)
-    expect(cocode.state.sessions[0].files.map((f) => f.Filename).sort()).toEqual(['README.md', 'docs/notes.md'])
+    expect(servers.cocode.state.sessions[0].files.map((f) => f.Filename).sort()).toEqual(['README.md', 'docs/notes.md'])
     expectNothingSecretSent()
     const warnings = result.warnings.filter((w) => /docs\/config\.txt|docs\/env\.txt|gitdir\/config/.test(w))
     expect(warnings.sort()).toEqual([
@@ -154,7 +114,7 @@ describe('high: links into hidden places of the checkout', () => {
   it('never sends .git/, even with include-hidden-files, while a link to .env is then a hidden file like any other', async () => {
     const result = await run('cocode', HOSTILE, { inputs: { 'include-hidden-files': 'true' } })
     expect(result.code).toBe(0)
-    const names = cocode.state.sessions[0].files.map((f) => f.Filename).sort()
+    const names = servers.cocode.state.sessions[0].files.map((f) => f.Filename).sort()
     expect(names).toEqual(['.env', 'README.md', 'docs/env.txt', 'docs/notes.md'])
     expect(sentContent()).not.toContain('extraheader')
     expect(sentContent()).not.toContain(CHECKOUT_TOKEN)
@@ -163,10 +123,10 @@ describe('high: links into hidden places of the checkout', () => {
 
   it.each(['v1', 'v2'])('sends CoCalc (API %s) nothing from .git or .env through links', async (api) => {
     const project = randomUUID()
-    const result = await run('cocalc', HOSTILE, { inputs: { files: '**\ngitdir/config', 'cocalc-api': api, 'project-id': project } })
+    const result = await run('cocalc', HOSTILE, { inputs: { files: 'docs/**\nREADME.md\ngitdir/config', 'cocalc-api': api, 'project-id': project } })
     expect(result.code).toBe(0)
-    expect(cocalc.listFiles(project)).toEqual(['course/README.md', 'course/docs/notes.md'])
-    const sent = JSON.stringify(cocalc.state.requests.map((r) => r.body ?? r.url))
+    expect(servers.cocalc.listFiles(project)).toEqual(['course/README.md', 'course/docs/notes.md'])
+    const sent = JSON.stringify(servers.cocalc.state.requests.map((r) => r.body ?? r.url))
     for (const leak of ['extraheader', 'API_SECRET', 'config.txt', 'env.txt']) expect(sent).not.toContain(leak)
   })
 })
@@ -182,7 +142,7 @@ describe('high: a working directory that is a link', () => {
   ])('refuses %s before any request, naming the input', async (_kind, extra, workingDirectory) => {
     const result = await run('cocode', checkout(extra as Files), { inputs: { 'working-directory': workingDirectory } })
     expectOneLineFailure(result, /^Input 'working-directory': /)
-    expect(cocode.state.requests).toHaveLength(0)
+    expect(servers.cocode.state.requests).toHaveLength(0)
   })
 
   it('accepts a working directory under RUNNER_TEMP', async () => {
@@ -191,7 +151,7 @@ describe('high: a working directory that is a link', () => {
       await writeFile(path.join(temp, 'built.md'), 'built\n')
       const result = await run('cocode', checkout({}), { inputs: { 'working-directory': temp }, env: { RUNNER_TEMP: temp } })
       expect(result.code).toBe(0)
-      expect(cocode.state.sessions[0].files).toEqual([{ Filename: 'built.md', Content: 'built\n' }])
+      expect(servers.cocode.state.sessions[0].files).toEqual([{ Filename: 'built.md', Content: 'built\n' }])
     } finally {
       await removeWorkspace(temp)
     }
@@ -208,7 +168,7 @@ const INJECTIONS = [
 describe('medium: CoCalc text is data, never a workflow command', () => {
   it.each(['v1', 'v2'])('prints copy errors (API %s) on one line with commands neutralised', async (api) => {
     const targets = INJECTIONS.map(() => randomUUID())
-    targets.forEach((target, i) => cocalc.faults.copyFails.set(target, INJECTIONS[i]))
+    targets.forEach((target, i) => servers.cocalc.faults.copyFails.set(target, INJECTIONS[i]))
     const result = await run('cocalc', { 'a.md': 'a' }, { inputs: { 'cocalc-api': api, 'target-project-id': targets.join(',') } })
     expect(result.code).toBe(1)
     const copies = JSON.parse(result.outputs.copies) as { status: string; error?: string }[]
@@ -224,7 +184,7 @@ describe('medium: CoCalc text is data, never a workflow command', () => {
     ['v1', 'copy_path_between_projects', (id: string) => Answers.json({ event: 'copy_path_between_projects_response', copy_path_id: id })]
   ])('refuses a copy id (API %s) that is not a UUID, printing it inert', async (api, endpoint, answer) => {
     const target = randomUUID()
-    cocalc.faults.next(endpoint, answer('3f1c\n::add-mask::hostile-id\n::set-output name=injected::yes'))
+    servers.cocalc.faults.next(endpoint, answer('3f1c\n::add-mask::hostile-id\n::set-output name=injected::yes'))
     const result = await run('cocalc', { 'a.md': 'a' }, { inputs: { 'cocalc-api': api, 'target-project-id': target } })
     expect(result.code).toBe(1)
     const [copy] = JSON.parse(result.outputs.copies) as { status: string; copy_id: string; error?: string }[]
@@ -244,12 +204,7 @@ describe('low: a file named like another step’s marker', () => {
     const stub = await startCocodeStub()
     try {
       const files = { 'a.md': 'a', '<!-- publish-to-collaborative-editors:other -->.md': 'x' }
-      const withComment = (tag: string): Run => ({
-        inputs: { comment: 'true', 'github-token': TOKEN, 'cocode-url': stub.url, 'comment-tag': tag },
-        eventName: 'pull_request',
-        payload: pullRequestPayload(7),
-        env: { GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl }
-      })
+      const withComment = (tag: string): HostileRun => commentingRun(github, TOKEN, stub.url, { 'comment-tag': tag })
       expect((await run('cocode', files, withComment('cocode'))).code).toBe(0)
       const [ours] = github.commentsOf(7)
       const before = ours.body
@@ -270,7 +225,7 @@ describe('low: a file named like another step’s marker', () => {
 
 describe('low: a session URL is set only well-formed and normalised', () => {
   it('percent-encodes what a shell would run, in the output and the log', async () => {
-    cocode.faults.next({ kind: 'status', status: 200, body: "https://x.example/s/$(curl…|sh)';\n", process: true })
+    servers.cocode.faults.next({ kind: 'status', status: 200, body: "https://x.example/s/$(curl…|sh)';\n", process: true })
     const result = await run('cocode', { 'a.md': 'a' })
     expect(result.code).toBe(0)
     const url = 'https://x.example/s/%24%28curl%E2%80%A6%7Csh%29%27%3B'
@@ -294,10 +249,10 @@ describe('low: a file name that is not UTF-8', () => {
       }
     )
     expect(result.code).toBe(0)
-    expect(cocode.state.sessions[0].files.map((f) => f.Filename).sort()).toEqual(['a.md', 'sub/b.md'])
+    expect(servers.cocode.state.sessions[0].files.map((f) => f.Filename).sort()).toEqual(['a.md', 'sub/b.md'])
     expect(result.warnings.sort()).toEqual([
-      'Skipped "caf\\xe9.md": its name is not valid UTF-8, so it cannot be published under its name',
-      'Skipped "sub/x\\xff\\xfe.md": its name is not valid UTF-8, so it cannot be published under its name'
+      'Skipped "caf\\xe9.md": it has a name that is not valid UTF-8, so it cannot be published under its name',
+      'Skipped "sub/x\\xff\\xfe.md": it has a name that is not valid UTF-8, so it cannot be published under its name'
     ])
   })
 })
@@ -311,7 +266,7 @@ describe('low: credentials echoed in other encodings', () => {
     ['JSON-encoded with \\u escapes', JSON.stringify(PASSWORD).slice(1, -1).replace('é', '\\u00e9')],
     ['URL-encoded in lower case', encodeURIComponent(PASSWORD).toLowerCase()]
   ])('scrubs a password echoed %s from the error and the summary', async (_kind, echoed) => {
-    cocode.faults.next(Faults.status(401, `Unauthorized: got ${echoed}`))
+    servers.cocode.faults.next(Faults.status(401, `Unauthorized: got ${echoed}`))
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, /^cocode refused the credentials \(HTTP 401: Unauthorized: got \*\*\*\)/)
     expect(result.summary).toContain('Unauthorized: got ***')
@@ -342,7 +297,7 @@ describe('low: Dependabot pull requests', () => {
     try {
       const result = await runAction({
         workspace,
-        inputs: { mode: 'cocode', files: '**', 'cocode-url': cocode.url, comment: 'false' },
+        inputs: { mode: 'cocode', files: '**', 'cocode-url': servers.cocode.url, comment: 'false' },
         eventName: 'pull_request',
         payload,
         env: { GITHUB_ACTOR: 'dependabot[bot]' },
@@ -353,7 +308,7 @@ describe('low: Dependabot pull requests', () => {
       expect(result.outputs['file-count']).toBe('0')
       expect(result.warnings).toHaveLength(1)
       expect(result.warnings[0]).toMatch(/^Nothing published: GitHub passes no Actions secrets to workflows run by Dependabot/)
-      expect(cocode.state.requests).toHaveLength(0)
+      expect(servers.cocode.state.requests).toHaveLength(0)
     } finally {
       await removeWorkspace(workspace)
     }
@@ -362,19 +317,19 @@ describe('low: Dependabot pull requests', () => {
 
 describe('low: creates that may have succeeded are not repeated', () => {
   it('does not repeat a session POST answered by a bare 503 (the gateway may have created it)', async () => {
-    cocode.faults.next({ kind: 'status', status: 503, body: htmlPage(503, 'Service Unavailable'), process: true })
+    servers.cocode.faults.next({ kind: 'status', status: 503, body: htmlPage(503, 'Service Unavailable'), process: true })
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, /^cocode answered POST \/api\/session with HTTP 503: .*\(not repeated: cocode may have created the session anyway/)
-    expect(cocode.state.sessionAttempts).toBe(1)
-    expect(cocode.state.sessionsCreated).toBe(1)
+    expect(servers.cocode.state.sessionAttempts).toBe(1)
+    expect(servers.cocode.state.sessionsCreated).toBe(1)
   })
 
   it('does repeat one answered 503 with Retry-After', async () => {
-    cocode.faults.next(Faults.retryAfter(503, '0'))
+    servers.cocode.faults.next(Faults.retryAfter(503, '0'))
     const result = await run('cocode', { 'a.md': 'a' })
     expect(result.code).toBe(0)
-    expect(cocode.state.sessionAttempts).toBe(2)
-    expect(cocode.state.sessionsCreated).toBe(1)
+    expect(servers.cocode.state.sessionAttempts).toBe(2)
+    expect(servers.cocode.state.sessionsCreated).toBe(1)
   })
 
   it.each([
@@ -382,10 +337,10 @@ describe('low: creates that may have succeeded are not repeated', () => {
     ['v1', 'copy_path_between_projects']
   ])('does not repeat a CoCalc copy (API %s) answered by a bare 503', async (api, endpoint) => {
     const target = randomUUID()
-    cocalc.faults.next(endpoint, Answers.html(503))
+    servers.cocalc.faults.next(endpoint, Answers.html(503))
     const result = await run('cocalc', { 'a.md': 'a' }, { inputs: { 'cocalc-api': api, 'target-project-id': target } })
     expect(result.code).toBe(1)
-    expect(cocalc.state.requests.filter((r) => r.endpoint === endpoint)).toHaveLength(1)
+    expect(servers.cocalc.state.requests.filter((r) => r.endpoint === endpoint && r.body?.target_project_id === target)).toHaveLength(1)
   })
 })
 
@@ -393,7 +348,10 @@ describe('low: whose comment is ours when GraphQL will not say', () => {
   const PAT = 'ghp_SecurityReviewPat0123456789abcdefgh'
   const APP = 'ghs_SecurityReviewApp0123456789abcdefgh'
 
-  async function twice(token: string, setup: (github: Awaited<ReturnType<typeof startGitHubEmulator>>) => void): Promise<{
+  async function twice(
+    token: string,
+    setup: (github: Awaited<ReturnType<typeof startGitHubEmulator>>) => void
+  ): Promise<{
     comments: { user: { login: string } }[]
     last: ActionResult
   }> {
@@ -409,16 +367,7 @@ describe('low: whose comment is ours when GraphQL will not say', () => {
       setup(github)
       let last: ActionResult | undefined
       for (let i = 0; i < 2; i++) {
-        last = await run(
-          'cocode',
-          { 'a.md': 'a' },
-          {
-            inputs: { comment: 'true', 'github-token': token, 'cocode-url': stub.url },
-            eventName: 'pull_request',
-            payload: pullRequestPayload(7),
-            env: { GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl }
-          }
-        )
+        last = await run('cocode', { 'a.md': 'a' }, commentingRun(github, token, stub.url))
         expect(last.code).toBe(0)
       }
       return { comments: github.commentsOf(7), last: last as ActionResult }

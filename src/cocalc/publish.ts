@@ -8,7 +8,7 @@
 import * as core from '@actions/core'
 import type { CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import type { RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
 import { credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'

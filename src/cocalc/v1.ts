@@ -19,7 +19,6 @@ import {
   envelopeError,
   execResult,
   httpFailure,
-  oneLine,
   refusal,
   unexpectedAnswer,
   type CocalcClient,
@@ -54,9 +53,7 @@ export class CocalcV1Client implements CocalcClient {
     const label = 'project_exec (sha256 of the uploaded files)'
     const result = await this.exec(hashCommand(remotePaths))
     if (result.exitCode !== 0) {
-      throw new ServiceError(
-        `hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`
-      )
+      throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.serverText(result.stderr, 300)}`)
     }
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes) throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`)
@@ -141,7 +138,7 @@ export class CocalcV1Client implements CocalcClient {
       const tmp = `${remotePath}.${id.slice(0, 8)}.publish-tmp`
       const result = await this.exec(decodeCommand(remotePath, tmp, directory, count))
       if (result.exitCode === 0) return
-      const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300)
+      const reason = this.http.serverText(result.stderr, 300)
       if (result.exitCode === 3 && attempt === 1) {
         this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
         continue

@@ -20,7 +20,6 @@ import {
   envelopeError,
   execResult,
   httpFailure,
-  oneLine,
   refusal,
   unexpectedAnswer,
   type CocalcClient,
@@ -80,12 +79,9 @@ export class CocalcV2Client implements CocalcClient {
       EXEC_HTTP_TIMEOUT_MS
     )
     const result = execResult(body)
-    if (!result)
-      throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`)
+    if (!result) throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`)
     if (result.exitCode !== 0) {
-      throw new ServiceError(
-        `hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`
-      )
+      throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.serverText(result.stderr, 300)}`)
     }
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes) throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`)
@@ -182,7 +178,7 @@ export class CocalcV2Client implements CocalcClient {
     const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent')
     // A hub-side timeout answers `{}`: only an explicit ok counts.
     if (body.status !== 'ok')
-      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`)
+      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`)
   }
 
   private restartProject(delayMs: number): Promise<void> {
