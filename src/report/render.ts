@@ -58,7 +58,7 @@ export function renderReport(result: PublishResult, context: RenderContext = {},
 
 function heading(result: PublishResult): string {
   const failed = result.failure !== undefined
-  const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
+  const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
   return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`
 }
 
@@ -80,6 +80,8 @@ function title(result: PublishResult): string {
         : `Published to CoCalc and copied to ${plural(targets, 'project')}`
     case 'queued':
       return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`
+    case 'unverified':
+      return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} requested, not verified`
     default:
       return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc'
   }
@@ -161,7 +163,7 @@ function copiesSection(copies: CopyOutcome[], budget: number): string[] {
 }
 
 function copyStatus(status: CopyOutcome['status']): string {
-  return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status]
+  return { copied: '✅ copied', unverified: '⚠️ not verified', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status]
 }
 
 function filesSection(result: PublishResult, budget: number): string[] {
