@@ -182,11 +182,14 @@ describe('requestCopies and waitForCopies', () => {
       { target: { projectId: 't3', path: 'c' }, copyId: '', status: 'running' }
     ]
     const time = clock()
-    const never = async (projectId: string) => (projectId === 't3' ? { wrong: [{ file: { name: 'b.txt' } } as never], kept: [], checked: 2 } : check(projectId))
+    const never = async (projectId: string) =>
+      projectId === 't3' ? { wrong: [{ file: { name: 'b.txt' } } as never], kept: [], checked: 2 } : check(projectId)
     await waitForCopies(client, copies, { deadline: time.now() + 20_000, log: silent, check: never, now: time.now, sleep: time.sleep })
     expect(copies.map((c) => c.status)).toEqual(['copied', 'failed', 'timeout'])
     expect(copies[1].error).toBe('the copy finished, but 1 of 1 file(s) missing or different in the target: a.txt')
-    expect(copies[2].error).toMatch(/^the files did not all arrive in the target before the timeout ran out \(1 of 2 file\(s\) missing or different in the target: b\.txt\)$/)
+    expect(copies[2].error).toMatch(
+      /^the files did not all arrive in the target before the timeout ran out \(1 of 2 file\(s\) missing or different in the target: b\.txt\)$/
+    )
     expect(looks.t2).toBe(2)
   })
 })

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DECODE_SCRIPT, HASH_SCRIPT, batchPaths, decodeCommand, hashCommand, parseHashOutput } from '../../src/cocalc/scripts.js'
+import { HASH_SCRIPT, batchPaths, decodeCommand, hashCommand, parseHashOutput } from '../../src/cocalc/scripts.js'
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 
@@ -53,6 +53,11 @@ describe('HASH_SCRIPT run by the local bash', () => {
       expect(parsed.every((entry) => entry === undefined || Math.abs(entry.mtime - Date.now() / 1000) < 600)).toBe(true)
       expect(await readdir(home)).not.toContain('pwned')
     })
+  })
+
+  it('starts one sha256sum for the whole batch, never one per file', () => {
+    expect(HASH_SCRIPT.match(/sha256sum/g)).toHaveLength(1)
+    expect(HASH_SCRIPT).not.toMatch(/for f in "\$@"; do[^]*sha256sum[^]*done/)
   })
 
   it('handles thousands of paths in one call', async () => {

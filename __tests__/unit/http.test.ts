@@ -514,3 +514,25 @@ describe('secrets never appear in a message', () => {
     expect(http.scrub(`1 xxabcdefyy 2 abcdef 3 abc`)).toBe('1 *** 2 *** 3 ***')
   })
 })
+
+describe('signal (a step deadline)', () => {
+  it('stops a request in flight and never retries it, whatever its policy', async () => {
+    const server = await scripted(hang, ok())
+    const stop = new AbortController()
+    const { http, delays } = client(server.url, { signal: stop.signal, timeoutMs: 30_000 })
+    setTimeout(() => stop.abort(), 100)
+    const error = await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(error.message).toBe('svc POST /x was stopped: the time allowed ran out')
+    expect(http.requestCount).toBe(1)
+    expect(delays).toEqual([])
+  })
+
+  it('sends nothing once the signal aborted', async () => {
+    const server = await scripted(ok())
+    const stop = new AbortController()
+    stop.abort()
+    const { http } = client(server.url, { signal: stop.signal })
+    await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(server.seen).toHaveLength(0)
+  })
+})

@@ -58,7 +58,9 @@ export function renderReport(result: PublishResult, context: RenderContext = {},
 
 function heading(result: PublishResult): string {
   const failed = result.failure !== undefined
-  const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
+  const icon = failed
+    ? '❌'
+    : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
   return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`
 }
 
