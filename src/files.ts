@@ -38,6 +38,8 @@ export interface CollectOptions {
   maxFileSize: number
   /** Parallel file reads while hashing. */
   concurrency?: number
+  /** When given, only these names are collected (changed-files-only): others are never read. */
+  only?: ReadonlySet<string>
 }
 
 export interface Collection {
@@ -86,6 +88,7 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
         return
       }
       const name = toPosix(relative)
+      if (options.only && !options.only.has(name)) return
       if (isHiddenPath(name)) {
         // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
         if (options.includeHiddenFiles && isGitPath(name)) gitFiles++

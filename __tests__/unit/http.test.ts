@@ -167,6 +167,16 @@ describe('retry policy: idempotent', () => {
     ])
   })
 
+  it("retries Cloudflare's 520-524 pages like a 502", async () => {
+    const page = '<!DOCTYPE html><html><head><title>cocalc.com | 522: Connection timed out</title></head><body>Error code 522</body></html>'
+    const server = await scripted(answer(520, page), answer(521, page), answer(522, page), answer(523, page), answer(524, page), ok('done'))
+    const { http, logs } = client(server.url, { maxRetries: 5 })
+    const response = await http.request({ method: 'GET', path: '/x', retry: 'idempotent' })
+    expect(response.body.toString()).toBe('done')
+    expect(server.seen).toHaveLength(6)
+    expect(logs.map((line) => /HTTP (\d+)/.exec(line)?.[1])).toEqual(['520', '521', '522', '523', '524'])
+  })
+
   it('retries a connection reset and a timeout', async () => {
     const server = await scripted(drop, hang, ok('third'))
     const { http, logs } = client(server.url, { timeoutMs: 400 })
@@ -206,7 +216,7 @@ describe('retry policy: idempotent', () => {
 })
 
 describe('retry policy: create (the server must provably not have acted)', () => {
-  it('retries 429 and 503 that carry Retry-After (the server asks to come back: it did not act)', async () => {
+  it('retries 429 and 503 that carry Retry-After', async () => {
     const server = await scripted(answer(429, '', { 'retry-after': '0' }), answer(503, '', { 'retry-after': '0' }), answer(200, 'made'))
     const { http } = client(server.url)
     const response = await http.request({ path: '/s', body: 'x', retry: 'create' })
@@ -214,7 +224,7 @@ describe('retry policy: create (the server must provably not have acted)', () =>
     expect(server.seen).toHaveLength(3)
   })
 
-  it.each([429, 503])('does NOT retry a bare %i: a gateway may answer it after the service acted', async (status) => {
+  it.each([503, 429])('does NOT retry a bare %i (no Retry-After): it may hide a success', async (status) => {
     const server = await scripted(answer(status), ok())
     const { http, delays } = client(server.url)
     expect((await http.request({ path: '/s', body: 'x', retry: 'create' })).status).toBe(status)
@@ -502,5 +512,27 @@ describe('secrets never appear in a message', () => {
     const http = new HttpClient({ service: 's', baseUrl: 'http://127.0.0.1:1', secrets: ['abc', password, `xx${password}yy`] })
     clients.push(http)
     expect(http.scrub(`1 xxabcdefyy 2 abcdef 3 abc`)).toBe('1 *** 2 *** 3 ***')
+  })
+})
+
+describe('signal (a step deadline)', () => {
+  it('stops a request in flight and never retries it, whatever its policy', async () => {
+    const server = await scripted(hang, ok())
+    const stop = new AbortController()
+    const { http, delays } = client(server.url, { signal: stop.signal, timeoutMs: 30_000 })
+    setTimeout(() => stop.abort(), 100)
+    const error = await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(error.message).toBe('svc POST /x was stopped: the time allowed ran out')
+    expect(http.requestCount).toBe(1)
+    expect(delays).toEqual([])
+  })
+
+  it('sends nothing once the signal aborted', async () => {
+    const server = await scripted(ok())
+    const stop = new AbortController()
+    stop.abort()
+    const { http } = client(server.url, { signal: stop.signal })
+    await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(server.seen).toHaveLength(0)
   })
 })
