@@ -6,18 +6,19 @@
  * and the step fails afterwards with every target reported.
  */
 import * as core from '@actions/core'
-import type { CocalcInputs } from '../inputs.js'
+import { SHARE_DESCRIPTION_MAX, type CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
 import { formatBytes } from '../files.js'
-import type { RunContext } from '../context.js'
+import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
-import { credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
+import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
 import { CocalcV1Client } from './v1.js'
 import { CocalcV2Client } from './v2.js'
 import { uploadChanged, verifyUploads, type Logger, type UploadItem } from './upload.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
+import { CocalcShares, planShares, sharePublished } from './share.js'
 
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
@@ -27,7 +28,7 @@ export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
  */
 export const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES'
 
-export async function publishCocalc(inputs: CocalcInputs, collection: Collection, _context: RunContext): Promise<PublishResult> {
+export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext): Promise<PublishResult> {
   const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
   const targets: CopyTarget[] = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
   const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path)
@@ -46,7 +47,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   if (copyOnly) base.copyOnly = true
 
   if (inputs.dryRun) {
-    const plannedRequests = planRequests(inputs, items, chunkBytes)
+    const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))]
     await core.group('Planned requests (dry run: nothing is sent)', async () => {
       for (const line of plannedRequests) core.info(line)
     })
@@ -55,7 +56,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
 
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
   const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
-  const client = createCocalcClient(inputs, {
+  const clientOptions: CocalcClientOptions = {
     baseUrl: inputs.cocalcUrl,
     apiKey: inputs.apiKey,
     projectId: inputs.projectId,
@@ -63,8 +64,21 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     chunkBytes,
     log: log.info,
     warn: log.warning
-  })
+  }
+  const client = createCocalcClient(inputs, clientOptions)
+  const shares =
+    inputs.share === 'none'
+      ? undefined
+      : new CocalcShares({
+          http: createCocalcHttp(clientOptions),
+          api: inputs.api,
+          mode: inputs.share,
+          description: shareDescription(inputs, context),
+          log: log.info
+        })
   try {
+    // A server that does not allow sharing is refused before anything is uploaded.
+    if (shares) await core.group('Check that the server allows sharing', () => shares.checkServer())
     const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log }
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
     const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
@@ -86,7 +100,9 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
       })
     }
     const result: PublishResult = copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
-    if (targets.length === 0) return result
+    const share = (published: PublishResult): Promise<PublishResult> =>
+      shares ? core.group('Share', () => sharePublished(shares, published, inputs)) : Promise.resolve(published)
+    if (targets.length === 0) return share(result)
 
     const deadline = Date.now() + inputs.timeoutSeconds * 1000
     const copies = await core.group('Copy', () =>
@@ -111,11 +127,17 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
         await waitForCopies(client, copies, { deadline, log })
       })
     }
-    return finishResult(result, copies, inputs)
+    return share(finishResult(result, copies, inputs))
   } finally {
     core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
     await client.close()
+    await shares?.close()
   }
+}
+
+/** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
+function shareDescription(inputs: CocalcInputs, context: RunContext): string {
+  return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('')
 }
 
 export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
@@ -136,6 +158,7 @@ export function finishResult(
       copy_id: copy.copyId,
       url,
       embed_url: kioskUrl(url),
+      share_url: '',
       // Not waited for (wait: false): still running as far as anyone knows.
       status: copy.status === 'running' ? 'queued' : copy.status
     }
