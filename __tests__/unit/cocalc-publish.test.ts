@@ -38,6 +38,7 @@ describe('results', () => {
     copy_id: '',
     url: '',
     embed_url: '',
+    share_url: '',
     status,
     ...(error ? { error } : {})
   })
@@ -78,6 +79,7 @@ describe('results', () => {
         copy_id: 'c2',
         url: `https://cc.example/projects/${T2}/files/dst/`,
         embed_url: `https://cc.example/projects/${T2}/files/dst/?fullscreen=kiosk`,
+        share_url: '',
         status: 'queued'
       },
       {
@@ -86,6 +88,7 @@ describe('results', () => {
         copy_id: '',
         url: `https://cc.example/projects/${T1}/files/dst/`,
         embed_url: `https://cc.example/projects/${T1}/files/dst/?fullscreen=kiosk`,
+        share_url: '',
         status: 'copied'
       }
     ])
