@@ -132,7 +132,10 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     expect(requests.some((r) => /upload|write/.test(r.endpoint))).toBe(false)
     expect(unchanged.stdout).toContain('6 file(s) are already identical in the project')
     expect(unchanged.outputs.status).toBe('uploaded')
-    expect(unchanged.outputs['file-count']).toBe('6')
+    // file-count is the files sent: none, all six were already identical.
+    expect(unchanged.outputs['file-count']).toBe('0')
+    expect(unchanged.summary).toContain('6 (')
+    expect(unchanged.summary).toContain('0 uploaded, 6 already up to date')
 
     files['notebooks/intro.ipynb'] = Buffer.from('{"cells": ["changed"]}')
     before = emulator.state.requestCount
@@ -140,6 +143,7 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     expect(changed.code).toBe(0)
     const writes = emulator.state.requests.slice(before).filter((r) => /upload|write/.test(r.endpoint))
     expect(writes).toHaveLength(1)
+    expect(changed.outputs['file-count']).toBe('1')
     expectFolderHolds(emulator, source, 'course', files)
   })
 

@@ -231,6 +231,11 @@ describe('renderReport', () => {
       '- **Project folder:** [`https://cocalc.example/projects/p/files/course/`](https://cocalc.example/projects/p/files/course/) · [kiosk view](https://cocalc.example/projects/p/files/course/?fullscreen=kiosk)'
     )
     expect(markdown).toContain('| Target project | Folder | Status | Copy id | Open |')
+    // embedUrl is the first target's kiosk link: the source folder's line links its own.
+    const targetKiosk = renderReport({ ...result, embedUrl: result.copies![0].embed_url }, context)
+    expect(targetKiosk).toContain(
+      '- **Project folder:** [`https://cocalc.example/projects/p/files/course/`](https://cocalc.example/projects/p/files/course/) · [kiosk view](https://cocalc.example/projects/p/files/course/?fullscreen=kiosk)'
+    )
     expect(markdown).toContain(
       '| `00000000-0000-4000-8000-000000000001` | `course/week1` | ✅ copied | `copy-1` | [files](https://cocalc.example/projects/00000000-0000-4000-8000-000000000001/files/course/week1/) · [kiosk](https://cocalc.example/projects/00000000-0000-4000-8000-000000000001/files/course/week1/?fullscreen=kiosk) |'
     )
@@ -328,5 +333,26 @@ describe('renderCommentNote', () => {
       'would write none: the release event carries no pull request.'
     )
     expect(renderCommentNote({ kind: 'failed' }, 't')).toContain('not written')
+  })
+})
+
+describe('renderReport: files sent and files already in place', () => {
+  const files = [
+    { name: 'a.md', size: 1 },
+    { name: 'b.md', size: 2 }
+  ]
+  const base: PublishResult = { mode: 'cocalc', status: 'uploaded', files, skipped: [], projectUrl: 'https://cocalc.example/projects/p/files/c/' }
+
+  it('lists the files as sent when every one was uploaded', () => {
+    const markdown = renderReport({ ...base, uploadedCount: 2 })
+    expect(markdown).toContain('**2 files sent:**')
+    expect(markdown).toContain('- **Files:** 2 (3 B)')
+  })
+
+  it('does not call files sent when they were already identical in the project', () => {
+    const markdown = renderReport({ ...base, uploadedCount: 0 })
+    expect(markdown).toContain('**2 files published:**')
+    expect(markdown).not.toContain('files sent')
+    expect(markdown).toContain('- **Files:** 2 (3 B; 0 uploaded, 2 already up to date)')
   })
 })
