@@ -19,6 +19,30 @@ function readCodeSpan(markdown: string): string {
   return /^ [\s\S]* $/.test(inner) && inner.trim() !== '' ? inner.slice(1, -1) : inner
 }
 
+/** The text outside CommonMark code spans (a run of n backticks closed by the next run of exactly n). */
+function outsideCodeSpans(markdown: string): string {
+  let outside = ''
+  let i = 0
+  while (i < markdown.length) {
+    const run = /^`+/.exec(markdown.slice(i))?.[0]
+    if (!run) {
+      outside += markdown[i++]
+      continue
+    }
+    const close = new RegExp(`(?<!\`)${run}(?!\`)`, 'g')
+    close.lastIndex = i + run.length
+    const end = close.exec(markdown)
+    if (!end) {
+      outside += run
+      i += run.length
+      continue
+    }
+    outside += ' '
+    i = end.index + run.length
+  }
+  return outside
+}
+
 /** GFM table cell splitting (cmark-gfm): `\` + ASCII punctuation is one escaped pair; any other `|` ends the cell. */
 function gfmCell(markdown: string): string {
   for (let i = 0; i < markdown.length; i++) {
@@ -196,9 +220,13 @@ describe('renderReport', () => {
       expect(readCodeSpan(span)).toBe(visible(HOSTILE_NAMES[i]))
     })
     expect(markdown).toContain('<details><summary>26 files sent</summary>')
-    // Outside the code spans: no HTML from the names, no injected links, no line breaks inside items.
-    const lines = markdown.split('\n')
-    for (const line of lines.filter((l) => l.startsWith('- `'))) expect(line).toMatch(/ \(\d+ B\)$/)
+    // Outside the code spans: no HTML, links, images or mentions from the names, and each item
+    // stays on its own line (the 26 names give 26 items, each ending in its size).
+    const outside = outsideCodeSpans(markdown)
+    for (const hostile of ['evil.example', '<img', '<script', '![', '@everyone', '<!--', '**bold**', '\u202e']) {
+      expect(outside).not.toContain(hostile)
+    }
+    for (const item of items) expect(outsideCodeSpans(item)).toMatch(/^- {3}\(\d+ B\)$/)
   })
 
   it('never links a URL a server answered unless it is http(s)', () => {
