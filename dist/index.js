@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3765);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3620);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3765:
+/***/ 3620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28417,7 +28417,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -30434,7 +30434,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -30442,7 +30442,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -30450,7 +30450,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -30625,7 +30625,8 @@ const Input = {
     Exclude: 'exclude',
     Wait: 'wait',
     Timeout: 'timeout',
-    Verify: 'verify'
+    Verify: 'verify',
+    ChangedFilesOnly: 'changed-files-only'
 };
 const MODES = ['cocode', 'cocalc'];
 function envInputReader(env = process.env) {
@@ -30669,6 +30670,7 @@ function readInputs(options = {}) {
         prNumber: parseOptionalInteger(Input.PrNumber, read(Input.PrNumber), 1, Number.MAX_SAFE_INTEGER),
         githubToken,
         concurrency: parseOptionalInteger(Input.Concurrency, read(Input.Concurrency), 1, 64) ?? 8,
+        changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
         missingCredentials
     };
     if (modeText === 'cocode') {
@@ -34844,6 +34846,8 @@ async function collectFiles(options) {
                 continue;
             }
             const name = toPosix(relative);
+            if (options.only && !options.only.has(name))
+                continue;
             if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
                 continue;
             const problem = nameProblem(name);
@@ -35205,7 +35209,8 @@ class HttpError extends ServiceError {
     }
 }
 const RETRYABLE_STATUS = {
-    idempotent: [429, 502, 503, 504],
+    idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
+    // Only together with a Retry-After header: see retryableStatus.
     create: [429, 503]
 };
 /** Transport errors raised before a single byte of the request reached the server. */
@@ -35215,6 +35220,7 @@ class http_HttpClient {
     baseUrl;
     origin;
     basePath;
+    stop;
     options;
     secrets;
     dispatcher;
@@ -35241,8 +35247,9 @@ class http_HttpClient {
             maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
             connections: options.connections ?? 8,
             log: options.log ?? (() => undefined),
-            sleep: options.sleep ?? ((ms) => concurrency_sleep(ms))
+            sleep: options.sleep ?? ((ms) => concurrency_sleep(ms, options.signal))
         };
+        this.stop = options.signal;
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
     }
@@ -35259,13 +35266,17 @@ class http_HttpClient {
             const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()));
             let response;
             let failure;
+            if (this.stop?.aborted)
+                throw this.stopped(label);
             try {
                 response = await this.attempt(method, label, { ...req, timeoutMs }, attempt);
             }
             catch (error) {
                 failure = error;
             }
-            const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure);
+            if (this.stop?.aborted)
+                throw this.stopped(label);
+            const retryable = response ? this.retryableStatus(req.retry, response) : this.retryableError(req.retry, failure);
             if (!retryable || attempt >= maxAttempts) {
                 if (response)
                     return response;
@@ -35365,6 +35376,10 @@ class http_HttpClient {
         }
         return text.slice(0, text.length - cut);
     }
+    /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
+    stopped(label) {
+        return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout');
+    }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
         return new HttpError(this.scrub(message), status, transport);
@@ -35391,7 +35406,7 @@ class http_HttpClient {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
         // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-        const signal = AbortSignal.timeout(timeoutMs);
+        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
         const body = typeof req.body === 'function' ? req.body() : req.body;
         const answer = await (0,undici/* request */.Em)(`${this.origin}${this.basePath}${req.path}`, {
             method: method,
@@ -35421,8 +35436,11 @@ class http_HttpClient {
         }
         return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt };
     }
-    retryableStatus(policy, status) {
-        return policy !== 'none' && RETRYABLE_STATUS[policy].includes(status);
+    retryableStatus(policy, response) {
+        if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status))
+            return false;
+        // A create is repeated only when the server said it did not act and when to come back.
+        return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined;
     }
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)
@@ -35793,9 +35811,15 @@ function createCocalcHttp(options) {
         secrets: client_credentialForms(options.apiKey),
         connections: Math.max(2, options.concurrency),
         log: options.log,
+        signal: options.signal,
         ...options.http
     });
 }
+/** A hash exec that did not come back whole: split the batch and ask again. */
+class HashBatchCutOff extends ServiceError {
+}
+/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
+const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
 /** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
 const EXEC_TIMEOUT_SECONDS = 55;
 /** HTTP timeout for an exec: a little longer than the exec's own limit. */
@@ -35938,19 +35962,28 @@ async function readWhole(file) {
  * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
  * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
  * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
- *
- * The loopback emulator (__tests__/emulators/cocalc.js) recognises these exact texts; a unit test
- * keeps its copies equal to these.
+ * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
  */
 /**
- * Prints one line per argument, in order: the file's SHA-256 in hex, or `-` when it is missing or
- * unreadable. Reading through stdin makes sha256sum print `HASH  -`, so names with backslashes or
- * newlines never change the output's shape.
+ * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
+ * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
+ *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
+ *   one `sha256sum` line per other argument, in order;
+ *   `mtimes:`, then one line of seconds per other argument, in order.
+ * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
+ * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
  */
 const HASH_SCRIPT = [
+    'export LC_ALL=C',
+    'i=0 missing= files=()',
     'for f in "$@"; do',
-    '  if [ -f "$f" ] && h=$(sha256sum < "$f" 2>/dev/null); then printf "%s\\n" "${h%% *}"; else printf "%s\\n" -; fi',
-    'done'
+    '  i=$((i + 1))',
+    '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+    'done',
+    'printf "missing:%s\\n" "$missing"',
+    '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
+    'printf "mtimes:\\n"',
+    '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
 ].join('\n');
 /**
  * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
@@ -35977,27 +36010,43 @@ function hashCommand(paths) {
 function decodeCommand(dest, tmp, dir, count) {
     return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] };
 }
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/;
+const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/;
+const MTIME_LINE = /^-?[0-9]{1,15}$/;
 /**
- * The hash script's output as one entry per path (undefined = missing). Anything but exactly one
- * well-formed line per path is an error: a truncated answer must never pass for "all missing".
+ * The hash script's output as one entry per path (undefined = missing). Anything but the exact
+ * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
+ * partial output) must never pass for "missing files".
  */
 function parseHashOutput(stdout, count) {
     const lines = stdout.split('\n');
     if (lines[lines.length - 1] === '')
         lines.pop();
-    if (lines.length !== count)
-        return { problem: `expected ${count} line(s) of hashes, got ${lines.length}` };
-    const hashes = [];
-    for (const [index, line] of lines.entries()) {
-        if (line === '-')
-            hashes.push(undefined);
-        else if (SHA256_HEX.test(line))
-            hashes.push(line);
-        else
-            return { problem: `line ${index + 1} is neither a SHA-256 nor '-': ${JSON.stringify(line.slice(0, 80))}` };
+    const head = MISSING_LINE.exec(lines[0] ?? '');
+    if (!head)
+        return { problem: `the first line is not the list of missing files: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}` };
+    const missing = new Set(head[1].split(' ').filter(Boolean).map(Number));
+    if ([...missing].some((n) => n > count))
+        return { problem: `it names a missing file beyond the ${count} asked for` };
+    const present = count - missing.size;
+    if (lines.length !== 2 * present + 2 || lines[present + 1] !== 'mtimes:') {
+        return { problem: `expected ${present} hash(es) and ${present} mtime(s) for ${count} path(s), got ${lines.length} line(s)` };
     }
-    return hashes;
+    const result = [];
+    let next = 1;
+    for (let n = 1; n <= count; n++) {
+        if (missing.has(n)) {
+            result.push(undefined);
+            continue;
+        }
+        const hash = SHA256_LINE.exec(lines[next]);
+        const mtime = lines[next + present + 1];
+        if (!hash || !MTIME_LINE.test(mtime))
+            return { problem: `the line for path ${n} is neither a SHA-256 nor an mtime: ${JSON.stringify(lines[next].slice(0, 80))}` };
+        result.push({ sha256: hash[1], mtime: Number(mtime) });
+        next++;
+    }
+    return result;
 }
 /**
  * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
@@ -36047,8 +36096,8 @@ const V1_BODY_LIMIT = 96 * 1024;
 const V1_PIECE_BYTES = 48 * 1024;
 /** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
 const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
-/** Hash batches: argument bytes well under the 100 kB body limit. */
-const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
+/** Hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
+const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 class CocalcV1Client {
     options;
     api = 'v1';
@@ -36060,15 +36109,16 @@ class CocalcV1Client {
     }
     /** v1 has no start call; every project call starts the project when needed. */
     async startProject() { }
-    async hashFiles(remotePaths) {
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
         const label = 'project_exec (sha256 of the uploaded files)';
-        const result = await this.exec(hashCommand(remotePaths));
-        if (result.exitCode !== 0) {
-            throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`);
-        }
+        const result = await this.execOrCutOff(hashCommand(remotePaths), projectId);
+        if (result === 'cut-off')
+            throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const hashes = parseHashOutput(result.stdout, remotePaths.length);
-        if ('problem' in hashes)
-            throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
+        }
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
@@ -36157,8 +36207,22 @@ class CocalcV1Client {
         }
     }
     async exec(command) {
+        const result = await this.execOrCutOff(command, this.options.projectId);
+        if (result === 'cut-off')
+            throw new ServiceError('CoCalc stopped waiting for project_exec (its 60 s limit)');
+        return result;
+    }
+    /** One project_exec; 'cut-off' when the hub stopped waiting for it (`{"event":"error","error":"timeout"}`). */
+    async execOrCutOff(command, projectId) {
         const label = 'project_exec';
-        const response = await this.post(label, { project_id: this.options.projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        const response = await this.post(label, { project_id: projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        if (response.status === 504 || response.status === 524)
+            return 'cut-off';
+        if (response.status === 200) {
+            const body = this.http.parseJson(response, label);
+            if (body.event === 'error' && body.error === 'timeout')
+                return 'cut-off';
+        }
         const body = this.answer(label, response, ['project_exec_output']);
         const result = execResult(body);
         if (!result)
@@ -36239,24 +36303,6 @@ function chooseBoundary(content, fieldValues, random = random128) {
     }
     throw new Error('could not find a multipart boundary absent from the content');
 }
-/**
- * A `filename` parameter the server's parser (formidable) reads back unambiguously: it cuts the
- * name at the last backslash and turns `%22` into a quote, so backslashes, quotes, `%` and
- * anything outside printable ASCII are percent-encoded. The name only keys CoCalc's chunk
- * reassembly; the file's real name travels in the `fullPath` field.
- */
-function formFileName(name) {
-    let result = '';
-    for (const char of name) {
-        if (/^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' && char !== '%')
-            result += char;
-        else
-            result += Array.from(Buffer.from(char, 'utf8'))
-                .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-                .join('');
-    }
-    return result;
-}
 /** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */
 const POOL_DRAWS = 256;
 let pool = Buffer.alloc(0);
@@ -36286,17 +36332,24 @@ function random128() {
 
 
 
-/** Upload attempts of one file while the project's upload service comes up. */
-const UPLOAD_START_ATTEMPTS = 5;
+/** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
+const UPLOAD_START_ATTEMPTS = 6;
 /** Fresh starts of a chunked file after a transient failure of one of its chunks. */
 const CHUNKED_RESTARTS = 2;
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_TIMEOUT_MS = 300_000;
-/** Hash batches: bodies far under the ~1 MB limit, and work far under exec's ~60 s cap. */
-const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
-/** The project's upload service is down: start the project and try the file again. */
-class UploadServiceDown extends ServiceError {
+/**
+ * Hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
+ * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
+ */
+const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
+/**
+ * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
+ * service does not listen (stopped, starting), and older hubs said `upload service not running`.
+ * Start the project, pause, and send the file again (with a new file name).
+ */
+class ProjectNotReady extends ServiceError {
 }
 /** A proxy refused the first chunk as too large: try again with smaller chunks. */
 class ChunkTooLarge extends ServiceError {
@@ -36320,24 +36373,29 @@ class CocalcV2Client {
         this.options = options;
         this.http = createCocalcHttp(options);
         this.chunkBytes = options.chunkBytes;
-        this.sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+        this.sleep = options.sleep ?? ((ms) => concurrency_sleep(ms, options.signal));
     }
     async startProject() {
         await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent');
     }
-    async hashFiles(remotePaths) {
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
         const { command, args } = hashCommand(remotePaths);
         const label = 'exec (sha256 of the uploaded files)';
-        const body = await this.call('exec', { project_id: this.options.projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        const response = await this.post('exec', { project_id: projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        if (response.status === 504 || response.status === 524)
+            throw new HashBatchCutOff(`the gateway gave up waiting for ${label} (HTTP ${response.status})`);
+        const body = this.json('exec', response, (error) => error === 'undefined');
+        // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
+        if (body.error === 'undefined')
+            throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = execResult(body);
         if (!result)
             throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`);
-        if (result.exitCode !== 0) {
-            throw new ServiceError(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`);
-        }
         const hashes = parseHashOutput(result.stdout, remotePaths.length);
-        if ('problem' in hashes)
-            throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
+        }
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
@@ -36357,9 +36415,9 @@ class CocalcV2Client {
             }
             catch (error) {
                 count(-sent);
-                if (error instanceof UploadServiceDown && attempt < UPLOAD_START_ATTEMPTS) {
+                if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
                     const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
-                    this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`);
+                    this.options.log(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
                     await this.restartProject(delay);
                     continue;
                 }
@@ -36445,6 +36503,10 @@ class CocalcV2Client {
         const name = external_node_path_namespaceObject.posix.basename(remotePath);
         const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`;
         const dzuuid = (0,external_node_crypto_.randomUUID)();
+        // The hub keys a file's chunks by (path, file name) and ignores dzuuid: a new chunk 0 under
+        // the name of an upload that never finished would go into that upload's stale stream. So
+        // every attempt gets a name of its own; the real name travels in fullPath.
+        const formName = `${dzuuid}.upload`;
         const chunkBytes = this.chunkBytes;
         for await (const chunk of readChunks(file, chunkBytes)) {
             const fields = [
@@ -36458,7 +36520,7 @@ class CocalcV2Client {
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            const parts = multipartBody(boundary, fields, { field: 'file', filename: formFileName(name), content: chunk.content });
+            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
             const length = parts.reduce((sum, part) => sum + part.length, 0);
             const response = await this.http.request({
                 path: query,
@@ -36488,8 +36550,9 @@ class CocalcV2Client {
         }
         const text = response.body.subarray(0, 4096).toString('utf8');
         const isHtml = /^\s*</.test(text);
-        if (/upload service not running/i.test(text))
-            throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status);
+        if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
+            throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status);
+        }
         if (response.status === 413 && index === 0)
             throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
         if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
@@ -36509,20 +36572,20 @@ class CocalcV2Client {
             budgetMs
         });
     }
-    /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */
-    json(name, response) {
+    /** A v2 answer: HTTP 200 with a JSON object and no `error` field (unless `accept` takes it), or an error. */
+    json(name, response, accept = () => false) {
         if (response.status !== 200)
             throw httpFailure(this.http, name, response);
         const body = this.http.parseJson(response, name);
         const error = envelopeError(body);
-        if (error !== undefined)
+        if (error !== undefined && !accept(error))
             throw client_refusal(this.http, name, error);
         return body;
     }
 }
 /** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error) {
-    return error instanceof HttpError && (error.transport !== undefined || [429, 502, 503, 504].includes(error.status ?? 0));
+    return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0));
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
@@ -36572,29 +36635,71 @@ class Progress {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/hashing.ts
+/**
+ * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
+ * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
+ * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
+ * asked again, down to single files.
+ */
+
+
+
+
+/** One entry per path, in order: what the project holds there (undefined: no readable file). */
+async function hashRemote(client, entries, options) {
+    const batches = batchPaths(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
+    const answers = await mapLimit(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
+    const result = new Array(entries.length);
+    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
+    return result;
+}
+async function hashBatch(client, paths, options, retried = false) {
+    try {
+        return await client.hashFiles(paths, options.projectId);
+    }
+    catch (error) {
+        if (!(error instanceof HashBatchCutOff))
+            throw error;
+        if (paths.length === 1) {
+            // One more try for a lone file (the cut-off may have been the project's bad moment).
+            if (!retried)
+                return hashBatch(client, paths, options, true);
+            throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
+        }
+        const half = Math.ceil(paths.length / 2);
+        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
+        const first = await hashBatch(client, paths.slice(0, half), options);
+        const second = await hashBatch(client, paths.slice(half), options);
+        return [...first, ...second];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/upload.ts
 
 
 
 
 
-/** Hashes `paths` in as few exec calls as the server's limits allow, in parallel batches. */
-async function remoteHashes(client, items, concurrency) {
-    const batches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits);
-    const answers = await mapLimit(batches, concurrency, (batch) => client.hashFiles(batch.map((index) => items[index].remotePath)));
-    const hashes = new Array(items.length);
-    batches.forEach((batch, b) => batch.forEach((index, i) => (hashes[index] = answers[b][i])));
-    return hashes;
+/**
+ * Pauses before a file that hashes wrong is called lost: the hub answers an upload before the
+ * file is renamed into place (src/packages/conat/files/write.ts), so a hash taken at once may
+ * still see the old content.
+ */
+const SETTLE_PAUSES_MS = [1000, 2000];
+/** What the project holds at each item's path (undefined: missing), in as few execs as the limits allow. */
+async function remoteHashes(client, items, concurrency, projectId, log) {
+    return hashRemote(client, items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })), { concurrency, projectId, log });
 }
 /** Pure: the items whose remote hash is not the local one. */
 function differing(items, hashes) {
-    return items.filter((item, index) => hashes[index] !== item.file.sha256);
+    return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256);
 }
 /** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
 async function uploadChanged(client, items, options) {
     let before;
     try {
-        before = await remoteHashes(client, items, options.concurrency);
+        before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info);
     }
     catch (error) {
         // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
@@ -36607,24 +36712,56 @@ async function uploadChanged(client, items, options) {
     if (unchanged > 0)
         options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`);
     const bytes = await uploadAll(client, changed, options, 'Uploaded');
-    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0 };
+    // What is known to be in place already (the unchanged files), for the checks after a copy.
+    const remote = new Map();
+    items.forEach((item, index) => {
+        const found = before?.[index];
+        if (found && found.sha256 === item.file.sha256)
+            remote.set(item.remotePath, found);
+    });
+    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0, remote };
+}
+/**
+ * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
+ * write that is merely not visible yet is not taken for a lost one.
+ */
+async function settledHashes(client, items, options, projectId) {
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info);
+    for (const pause of SETTLE_PAUSES_MS) {
+        const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256);
+        if (wrong.length === 0)
+            break;
+        options.log.debug(`${wrong.length} file(s) do not hash right yet: looking again in ${pause / 1000} s`);
+        await sleep(pause);
+        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log.info);
+        wrong.forEach((index, i) => (hashes[index] = again[i]));
+    }
+    return hashes;
 }
 /**
  * Hashes the sent files again; re-uploads mismatches once; fails naming what still differs.
  * Resolves with how many files needed the second upload.
  */
-async function verifyUploads(client, sent, options) {
+async function verifyUploads(client, sent, options, remote = new Map()) {
     if (sent.length === 0)
         return 0;
-    const after = await remoteHashes(client, sent, options.concurrency);
+    const after = await settledHashes(client, sent, options);
     const mismatched = differing(sent, after);
+    const record = (items, hashes) => items.forEach((item, index) => {
+        const found = hashes[index];
+        if (found && found.sha256 === item.file.sha256)
+            remote.set(item.remotePath, found);
+    });
+    record(sent, after);
     if (mismatched.length === 0) {
         options.log.info(`Verified: all ${sent.length} uploaded file(s) are byte-identical in the project`);
         return 0;
     }
     options.log.warning(`${mismatched.length} file(s) did not arrive intact although CoCalc acknowledged them (${listNames(mismatched)}): uploading them once more`);
     await uploadAll(client, mismatched, options, 'Re-uploaded');
-    const again = await remoteHashes(client, mismatched, options.concurrency);
+    const again = await settledHashes(client, mismatched, options);
+    record(mismatched, again);
     const still = differing(mismatched, again);
     if (still.length > 0) {
         const arrived = sent.length - still.length;
@@ -36662,7 +36799,109 @@ function listNames(items, max = 5) {
     return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
+/**
+ * Which files a v1 copy's `exclude` patterns leave out of the target, so the check inside the
+ * target does not wait for them. rsync's rules, simplified as the emulator applies them: a pattern
+ * without '/' matches any path component (a trailing '/' only folders); with '/', it matches from
+ * the start of the path (or a folder prefix). `*` stays inside a component, `**` crosses folders,
+ * `?` is one character.
+ */
+function isExcluded(rel, patterns) {
+    const segments = rel.split('/');
+    return patterns.some((raw) => {
+        let pattern = raw.startsWith('/') ? raw.slice(1) : raw;
+        const foldersOnly = pattern.endsWith('/');
+        if (foldersOnly)
+            pattern = pattern.slice(0, -1);
+        const regex = globRegExp(pattern);
+        if (!pattern.includes('/'))
+            return segments.some((segment, index) => (!foldersOnly || index < segments.length - 1) && regex.test(segment));
+        for (let length = 1; length <= segments.length; length++) {
+            if (foldersOnly && length === segments.length)
+                continue;
+            if (regex.test(segments.slice(0, length).join('/')))
+                return true;
+        }
+        return false;
+    });
+}
+function globRegExp(pattern) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const char = pattern[i];
+        if (char === '*' && pattern[i + 1] === '*') {
+            source += '.*';
+            i++;
+        }
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/links.ts
+/**
+ * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
+ */
+/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
+function projectFolderUrl(baseUrl, projectId, folder) {
+    const encoded = folder
+        .split('/')
+        .filter((segment) => segment !== '')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+    return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
+}
+/** The same page without CoCalc's surrounding interface, for an iframe. */
+function kioskUrl(url) {
+    return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
+}
+/** Where a file goes in the project: `<folder>/<relative name>`. */
+function remotePathOf(folder, name) {
+    return `${folder}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/target-check.ts
+
+
+
+
+function targetCheck(client, options) {
+    const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude));
+    return async (projectId, folder) => {
+        const hashes = await hashRemote(client, items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
+        return judge(items, hashes, options);
+    };
+}
+/** Pure: sorts the items into right, kept (newer in the target) and wrong. */
+function judge(items, hashes, options) {
+    const wrong = [];
+    const kept = [];
+    items.forEach((item, index) => {
+        const found = hashes[index];
+        if (found?.sha256 === item.file.sha256)
+            return;
+        const source = options.source.get(item.remotePath);
+        if (found && !options.overwriteNewer && source && found.mtime > source.mtime)
+            kept.push(item);
+        else
+            wrong.push(item);
+    });
+    return { wrong, kept, checked: items.length };
+}
+/** One line about what a check found wrong. */
+function describeWrong(result) {
+    return `${result.wrong.length} of ${result.checked} file(s) missing or different in the target: ${listNames(result.wrong)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/copy.ts
+
+
 
 
 /** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
@@ -36671,10 +36910,10 @@ async function requestCopies(client, targets, options, concurrency, log) {
         try {
             const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
             if (copyId === '') {
-                log.info(`Copied ${options.path} to project ${target.projectId} (${target.path}): the server copied synchronously`);
-                return { target, copyId, status: 'copied' };
+                log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`);
             }
-            log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
+            else
+                log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
             return { target, copyId, status: 'running' };
         }
         catch (error) {
@@ -36691,7 +36930,7 @@ function nextPollDelay(previousMs) {
         return 700;
     return Math.min(Math.round(previousMs * 1.5), 5000);
 }
-/** Waits for every running copy; the others are left as they are. Mutates and returns `copies`. */
+/** Decides every running copy as far as the options allow. Mutates and returns `copies`. */
 async function waitForCopies(client, copies, options) {
     const now = options.now ?? Date.now;
     const running = copies.filter((copy) => copy.status === 'running');
@@ -36705,15 +36944,15 @@ async function waitForCopies(client, copies, options) {
     }, 10_000);
     try {
         await mapLimit(running, running.length, async (copy) => {
-            const outcome = await waitForCopy(client, copy.copyId, { ...options, now });
+            const outcome = await settleCopy(client, copy, { ...options, now });
             copy.status = outcome.status;
             copy.error = outcome.error;
             const where = `project ${copy.target.projectId} (${copy.target.path})`;
             if (outcome.status === 'copied')
-                options.log.info(`Copy to ${where} finished`);
-            else if (outcome.status === 'queued')
+                options.log.info(`Copy to ${where} finished${options.check ? ' and its files hash right there' : ''}`);
+            else if (outcome.status === 'queued' || outcome.status === 'unverified')
                 options.log.warning(`Copy to ${where}: ${outcome.error}`);
-            else
+            else if (outcome.status !== 'running')
                 options.log.info(`Copy to ${where} ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.error}`);
         });
     }
@@ -36721,6 +36960,101 @@ async function waitForCopies(client, copies, options) {
         clearInterval(ticker);
     }
     return copies;
+}
+async function settleCopy(client, copy, options) {
+    const wait = options.wait ?? true;
+    const check = options.check;
+    if (copy.copyId !== '') {
+        if (!wait)
+            return { status: 'running' };
+        const outcome = await waitForCopy(client, copy.copyId, options);
+        if (!check)
+            return outcome;
+        if (outcome.status === 'copied')
+            return confirmInTarget(copy, check, options);
+        // The server cannot report its copies' status: the target can.
+        if (outcome.status === 'queued')
+            return pollTarget(copy, check, options);
+        return outcome;
+    }
+    if (!check) {
+        return {
+            status: 'unverified',
+            error: `the server gave no copy id and the files cannot be checked in the target (${options.wait === false ? 'wait: false' : 'verify: false, or nothing was uploaded'}), so nothing shows the copy arrived: check the target project`
+        };
+    }
+    if (!wait) {
+        const result = await checkOnce(check, copy, options);
+        return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0 ? copied(result, copy, options) : { status: 'running' };
+    }
+    return pollTarget(copy, check, options);
+}
+/** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
+async function confirmInTarget(copy, check, options) {
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    for (let look = 1;; look++) {
+        const result = await checkOnce(check, copy, options);
+        if (result === 'deadline')
+            return { status: 'timeout', error: 'the copy finished, but the time ran out while its files were checked in the target' };
+        if (result instanceof Error)
+            return { status: 'failed', error: `the copy finished, but its files could not be checked in the target: ${result.message}` };
+        if (result.wrong.length === 0)
+            return copied(result, copy, options);
+        if (look === 2)
+            return { status: 'failed', error: `the copy finished, but ${describeWrong(result)}` };
+        await sleep(1000);
+    }
+}
+/** A copy without id (or without status): look in the target until its files match or the time is up. */
+async function pollTarget(copy, check, options) {
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    const maxFailures = options.maxFailedPolls ?? 3;
+    let delay;
+    let failures = 0;
+    let last;
+    for (;;) {
+        if (delay !== undefined) {
+            const remaining = options.deadline - options.now();
+            if (remaining <= 0)
+                break;
+            await sleep(Math.min(delay, remaining));
+        }
+        delay = nextPollDelay(delay);
+        const result = await checkOnce(check, copy, options);
+        if (result === 'deadline')
+            break;
+        if (result instanceof Error) {
+            if (options.now() >= options.deadline)
+                break;
+            if (++failures >= maxFailures)
+                return { status: 'failed', error: `the target could not be checked ${failures} times in a row: ${result.message}` };
+            continue;
+        }
+        failures = 0;
+        last = result;
+        if (result.wrong.length === 0)
+            return copied(result, copy, options);
+    }
+    const seen = last ? describeWrong(last) : 'the target could not be checked';
+    return { status: 'timeout', error: `the files did not all arrive in the target before the timeout ran out (${seen})` };
+}
+/** One check, bounded by the deadline; an expected failure comes back as its Error. */
+async function checkOnce(check, copy, options) {
+    const budget = Math.max(1000, options.deadline - options.now() + 1000);
+    try {
+        return await beforeDeadline(check(copy.target.projectId, copy.target.path), budget);
+    }
+    catch (error) {
+        if (!(error instanceof ActionError))
+            throw error;
+        return error;
+    }
+}
+function copied(result, copy, options) {
+    if (result.kept.length > 0) {
+        options.log.info(`${result.kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(result.kept)}`);
+    }
+    return { status: 'copied' };
 }
 /** Polls one copy until it finished, failed, cannot be observed, or the deadline passed. */
 async function waitForCopy(client, copyId, options) {
@@ -36744,6 +37078,9 @@ async function waitForCopy(client, copyId, options) {
         catch (error) {
             if (!(error instanceof ActionError))
                 throw error;
+            // A poll cut short by the deadline is the timeout, not a failed poll.
+            if (now() >= options.deadline)
+                return timedOut();
             failures++;
             if (failures >= maxFailures) {
                 return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${errorMessage(error)}` };
@@ -36786,26 +37123,83 @@ async function beforeDeadline(promise, ms) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/links.ts
+;// CONCATENATED MODULE: ./src/cocalc/deadline.ts
 /**
- * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
+ * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
+ * together (INTERFACE.md). One deadline per run: its signal stops every request and pause in
+ * flight when the time is up, and the phase it was in names itself in the error.
  */
-/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
-function projectFolderUrl(baseUrl, projectId, folder) {
-    const encoded = folder
-        .split('/')
-        .filter((segment) => segment !== '')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-    return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
+
+const DOING = {
+    start: 'starting the project',
+    upload: 'uploading the files',
+    verify: 'verifying the files inside the project',
+    copy: 'requesting the copies',
+    wait: 'waiting for the copies'
+};
+/** The step ran out of its `timeout`. */
+class StepTimeout extends ServiceError {
+    name = 'StepTimeout';
 }
-/** The same page without CoCalc's surrounding interface, for an iframe. */
-function kioskUrl(url) {
-    return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
-}
-/** Where a file goes in the project: `<folder>/<relative name>`. */
-function remotePathOf(folder, name) {
-    return `${folder}/${name}`;
+class StepDeadline {
+    seconds;
+    endsAt;
+    controller = new AbortController();
+    timer;
+    current = 'start';
+    constructor(seconds, now = Date.now) {
+        this.seconds = seconds;
+        this.endsAt = now() + seconds * 1000;
+        this.timer = setTimeout(() => this.controller.abort(this.error()), seconds * 1000);
+        // The deadline alone never keeps the process alive.
+        this.timer.unref();
+    }
+    /** Aborted when the time is up; handed to the HTTP layer and to every pause. */
+    get signal() {
+        return this.controller.signal;
+    }
+    get phase() {
+        return this.current;
+    }
+    /**
+     * Runs one phase. When the time runs out during it, it ends at once with the StepTimeout
+     * naming the phase, whatever the work was doing (its requests are aborted by the signal).
+     */
+    async run(phase, work) {
+        this.current = phase;
+        if (this.signal.aborted)
+            throw this.error();
+        let onAbort;
+        const stopped = new Promise((_, reject) => {
+            onAbort = () => reject(this.error());
+            this.signal.addEventListener('abort', onAbort, { once: true });
+        });
+        const running = work();
+        // Whichever loses the race must not reject later unobserved.
+        running.catch(() => undefined);
+        stopped.catch(() => undefined);
+        try {
+            return await Promise.race([running, stopped]);
+        }
+        catch (error) {
+            throw this.signal.aborted ? this.error() : error;
+        }
+        finally {
+            if (onAbort)
+                this.signal.removeEventListener('abort', onAbort);
+        }
+    }
+    /** Enters a phase that watches the deadline itself (the wait reports timeouts per copy). */
+    enter(phase) {
+        this.current = phase;
+    }
+    /** Stops the timer (the step ended in time). */
+    dispose() {
+        clearTimeout(this.timer);
+    }
+    error() {
+        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that CoCalc and the project respond`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/plan.ts
@@ -36903,6 +37297,9 @@ function planRequests(inputs, items, chunkBytes) {
 
 
 
+
+
+
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -36939,6 +37336,8 @@ async function publishCocalc(inputs, collection, _context) {
     for (const form of client_credentialForms(inputs.apiKey))
         core_setSecret(form);
     const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
+    // `timeout` bounds everything from here on: upload, verification, copies and waits.
+    const deadline = new StepDeadline(inputs.timeoutSeconds);
     const client = createCocalcClient(inputs, {
         baseUrl: inputs.cocalcUrl,
         apiKey: inputs.apiKey,
@@ -36946,54 +37345,85 @@ async function publishCocalc(inputs, collection, _context) {
         concurrency: inputs.concurrency,
         chunkBytes,
         log: log.info,
-        warn: log.warning
+        warn: log.warning,
+        signal: deadline.signal
     });
     try {
-        const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log };
-        const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
-        const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
-            if (copyOnly) {
-                info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`);
-                await client.startProject();
-                return { sent: [], bytes: 0, knownIdentical: true };
-            }
-            info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
-            await client.startProject();
-            return uploadChanged(client, items, syncOptions);
-        });
-        if (inputs.verify && !copyOnly) {
-            await group('Verify', async () => {
-                if (upload.sent.length === 0)
-                    info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
-                else
-                    await verifyUploads(client, upload.sent, syncOptions);
-            });
-        }
+        const syncOptions = {
+            concurrency: inputs.concurrency,
+            verify: inputs.verify,
+            log,
+            sleep: (ms) => concurrency_sleep(ms, deadline.signal)
+        };
+        const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
         const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
         if (targets.length === 0)
             return result;
-        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-        const copies = await group('Copy', () => requestCopies(client, targets, {
-            path: inputs.path,
-            overwriteNewer: inputs.overwriteNewer,
-            deleteMissing: inputs.deleteMissing,
-            backup: inputs.backup,
-            exclude: inputs.exclude
-        }, inputs.concurrency, log));
-        if (inputs.wait) {
-            await group('Wait', async () => {
-                const running = copies.filter((copy) => copy.status === 'running').length;
-                if (running > 0)
-                    info(`Waiting up to ${inputs.timeoutSeconds} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`);
-                await waitForCopies(client, copies, { deadline, log });
-            });
-        }
+        const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
         return finishResult(result, copies, inputs);
     }
     finally {
+        deadline.dispose();
         core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
         await client.close();
     }
+}
+/**
+ * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
+ * uploaded files to compare, proves it inside its target.
+ */
+async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
+    const copies = await group('Copy', () => deadline.run('copy', () => requestCopies(client, targets, {
+        path: inputs.path,
+        overwriteNewer: inputs.overwriteNewer,
+        deleteMissing: inputs.deleteMissing,
+        backup: inputs.backup,
+        exclude: inputs.exclude
+    }, inputs.concurrency, log)));
+    // Proof inside each target needs the files' hashes: with verify on and something uploaded.
+    const check = inputs.verify && uploaded
+        ? targetCheck(client, {
+            items: uploaded.items,
+            source: uploaded.source,
+            overwriteNewer: inputs.overwriteNewer,
+            exclude: inputs.exclude,
+            concurrency: inputs.concurrency,
+            log: log.info
+        })
+        : undefined;
+    await group(inputs.wait ? 'Wait' : 'Check the copies', async () => {
+        deadline.enter('wait');
+        const running = copies.filter((copy) => copy.status === 'running').length;
+        if (running > 0 && inputs.wait) {
+            info(`Waiting up to ${Math.max(0, Math.round((deadline.endsAt - Date.now()) / 1000))} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`);
+        }
+        await waitForCopies(client, copies, { deadline: deadline.endsAt, log, check, wait: inputs.wait });
+    });
+    return copies;
+}
+/** Start the project, upload what differs, verify it: each a phase of the deadline. */
+async function uploadPhases(client, inputs, items, copyOnly, options, deadline) {
+    const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
+    const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
+        if (copyOnly)
+            info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+        else {
+            info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+        }
+        await deadline.run('start', () => client.startProject());
+        if (copyOnly)
+            return { sent: [], remote: new Map() };
+        return deadline.run('upload', () => uploadChanged(client, items, options));
+    });
+    if (inputs.verify && !copyOnly) {
+        await group('Verify', () => deadline.run('verify', async () => {
+            if (upload.sent.length === 0)
+                info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
+            else
+                await verifyUploads(client, upload.sent, options, upload.remote);
+        }));
+    }
+    return upload;
 }
 function createCocalcClient(inputs, options) {
     return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
@@ -37019,9 +37449,10 @@ function finishResult(result, copies, inputs) {
     return { ...result, status: overallStatus(outcomes), copies: outcomes, ...(failure ? { failure } : {}) };
 }
 /**
- * `copied` only when every copy is confirmed; `queued` when some may still be running; when any
- * copy failed or timed out, `uploaded` (the files did arrive in the source project) and the step
- * fails through `failure`.
+ * `copied` only when every copy is confirmed; `queued` when some may still be running;
+ * `unverified` when some finished as far as anyone can tell but nothing proved it; when any copy
+ * failed or timed out, `uploaded` (the files did arrive in the source project) and the step fails
+ * through `failure`.
  */
 function overallStatus(copies) {
     if (copies.length === 0)
@@ -37030,6 +37461,8 @@ function overallStatus(copies) {
         return 'uploaded';
     if (copies.some((copy) => copy.status === 'queued'))
         return 'queued';
+    if (copies.some((copy) => copy.status === 'unverified'))
+        return 'unverified';
     return 'copied';
 }
 /** One line naming every failed or timed-out target and why; undefined when none did. */
@@ -37038,7 +37471,7 @@ function copyFailure(copies, timeoutSeconds) {
     if (bad.length === 0)
         return undefined;
     const parts = bad.map((copy) => copy.status === 'timeout'
-        ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout`
+        ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout${copy.copy_id === '' && copy.error ? `: ${copy.error}` : ''}`
         : `the copy to project ${copy.project_id} (${copy.path}) failed: ${copy.error ?? 'no reason given'}`);
     const copied = copies.filter((copy) => copy.status === 'copied').length;
     const queued = copies.filter((copy) => copy.status === 'queued').length;
@@ -37211,6 +37644,67 @@ function fitLines(count, line, budget, more) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/changed-files.ts
+/**
+ * `changed-files-only`: which of a pull request's files may be sent. Pure: GitHub's list of the
+ * PR's files in (pull-request-files.ts reads it), the names to keep and what to report out.
+ *
+ * GitHub's list (REST "List pull requests files", the `diff-entry` schema of GitHub's OpenAPI
+ * description, as typed in @octokit/openapi-types) names each file relative to the repository
+ * root with a `status` of added, removed, modified, renamed, copied, changed or unchanged, and
+ * `previous_filename` for a rename. It holds at most 3,000 files, whatever the PR changes.
+ */
+
+
+/** GitHub lists at most this many files of one pull request. */
+const GITHUB_PR_FILES_CAP = 3000;
+/**
+ * Statuses whose `filename` exists in the PR's head, so the file can be sent: added, modified,
+ * renamed (under its new name), copied (a new file) and changed (its mode only). `removed` is
+ * reported, never sent; `unchanged` is not a change.
+ */
+const PRESENT_IN_HEAD = new Set(['added', 'modified', 'renamed', 'copied', 'changed']);
+function planChanges(changes, folders) {
+    const prefix = toPosix(external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(folders.repositoryRoot), external_node_path_namespaceObject.resolve(folders.workingDirectory)));
+    // A name relative to the working directory, or undefined when the file lies outside it.
+    const local = (filename) => {
+        if (prefix === '')
+            return filename;
+        return filename.startsWith(`${prefix}/`) ? filename.slice(prefix.length + 1) : undefined;
+    };
+    const sendable = new Set();
+    const renamedFrom = new Map();
+    const removed = [];
+    for (const file of changes.files) {
+        const name = local(file.filename);
+        if (name === undefined)
+            continue;
+        if (file.status === 'removed')
+            removed.push(name);
+        else if (PRESENT_IN_HEAD.has(file.status)) {
+            sendable.add(name);
+            if (file.status === 'renamed' && file.previous_filename)
+                renamedFrom.set(name, file.previous_filename);
+        }
+    }
+    const listed = changes.files.length;
+    // The PR's own count settles it; without one, a full list may have been cut.
+    const capped = changes.total !== undefined ? changes.total > listed : listed >= GITHUB_PR_FILES_CAP;
+    return { pullRequest: changes.pullRequest, sendable, renamedFrom, removed, listed, total: changes.total, capped };
+}
+function changeReport(plan, sentNames) {
+    const sent = new Set(sentNames);
+    // fromEntries defines own properties: a file named __proto__ stays a name.
+    const renamedFrom = Object.fromEntries([...plan.renamedFrom].filter(([name]) => sent.has(name)));
+    const notSent = [...plan.sendable].filter((name) => !sent.has(name)).length;
+    return { pullRequest: plan.pullRequest, listed: plan.listed, total: plan.total, capped: plan.capped, removed: plan.removed, renamedFrom, notSent };
+}
+/** The one honest line about GitHub's cap, for the log and the report. */
+function capNotice(report) {
+    const changed = report.total !== undefined && report.total > report.listed ? `${report.total.toLocaleString('en-US')}` : 'at least 3,000';
+    return `GitHub lists at most ${GITHUB_PR_FILES_CAP.toLocaleString('en-US')} files of a pull request, and PR #${report.pullRequest} changes ${changed}: only the ${report.listed.toLocaleString('en-US')} listed were considered; files beyond them were not sent`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/render.ts
 /**
  * Markdown for the PR comment and the job summary: pure functions of the result, so the two
@@ -37218,6 +37712,7 @@ function fitLines(count, line, budget, more) {
  * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
  * requests) are cut with "… and N more", and free text is truncated.
  */
+
 
 
 
@@ -37242,13 +37737,16 @@ function renderReport(result, context = {}, options = {}) {
     const copies = take((b) => copiesSection(result.copies ?? [], b), 0.5);
     const planned = take((b) => plannedSection(result.plannedRequests ?? [], b), 0.25);
     const skipped = take((b) => skippedSection(result.skipped, b), 0.25);
+    const removed = take((b) => removedSection(result.changes, b), 0.25);
     const files = take((b) => filesSection(result, b), 1);
-    const sections = [copies, files, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
+    const sections = [copies, files, removed, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
     return [head.join('\n'), ...sections].join('\n\n') + (tail.length > 0 ? `\n${tail.join('\n')}` : '') + '\n';
 }
 function heading(result) {
     const failed = result.failure !== undefined;
-    const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status];
+    const icon = failed
+        ? '❌'
+        : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status];
     return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`;
 }
 function title(result) {
@@ -37271,6 +37769,8 @@ function title(result) {
                 : `Published to CoCalc and copied to ${plural(targets, 'project')}`;
         case 'queued':
             return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`;
+        case 'unverified':
+            return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} requested, not verified`;
         default:
             return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc';
     }
@@ -37281,6 +37781,8 @@ function problems(result) {
         lines.push(`**Failed:** ${code(result.failure, { max: 2000 })}`, '');
     if (result.status === 'skipped' && result.skipReason)
         lines.push(`**Why:** ${prose(result.skipReason)}`, '');
+    if (result.changes?.capped)
+        lines.push(`**⚠️ Not every change was considered:** ${prose(capNotice(result.changes))}.`, '');
     return lines;
 }
 function facts(result, context) {
@@ -37294,6 +37796,8 @@ function facts(result, context) {
         lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`);
     }
     lines.push(`- **Files:** ${fileCount(result)}`);
+    if (result.changes)
+        lines.push(`- **Changed files only:** ${changesLine(result.changes)}`);
     const commit = commitLink(context);
     if (commit)
         lines.push(`- **Commit:** ${commit}`);
@@ -37349,11 +37853,25 @@ function copiesSection(copies, budget) {
     return [...header, ...rows, ...failureLines];
 }
 function copyStatus(status) {
-    return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
+    return { copied: '✅ copied', unverified: '⚠️ not verified', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
+}
+/** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */
+function changesLine(changes) {
+    const parts = [`${plural(changes.listed, 'file')} changed in PR #${changes.pullRequest}`];
+    if (changes.removed.length > 0)
+        parts.push(`${changes.removed.length} removed (listed below, not sent)`);
+    if (changes.notSent > 0)
+        parts.push(`${changes.notSent} not sent (not matching \`files\`, hidden or left out)`);
+    return parts.join('; ');
+}
+function removedSection(changes, budget) {
+    const removed = changes?.removed ?? [];
+    return foldedList(`${plural(removed.length, 'file')} removed by the pull request (not sent)`, removed.length, (i) => `- ${code(removed[i])}`, budget);
 }
 function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
-    const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)})`;
+    const renamed = result.changes?.renamedFrom ?? {};
+    const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
     // Files already identical in the project were published but not sent again.
     const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length;
     const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published';
@@ -37586,21 +38104,22 @@ const MAX_COMMENT_PAGES = 1000;
 function graphqlUrlOf(env, apiUrl) {
     return (env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`).replace(/\/+$/, '');
 }
-async function createGitHubApi(options) {
+/** An Octokit with the retry and throttling plugins whose requests never leave the GitHub API's origins. */
+async function createOctokit(options) {
     const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
         Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
         __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856))
     ]);
-    const { log, owner, repo } = options;
+    const { log } = options;
     const baseFetch = defaults.request?.fetch ?? fetch;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const again = retryCount < MAX_RATE_RETRIES && retryAfter <= MAX_RATE_WAIT_S;
         log.info(`GitHub's ${kind} answered ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`);
         return again;
     };
-    const octokit = getOctokit(options.token, {
+    return getOctokit(options.token, {
         baseUrl: options.apiUrl,
         request: { ...defaults.request, fetch: guardedFetch(baseFetch, [options.apiUrl, options.graphqlUrl], options.timeoutMs ?? 20_000) },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
@@ -37608,6 +38127,10 @@ async function createGitHubApi(options) {
         retry: { retries: 2, retryAfterBaseValue: 250, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit'), fallbackSecondaryRateRetryAfter: 60 }
     }, retry, throttling);
+}
+async function createGitHubApi(options) {
+    const { owner, repo } = options;
+    const octokit = await createOctokit(options);
     return {
         async viewerLogin() {
             const response = await octokit.request(`POST ${options.graphqlUrl}`, { query: 'query { viewer { login } }' });
@@ -37852,10 +38375,111 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     }
 }
 
+;// CONCATENATED MODULE: ./src/pull-request-files.ts
+/**
+ * Reads a pull request's files from GitHub for `changed-files-only`: every page of
+ * `GET /repos/{owner}/{repo}/pulls/{n}/files` (100 a page; GitHub stops at 3,000 files), and,
+ * when the list may have been cut there, the PR's own `changed_files` count to say so honestly.
+ * A list that cannot be read fails the step: sending everything instead would not be what the
+ * workflow asked for.
+ */
+
+
+
+
+
+
+const PER_PAGE = 100;
+/** Pages read at most: the cap's worth, and one more in case GitHub ever lists past it. */
+const MAX_PAGES = GITHUB_PR_FILES_CAP / PER_PAGE + 1;
+/** The PR whose files count: `pr-number`, else the event's own PR; undefined outside a PR. */
+function changesPullRequest(inputs, context) {
+    return inputs.prNumber ?? context.pullRequest?.number;
+}
+/** Checks made before any request: a PR to read needs a token and a repository. */
+function checkChangesReadable(inputs, context, pullRequest) {
+    if (!inputs.githubToken) {
+        throw new InputError(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
+    }
+    if (!context.owner || !context.repo) {
+        throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
+    }
+}
+async function readPullRequestChanges(inputs, context, pullRequest) {
+    checkChangesReadable(inputs, context, pullRequest);
+    const owner = context.owner ?? '';
+    const repo = context.repo ?? '';
+    const octokit = await createOctokit({
+        token: inputs.githubToken,
+        apiUrl: context.apiUrl,
+        graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
+        log: { info: (line) => info(line), debug: (line) => core_debug(line) }
+    });
+    const files = [];
+    let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`;
+    try {
+        let pages = 0;
+        const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
+        for await (const page of octokit.paginate.iterator(route, { owner, repo, pull_number: pullRequest, per_page: PER_PAGE })) {
+            for (const raw of page.data)
+                files.push(toFile(raw));
+            if (++pages >= MAX_PAGES)
+                break;
+        }
+        let total = eventChangedFiles(context, pullRequest);
+        // Only a list that reached the cap can be short: then ask the PR how many files it changes.
+        if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
+            doing = `read PR #${pullRequest} of ${owner}/${repo}`;
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest });
+            total = typeof data.changed_files === 'number' ? data.changed_files : undefined;
+        }
+        return { pullRequest, files, total };
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            throw error;
+        throw new ActionError(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
+    }
+}
+/** `changed_files` of the event's own PR, when it is the one read. */
+function eventChangedFiles(context, pullRequest) {
+    const pr = context.payload.pull_request;
+    if (!isRecord(pr) || pr.number !== pullRequest)
+        return undefined;
+    return typeof pr.changed_files === 'number' ? pr.changed_files : undefined;
+}
+function toFile(raw) {
+    if (!isRecord(raw) || typeof raw.filename !== 'string' || typeof raw.status !== 'string') {
+        throw new ActionError("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
+    }
+    const file = { filename: raw.filename, status: raw.status };
+    if (typeof raw.previous_filename === 'string')
+        file.previous_filename = raw.previous_filename;
+    return file;
+}
+/** GitHub's answer in one short line, without the token. */
+function explain(error, token) {
+    const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
+    const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
+    const data = response && isRecord(response.data) ? response.data : undefined;
+    const said = (typeof data?.message === 'string' ? data.message : errorMessage(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const clean = token.length >= 3 ? said.split(token).join('***') : said;
+    if (status === undefined || response === undefined)
+        return `the GitHub API could not be reached (${clean})`;
+    const advice = status === 401
+        ? ": check the 'github-token' input"
+        : status === 403 || status === 404
+            ? ": check 'pr-number' and that the token may read this repository's pull requests (permissions: pull-requests: read)"
+            : '';
+    return `GitHub answered HTTP ${status} "${clean}"${advice}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * run(): inputs → files → publish → report. The only place that fails the step.
  */
+
+
 
 
 
@@ -37904,31 +38528,58 @@ async function publish(inputs, context) {
     if (skippedForCredentials)
         return skippedForCredentials;
     if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+        if (inputs.changedFilesOnly)
+            notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded");
         info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
         return publishCocalc(inputs, { files: [], skipped: [] }, context);
     }
-    const collection = await group('Collect files', () => collect(inputs));
+    const changes = inputs.changedFilesOnly ? await group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
+    const collection = await group('Collect files', () => collect(inputs, changes));
+    const result = await publishCollection(inputs, context, collection, changes);
+    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+}
+async function publishCollection(inputs, context, collection, changes) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
             warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`);
-        const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries]);
+        const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries], changes);
         if (empty)
             return empty;
         return group('Create the cocode session', () => publishCocode(inputs, plan));
     }
-    const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped);
+    const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
     return publishCocalc(inputs, collection, context);
 }
-async function collect(inputs) {
+/** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
+async function changedFiles(inputs, context) {
+    const pullRequest = changesPullRequest(inputs, context);
+    if (pullRequest === undefined) {
+        notice(`'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`);
+        return undefined;
+    }
+    checkChangesReadable(inputs, context, pullRequest);
+    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+        repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
+        workingDirectory: inputs.workingDirectory
+    });
+    info(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
+    if (plan.capped)
+        warning(capNotice(plan));
+    for (const name of plan.removed)
+        info(`Removed by the PR, not sent: ${name}`);
+    return plan;
+}
+async function collect(inputs, changes) {
     const collection = await collectFiles({
         patterns: inputs.patterns,
         baseDir: inputs.workingDirectory,
         includeHiddenFiles: inputs.includeHiddenFiles,
         maxFileSize: inputs.maxFileSize,
-        concurrency: inputs.concurrency
+        concurrency: inputs.concurrency,
+        only: changes?.sendable
     });
     for (const skipped of collection.skipped)
         warning(`Skipped ${skipped.name}: it ${skipped.reason}`);
@@ -37952,10 +38603,13 @@ function checkCredentials(inputs, context) {
     }
     throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
-function noFiles(inputs, count, mode, skipped) {
+function noFiles(inputs, count, mode, skipped, changes) {
     if (count > 0)
         return undefined;
-    const message = `No files to publish: the 'files' patterns matched nothing${mode === 'cocode' ? ' that is text' : ''} in ${inputs.workingDirectory}`;
+    const text = mode === 'cocode' ? ' that is text' : '';
+    const message = changes
+        ? `No files to publish: of the ${changes.sendable.size} file(s) PR #${changes.pullRequest} adds, modifies or renames in ${inputs.workingDirectory}, the 'files' patterns matched nothing${text}`
+        : `No files to publish: the 'files' patterns matched nothing${text} in ${inputs.workingDirectory}`;
     if (inputs.ifNoFilesFound === 'error')
         throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
     if (inputs.ifNoFilesFound === 'warn')
