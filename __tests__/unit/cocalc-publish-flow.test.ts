@@ -109,7 +109,7 @@ describe('publishCocalc', () => {
 
 /** A project in memory: hashes what it stores; `lose` names paths whose next writes are lost. */
 function fakeProject(options: { lose?: Map<string, number>; hashFails?: boolean } = {}) {
-  const stored = new Map<string, string>()
+  const stored = new Map<string, { sha256: string; mtime: number }>()
   const uploads: string[] = []
   const client = {
     api: 'v2',
@@ -122,7 +122,7 @@ function fakeProject(options: { lose?: Map<string, number>; hashFails?: boolean 
       uploads.push(remotePath)
       const lost = options.lose?.get(remotePath) ?? 0
       if (lost > 0) return void options.lose?.set(remotePath, lost - 1)
-      stored.set(remotePath, file.sha256)
+      stored.set(remotePath, { sha256: file.sha256, mtime: 1 })
     }
   }
   return { client: client as unknown as CocalcClient, stored, uploads }
@@ -134,39 +134,39 @@ function item(name: string) {
 }
 
 const quiet = { info: () => undefined, warning: (line: string) => core.warnings.push(line), debug: () => undefined }
+/** Sync options without the real pauses before a mismatch is believed. */
+const sync = (verify = true) => ({ concurrency: 2, verify, log: quiet, sleep: async () => undefined })
 
 describe('uploadChanged and verifyUploads', () => {
   it('sends only what differs, then verifies what it sent', async () => {
     const project = fakeProject()
     const items = [item('a'), item('b'), item('c')]
-    project.stored.set('course/b', items[1].file.sha256)
-    project.stored.set('course/c', 'stale')
-    const upload = await uploadChanged(project.client, items, { concurrency: 2, verify: true, log: quiet })
+    project.stored.set('course/b', { sha256: items[1].file.sha256, mtime: 1 })
+    project.stored.set('course/c', { sha256: 'stale', mtime: 1 })
+    const upload = await uploadChanged(project.client, items, sync())
     expect(upload.sent.map((i) => i.file.name)).toEqual(['a', 'c'])
     expect(project.uploads.sort()).toEqual(['course/a', 'course/c'])
-    expect(await verifyUploads(project.client, upload.sent, { concurrency: 2, verify: true, log: quiet })).toBe(0)
+    expect(await verifyUploads(project.client, upload.sent, sync())).toBe(0)
   })
 
   it('sends a lost write once more, and fails naming a file lost twice', async () => {
     const once = fakeProject({ lose: new Map([['course/a', 1]]) })
-    const sent = (await uploadChanged(once.client, [item('a'), item('b')], { concurrency: 2, verify: true, log: quiet })).sent
-    expect(await verifyUploads(once.client, sent, { concurrency: 2, verify: true, log: quiet })).toBe(1)
+    const sent = (await uploadChanged(once.client, [item('a'), item('b')], sync())).sent
+    expect(await verifyUploads(once.client, sent, sync())).toBe(1)
     expect(once.uploads.filter((p) => p === 'course/a')).toHaveLength(2)
 
     const twice = fakeProject({ lose: new Map([['course/b', 2]]) })
-    const again = (await uploadChanged(twice.client, [item('a'), item('b')], { concurrency: 2, verify: true, log: quiet })).sent
-    await expect(verifyUploads(twice.client, again, { concurrency: 2, verify: true, log: quiet })).rejects.toThrow(
+    const again = (await uploadChanged(twice.client, [item('a'), item('b')], sync())).sent
+    await expect(verifyUploads(twice.client, again, sync())).rejects.toThrow(
       '1 file(s) still differ in the project after a second upload: b (CoCalc acknowledged the writes but did not store them; 1 of 2 uploaded file(s) were verified)'
     )
   })
 
   it('uploads everything with a warning when hashes cannot be read and verify is off; fails when verify is on', async () => {
     const off = fakeProject({ hashFails: true })
-    const upload = await uploadChanged(off.client, [item('a'), item('b')], { concurrency: 2, verify: false, log: quiet })
+    const upload = await uploadChanged(off.client, [item('a'), item('b')], sync(false))
     expect(upload.sent).toHaveLength(2)
     expect(core.warnings).toEqual([expect.stringContaining('Could not ask the project which files are already there')])
-    await expect(uploadChanged(fakeProject({ hashFails: true }).client, [item('a')], { concurrency: 2, verify: true, log: quiet })).rejects.toThrow(
-      'exec failed'
-    )
+    await expect(uploadChanged(fakeProject({ hashFails: true }).client, [item('a')], sync())).rejects.toThrow('exec failed')
   })
 })
