@@ -37,6 +37,7 @@ describe('results', () => {
     copy_id: '',
     url: '',
     embed_url: '',
+    share_url: '',
     status,
     ...(error ? { error } : {})
   })
@@ -77,6 +78,7 @@ describe('results', () => {
         copy_id: 'c2',
         url: `https://cc.example/projects/${T2}/files/dst/`,
         embed_url: `https://cc.example/projects/${T2}/files/dst/?fullscreen=kiosk`,
+        share_url: '',
         status: 'queued'
       },
       {
@@ -85,6 +87,7 @@ describe('results', () => {
         copy_id: '',
         url: `https://cc.example/projects/${T1}/files/dst/`,
         embed_url: `https://cc.example/projects/${T1}/files/dst/?fullscreen=kiosk`,
+        share_url: '',
         status: 'copied'
       }
     ])

@@ -100,6 +100,7 @@ function copy(index: number, extra: Partial<CopyOutcome> = {}): CopyOutcome {
     copy_id: `copy-${index}`,
     url: `https://cocalc.example/projects/${id}/files/course/week1/`,
     embed_url: `https://cocalc.example/projects/${id}/files/course/week1/?fullscreen=kiosk`,
+    share_url: '',
     status: 'copied',
     ...extra
   }

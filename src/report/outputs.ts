@@ -16,6 +16,7 @@ export function outputsOf(result: PublishResult): Record<string, string> {
   const copies = result.copies ?? []
   outputs['project-url'] = result.projectUrl ?? ''
   outputs['embed-url'] = result.embedUrl ?? ''
+  outputs['share-url'] = result.shareUrl ?? ''
   outputs['copy-id'] = copies[0]?.copy_id ?? ''
   outputs.copies = JSON.stringify(copies)
   return outputs
