@@ -69,8 +69,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * @typedef {{
  *   api: 'v1' | 'v2' | 'upload' | 'other', endpoint: string, method: string, url: string,
  *   key: string | undefined, body: any, fields?: Record<string, string>, fileName?: string,
- *   fileSize?: number, status?: number, at: number
+ *   fileSize?: number, status?: number, at: number, ms?: number
  * }} RecordedRequest
+ *   `ms`: how long the emulator took to answer (an exec: the command's run time).
  * @typedef {{ status?: number, body?: string | Buffer | object, headers?: Record<string, string> }} CannedAnswer
  * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop' | 'hang', remaining: number, skip: number }} CannedRule
  * @typedef {{
@@ -344,6 +345,7 @@ export async function startCocalcEmulator(options = {}) {
     if (faults.onRequest) await faults.onRequest(record)
     const reply = (/** @type {number} */ status, /** @type {string | Buffer | object} */ payload, contentType = 'application/json') => {
       record.status = status
+      record.ms = Date.now() - record.at
       send(res, status, payload, contentType)
     }
 
