@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3620);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8918);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3620:
+/***/ 8918:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30626,9 +30626,15 @@ const Input = {
     Wait: 'wait',
     Timeout: 'timeout',
     Verify: 'verify',
-    ChangedFilesOnly: 'changed-files-only'
+    ChangedFilesOnly: 'changed-files-only',
+    Share: 'share',
+    ShareDescription: 'share-description'
 };
 const MODES = ['cocode', 'cocalc'];
+/** `share`: how the published folder is shown on CoCalc's share server (`none`: not shared). */
+const SHARE_MODES = ['none', 'unlisted', 'public', 'authenticated'];
+/** CoCalc shows a share's description as Markdown of at most this many characters (public-paths.ts). */
+const SHARE_DESCRIPTION_MAX = 1024;
 function envInputReader(env = process.env) {
     return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
@@ -30676,6 +30682,9 @@ function readInputs(options = {}) {
     if (modeText === 'cocode') {
         if (common.patterns.length === 0) {
             throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
+        }
+        if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+            throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
         }
         const description = read(Input.Description);
         const username = secret(Input.CocodeUsername);
@@ -30729,7 +30738,9 @@ function readInputs(options = {}) {
         exclude,
         wait: parseBoolean(Input.Wait, read(Input.Wait), true),
         timeoutSeconds: parseOptionalInteger(Input.Timeout, read(Input.Timeout), 1, 24 * 3600) ?? 600,
-        verify: parseBoolean(Input.Verify, read(Input.Verify), true)
+        verify: parseBoolean(Input.Verify, read(Input.Verify), true),
+        share: parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none'),
+        shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
     // No patterns means "copy what is already in the project": that needs somewhere to copy to.
     if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
@@ -30858,6 +30869,15 @@ function defaultPath(env) {
 function parseWorkingDirectory(text, env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     return external_node_path_namespaceObject.resolve(workspace, text || '.');
+}
+function parseShareDescription(text) {
+    if (text === '')
+        return undefined;
+    const length = [...text].length;
+    if (length > SHARE_DESCRIPTION_MAX) {
+        throw new InputError(Input.ShareDescription, `is ${length} characters long: CoCalc shows at most ${SHARE_DESCRIPTION_MAX}`);
+    }
+    return text;
 }
 function parseCommentTag(text) {
     if (text === '')
@@ -37135,7 +37155,8 @@ const DOING = {
     upload: 'uploading the files',
     verify: 'verifying the files inside the project',
     copy: 'requesting the copies',
-    wait: 'waiting for the copies'
+    wait: 'waiting for the copies',
+    share: 'sharing the folder'
 };
 /** The step ran out of its `timeout`. */
 class StepTimeout extends ServiceError {
@@ -37284,6 +37305,228 @@ function planRequests(inputs, items, chunkBytes) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/share.ts
+/**
+ * `share`: publishing a folder on CoCalc's share server (PROTOCOLS.md §2.4), so anyone with the
+ * link can read it. A share is a row of the `public_paths` table, written through the user-query
+ * API: v2 `POST /api/v2/user-query`, v1 `POST /api/v1/query`, both `{"query":{"public_paths":
+ * {...}}}`. What CoCalc's source says (read in src/packages, 2026-07):
+ * - util/db-schema/public-paths.ts: the row's id is `db.sha1(project_id, path)`, the SHA-1 hex of
+ *   the two strings joined (database/postgres-base.coffee `sha1`), and the client cannot set it;
+ *   `project_id` is "project_write": only an owner or collaborator may write (others are refused
+ *   with "user must be an admin", postgres-user-queries.coffee). The write is an upsert on the id,
+ *   so writing the same folder again updates its row, never adds one.
+ * - util/consts/ui.ts SHARE_FLAGS: listed = {unlisted:false, authenticated:false}, unlisted =
+ *   {unlisted:true}, authenticated = {authenticated:true}; `disabled:true` is "private".
+ * - next/pages/share/public_paths/[...id].tsx: the page is `{base}/share/public_paths/<id>`.
+ * - The server's "Allow public file sharing" setting (`share_server`, off by default on
+ *   self-hosted servers) does not stop the row being written, but without it no share page
+ *   exists: it is asked first, through `POST /api/v2/customize {"fields":["shareServer"]}`
+ *   (next/pages/api/v2/customize.ts), and a server that says no is a refusal.
+ * - API v1's `query` event answered `{"event":"query","query":...}`; CoCalc removed it from the
+ *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
+ * A set answers no row, so the row is read back and compared before the link is reported.
+ */
+
+
+
+/** CoCalc's own flags for each way of sharing (SHARE_FLAGS in util/consts/ui.ts). */
+const FLAGS = {
+    public: { unlisted: false, authenticated: false },
+    unlisted: { unlisted: true, authenticated: false },
+    authenticated: { unlisted: false, authenticated: true }
+};
+/** The row's id, as CoCalc computes it: SHA-1 hex of project_id and path joined. */
+function shareId(projectId, folder) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`${projectId}${folder}`, 'utf8').digest('hex');
+}
+/** The page anyone with the link can open. */
+function shareUrl(baseUrl, projectId, folder) {
+    return `${baseUrl.replace(/\/+$/, '')}/share/public_paths/${shareId(projectId, folder)}`;
+}
+function shareRow(projectId, folder, mode, description) {
+    return { project_id: projectId, path: folder, description, disabled: false, ...FLAGS[mode] };
+}
+/** The user query that writes a row: built once, for the dry run's plan and for the real call. */
+function shareRequest(api, row) {
+    return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: row } } };
+}
+/** The get query that reads the row back (null leaves make it a read). */
+function readBackRequest(api, row) {
+    const fields = {
+        id: shareId(row.project_id, row.path),
+        project_id: row.project_id,
+        path: null,
+        disabled: null,
+        unlisted: null,
+        authenticated: null
+    };
+    return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: fields } } };
+}
+const SHARE_SERVER_REQUEST = { path: '/api/v2/customize', body: { fields: ['shareServer'] } };
+/** Who can open a share page, as the report says it. */
+const AUDIENCE = {
+    unlisted: 'anyone with this link can read; not listed',
+    public: 'anyone with this link can read; listed on the share server',
+    authenticated: 'anyone signed in to CoCalc with this link can read'
+};
+class CocalcShares {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    get mode() {
+        return this.options.mode;
+    }
+    /** Refuses, before anything is sent, on a server that does not allow public sharing. */
+    async checkServer() {
+        const { http } = this.options;
+        const label = 'customize (is public sharing allowed?)';
+        const response = await this.post(SHARE_SERVER_REQUEST);
+        if (response.status === 404) {
+            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
+            return;
+        }
+        if (response.status !== 200)
+            throw httpFailure(http, label, response);
+        const body = http.parseJson(response, label);
+        const error = envelopeError(body);
+        if (error !== undefined)
+            throw client_refusal(http, label, error);
+        if (body.shareServer === false) {
+            throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
+        }
+        if (body.shareServer !== true)
+            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
+    }
+    /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
+    async share(projectId, folder) {
+        const { http, api, mode, description } = this.options;
+        const row = shareRow(projectId, folder, mode, description);
+        const what = `the share of ${folder}/ in project ${projectId}`;
+        this.answer(what, projectId, await this.post(shareRequest(api, row)));
+        const stored = this.answer(`reading back ${what}`, projectId, await this.post(readBackRequest(api, row)));
+        const found = stored.public_paths;
+        if (found === null || typeof found !== 'object' || Array.isArray(found)) {
+            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back found no such share: nothing is reported as shared`);
+        }
+        const fields = found;
+        const same = fields.path === folder && !fields.disabled && !!fields.unlisted === row.unlisted && !!fields.authenticated === row.authenticated;
+        if (!same) {
+            const seen = http.scrub(oneLine(JSON.stringify(fields))).slice(0, 300);
+            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
+        }
+        const url = shareUrl(http.baseUrl, projectId, folder);
+        this.options.log(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
+        return url;
+    }
+    async close() {
+        await this.options.http.close();
+    }
+    post(request) {
+        return this.options.http.request({
+            path: request.path,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(request.body),
+            // Reading, and an upsert keyed by the row's id: repeating either changes nothing.
+            retry: 'idempotent'
+        });
+    }
+    /** The `query` of a user-query answer; CoCalc's refusals become one line with advice. */
+    answer(what, projectId, response) {
+        const { http, api } = this.options;
+        const label = api === 'v2' ? 'user-query' : 'query';
+        // v1 answers a bad key (and any request it cannot parse) with 400 {"error"}.
+        if (response.status === 400 && api === 'v1') {
+            const error = safeJson(http, response, label);
+            if (error && envelopeError(error) !== undefined)
+                throw this.refused(what, projectId, envelopeError(error));
+        }
+        if (response.status !== 200)
+            throw httpFailure(http, label, response);
+        const body = http.parseJson(response, label);
+        const error = envelopeError(body);
+        if (error !== undefined || body.event === 'error')
+            throw this.refused(what, projectId, error ?? '(no message)');
+        if (api === 'v1' && body.event !== 'query')
+            throw unexpectedAnswer(http, label, response, "event 'query'");
+        const query = body.query;
+        if (query === null || typeof query !== 'object' || Array.isArray(query))
+            throw unexpectedAnswer(http, label, response, 'a query');
+        return query;
+    }
+    /** CoCalc's words, with what to do about them. */
+    refused(what, projectId, message) {
+        const { http } = this.options;
+        const said = typeof message === 'string' ? message : JSON.stringify(message);
+        const quoted = http.scrub(oneLine(said)).slice(0, 200);
+        if (/must be an admin/i.test(said)) {
+            return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
+        }
+        if (/no anonymous set queries/i.test(said))
+            return client_refusal(http, what, 'not signed in: the API key was not accepted');
+        if (/unknown project_id/i.test(said))
+            return new ServiceError(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
+        if (/unknown message event type 'query'/i.test(said)) {
+            return new ServiceError(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
+        }
+        return client_refusal(http, what, said);
+    }
+}
+/** The dry run's lines: the requests a real run would send to share, and the pages they make. */
+function planShares(inputs, description) {
+    if (inputs.share === 'none')
+        return [];
+    const base = inputs.cocalcUrl;
+    const folders = inputs.targetProjectIds.length > 0
+        ? inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
+        : [{ projectId: inputs.projectId, path: inputs.path }];
+    const lines = [
+        `POST ${base}${SHARE_SERVER_REQUEST.path} ${JSON.stringify(SHARE_SERVER_REQUEST.body)}: is public sharing allowed? (first; refused when not)`
+    ];
+    for (const folder of folders) {
+        const row = shareRow(folder.projectId, folder.path, inputs.share, description);
+        const write = shareRequest(inputs.api, row);
+        lines.push(`POST ${base}${write.path} ${JSON.stringify(write.body)} → ${shareUrl(base, folder.projectId, folder.path)}`);
+        lines.push(`POST ${base}${write.path} (read the row back to check it)`);
+    }
+    return lines;
+}
+/**
+ * Shares what the run published: the folder at `path` without targets, else each target's folder
+ * whose copy did not fail. A refusal ends the sharing and becomes the result's `failure`; rows
+ * written before it keep their links (they are shared), nothing after it is reported as shared.
+ */
+async function sharePublished(shares, result, source) {
+    const copies = [...(result.copies ?? [])];
+    let shareUrl = '';
+    try {
+        if (copies.length === 0)
+            shareUrl = await shares.share(source.projectId, source.path);
+        for (const [index, copy] of copies.entries()) {
+            if (copy.status === 'failed' || copy.status === 'timeout')
+                continue;
+            copies[index] = { ...copy, share_url: await shares.share(copy.project_id, copy.path) };
+        }
+        return { ...result, copies, shareUrl: copies.length > 0 ? copies[0].share_url : shareUrl, shareAudience: AUDIENCE[shares.mode] };
+    }
+    catch (error) {
+        if (!(error instanceof ServiceError))
+            throw error;
+        const failure = [result.failure, error.message].filter(Boolean).join('; ');
+        const partial = copies.length > 0 ? copies[0].share_url : '';
+        return { ...result, copies, shareUrl: partial, ...(partial ? { shareAudience: AUDIENCE[shares.mode] } : {}), failure };
+    }
+}
+function safeJson(http, response, label) {
+    try {
+        return http.parseJson(response, label);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/publish.ts
 /**
  * The cocalc mode (INTERFACE.md): upload the collected files to `<path>/` in `project-id`
@@ -37304,6 +37547,9 @@ function planRequests(inputs, items, chunkBytes) {
 
 
 
+
+
+
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -37311,7 +37557,7 @@ const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
  * multi-chunk upload can be exercised with small files. Not an input: users never need it.
  */
 const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
-async function publishCocalc(inputs, collection, _context) {
+async function publishCocalc(inputs, collection, context) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
     const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
@@ -37330,7 +37576,7 @@ async function publishCocalc(inputs, collection, _context) {
     if (copyOnly)
         base.copyOnly = true;
     if (inputs.dryRun) {
-        const plannedRequests = planRequests(inputs, items, chunkBytes);
+        const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))];
         await group('Planned requests (dry run: nothing is sent)', async () => {
             for (const line of plannedRequests)
                 info(line);
@@ -37342,7 +37588,7 @@ async function publishCocalc(inputs, collection, _context) {
     const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const deadline = new StepDeadline(inputs.timeoutSeconds);
-    const client = createCocalcClient(inputs, {
+    const clientOptions = {
         baseUrl: inputs.cocalcUrl,
         apiKey: inputs.apiKey,
         projectId: inputs.projectId,
@@ -37351,8 +37597,21 @@ async function publishCocalc(inputs, collection, _context) {
         log: log.info,
         warn: log.warning,
         signal: deadline.signal
-    });
+    };
+    const client = createCocalcClient(inputs, clientOptions);
+    const shares = inputs.share === 'none'
+        ? undefined
+        : new CocalcShares({
+            http: createCocalcHttp(clientOptions),
+            api: inputs.api,
+            mode: inputs.share,
+            description: shareDescription(inputs, context),
+            log: log.info
+        });
     try {
+        // A server that does not allow sharing is refused before anything is uploaded.
+        if (shares)
+            await group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
         const syncOptions = {
             concurrency: inputs.concurrency,
             verify: inputs.verify,
@@ -37361,15 +37620,17 @@ async function publishCocalc(inputs, collection, _context) {
         };
         const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
         const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
+        const share = (published) => shares ? group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
         if (targets.length === 0)
-            return result;
+            return share(result);
         const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
-        return finishResult(result, copies, inputs);
+        return share(finishResult(result, copies, inputs));
     }
     finally {
         deadline.dispose();
         core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
         await client.close();
+        await shares?.close();
     }
 }
 /**
@@ -37429,6 +37690,10 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
     }
     return upload;
 }
+/** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
+function shareDescription(inputs, context) {
+    return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('');
+}
 function createCocalcClient(inputs, options) {
     return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
@@ -37442,6 +37707,7 @@ function finishResult(result, copies, inputs) {
             copy_id: copy.copyId,
             url,
             embed_url: kioskUrl(url),
+            share_url: '',
             // Not waited for (wait: false): still running as far as anyone knows.
             status: copy.status === 'running' ? 'queued' : copy.status
         };
@@ -37499,7 +37765,7 @@ function chunkBytesFrom(env) {
 function outputsOf(result) {
     const outputs = {
         status: result.status,
-        'file-count': String(result.status === 'skipped' ? 0 : result.files.length)
+        'file-count': String(sentCount(result))
     };
     if (result.mode === 'cocode') {
         outputs['session-url'] = result.sessionUrl ?? '';
@@ -37508,9 +37774,20 @@ function outputsOf(result) {
     const copies = result.copies ?? [];
     outputs['project-url'] = result.projectUrl ?? '';
     outputs['embed-url'] = result.embedUrl ?? '';
+    outputs['share-url'] = result.shareUrl ?? '';
     outputs['copy-id'] = copies[0]?.copy_id ?? '';
     outputs.copies = JSON.stringify(copies);
     return outputs;
+}
+/**
+ * `file-count`: files sent (INTERFACE.md). 0 when skipped or copy-only; in an incremental CoCalc
+ * run, only the files uploaded (those already identical in the project are not sent); in a dry
+ * run, every file that would be sent (a dry run does not ask the project which are identical).
+ */
+function sentCount(result) {
+    if (result.status === 'skipped' || result.copyOnly)
+        return 0;
+    return result.uploadedCount ?? result.files.length;
 }
 /** `comment-id` and `comment-url`, set only when a comment was written. */
 function commentOutputs(comment) {
@@ -37709,6 +37986,7 @@ function capNotice(report) {
 
 
 
+
 /** GitHub refuses a comment body over 65,536 characters (422). */
 const COMMENT_LIMIT = 65_536;
 /** A step summary may hold 1 MiB; leave room for other steps' notes in the same job. */
@@ -37782,9 +38060,14 @@ function facts(result, context) {
     const lines = [];
     if (result.mode === 'cocode' && result.sessionUrl !== undefined)
         lines.push(`- **Session:** ${urlLink(result.sessionUrl)}`);
+    // A share link opens for people without an account: it leads; the project links are for collaborators.
+    if (result.shareUrl)
+        lines.push(`- **Share link** (${prose(result.shareAudience ?? 'anyone with this link can read')}): ${urlLink(result.shareUrl)}`);
     if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
-        const embed = result.embedUrl && result.embedUrl !== result.projectUrl ? ` · ${markdown_link('kiosk view', result.embedUrl)}` : '';
-        lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`);
+        // The source folder's own kiosk link (`embedUrl` is the first target's when there are targets:
+        // those have their own links in the table).
+        const embed = ` · ${markdown_link('kiosk view', kioskUrl(result.projectUrl))}`;
+        lines.push(`- **Project folder${result.shareUrl ? ' (collaborators)' : ''}:** ${urlLink(result.projectUrl)}${embed}`);
     }
     lines.push(`- **Files:** ${fileCount(result)}`);
     if (result.changes)
@@ -37827,7 +38110,8 @@ function copiesSection(copies, budget) {
     const header = ['| Target project | Folder | Status | Copy id | Open |', '|---|---|---|---|---|'];
     const row = (copy) => {
         const cell = { inTable: true, max: 200 };
-        const open = `${markdown_link('files', copy.url, cell)} · ${markdown_link('kiosk', copy.embed_url, cell)}`;
+        const share = copy.share_url ? ` · ${markdown_link('share', copy.share_url, cell)}` : '';
+        const open = `${markdown_link('files', copy.url, cell)} · ${markdown_link('kiosk', copy.embed_url, cell)}${share}`;
         return `| ${code(copy.project_id, cell)} | ${code(copy.path, cell)} | ${copyStatus(copy.status)} | ${copy.copy_id ? code(copy.copy_id, cell) : '—'} | ${open} |`;
     };
     const failures = copies.filter((copy) => copy.error);
@@ -37863,7 +38147,9 @@ function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
     const renamed = result.changes?.renamedFrom ?? {};
     const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
-    const noun = result.status === 'dry-run' ? 'to send' : 'sent';
+    // Files already identical in the project were published but not sent again.
+    const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length;
+    const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published';
     return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
 }
 function skippedSection(skipped, budget) {
