@@ -37296,7 +37296,11 @@ function planRequests(inputs, items, chunkBytes) {
     }
     if (inputs.targetProjectIds.length > 0 && inputs.wait) {
         const status = inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`;
-        lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`);
+        lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`);
+    }
+    if (inputs.targetProjectIds.length > 0 && inputs.verify && inputs.patterns.length > 0) {
+        const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+        lines.push(`POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`);
     }
     return lines;
 }
@@ -37761,7 +37765,7 @@ function chunkBytesFrom(env) {
 function outputsOf(result) {
     const outputs = {
         status: result.status,
-        'file-count': String(result.status === 'skipped' ? 0 : result.files.length)
+        'file-count': String(sentCount(result))
     };
     if (result.mode === 'cocode') {
         outputs['session-url'] = result.sessionUrl ?? '';
@@ -37774,6 +37778,16 @@ function outputsOf(result) {
     outputs['copy-id'] = copies[0]?.copy_id ?? '';
     outputs.copies = JSON.stringify(copies);
     return outputs;
+}
+/**
+ * `file-count`: files sent (INTERFACE.md). 0 when skipped or copy-only; in an incremental CoCalc
+ * run, only the files uploaded (those already identical in the project are not sent); in a dry
+ * run, every file that would be sent (a dry run does not ask the project which are identical).
+ */
+function sentCount(result) {
+    if (result.status === 'skipped' || result.copyOnly)
+        return 0;
+    return result.uploadedCount ?? result.files.length;
 }
 /** `comment-id` and `comment-url`, set only when a comment was written. */
 function commentOutputs(comment) {
@@ -37972,6 +37986,7 @@ function capNotice(report) {
 
 
 
+
 /** GitHub refuses a comment body over 65,536 characters (422). */
 const COMMENT_LIMIT = 65_536;
 /** A step summary may hold 1 MiB; leave room for other steps' notes in the same job. */
@@ -38049,7 +38064,9 @@ function facts(result, context) {
     if (result.shareUrl)
         lines.push(`- **Share link** (${prose(result.shareAudience ?? 'anyone with this link can read')}): ${urlLink(result.shareUrl)}`);
     if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
-        const embed = result.embedUrl && result.embedUrl !== result.projectUrl ? ` · ${markdown_link('kiosk view', result.embedUrl)}` : '';
+        // The source folder's own kiosk link (`embedUrl` is the first target's when there are targets:
+        // those have their own links in the table).
+        const embed = ` · ${markdown_link('kiosk view', kioskUrl(result.projectUrl))}`;
         lines.push(`- **Project folder${result.shareUrl ? ' (collaborators)' : ''}:** ${urlLink(result.projectUrl)}${embed}`);
     }
     lines.push(`- **Files:** ${fileCount(result)}`);
@@ -38130,7 +38147,9 @@ function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
     const renamed = result.changes?.renamedFrom ?? {};
     const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
-    const noun = result.status === 'dry-run' ? 'to send' : 'sent';
+    // Files already identical in the project were published but not sent again.
+    const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length;
+    const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published';
     return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
 }
 function skippedSection(skipped, budget) {
