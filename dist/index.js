@@ -36828,13 +36828,20 @@ class CocalcV2Client {
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
-            const length = parts.reduce((sum, part) => sum + part.length, 0);
+            // A whole file in one request is retried under a new name as well: an attempt the hub
+            // half-received (a gateway timeout) may have left its stream open under the old one.
+            const partsFor = (filename) => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content });
+            const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0);
+            let attempts = 0;
             const response = await this.http.request({
                 path: query,
+                // Every name is a UUID plus `.upload`: the length stays the same.
                 headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-                // Small bodies go as one buffer (one write); large ones stream without another copy.
-                body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => external_node_stream_.Readable.from(parts),
+                body: () => {
+                    const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${(0,external_node_crypto_.randomUUID)()}.upload` : formName);
+                    // Small bodies go as one buffer (one write); large ones stream without another copy.
+                    return length <= 1024 * 1024 ? Buffer.concat(parts, length) : external_node_stream_.Readable.from(parts);
+                },
                 // A whole file in one request is idempotent. The server streams the chunks of a larger
                 // file into one writer, so a repeated chunk would be written twice: those are retried
                 // only when the server provably did not get them.
@@ -39151,8 +39158,9 @@ async function changedFiles(inputs, context) {
     info(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
     if (plan.capped)
         core_warning(capNotice(plan));
+    // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
-        info(`Removed by the PR, not sent: ${name}`);
+        info(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`);
     return plan;
 }
 async function collect(inputs, changes) {
