@@ -97,6 +97,8 @@ export interface CocalcInputs extends CommonInputs {
   path: string
   targetProjectIds: string[]
   targetPath: string
+  /** Empty `files` (only allowed with targets): nothing is uploaded, the folder already at `path` is copied. */
+  copyOnly: boolean
   overwriteNewer: boolean
   deleteMissing: boolean
   backup: boolean
@@ -221,6 +223,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     path: projectPath,
     targetProjectIds,
     targetPath,
+    copyOnly: common.patterns.length === 0,
     overwriteNewer: parseBoolean(Input.OverwriteNewer, read(Input.OverwriteNewer), false),
     deleteMissing: parseBoolean(Input.DeleteMissing, read(Input.DeleteMissing), false),
     backup: parseBoolean(Input.Backup, read(Input.Backup), false),
@@ -232,7 +235,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     shareDescription: parseShareDescription(read(Input.ShareDescription))
   }
   // No patterns means "copy what is already in the project": that needs somewhere to copy to.
-  if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+  if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
     throw new InputError(
       Input.Files,
       `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`

@@ -50,7 +50,7 @@ async function publish(inputs: Inputs, context: RunContext): Promise<PublishResu
   const skippedForCredentials = checkCredentials(inputs, context)
   if (skippedForCredentials) return skippedForCredentials
 
-  if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+  if (inputs.mode === 'cocalc' && inputs.copyOnly) {
     if (inputs.changedFilesOnly) core.notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded")
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
     return publishCocalc(inputs, { files: [], skipped: [] }, context)
@@ -133,7 +133,7 @@ function checkCredentials(inputs: Inputs, context: RunContext): PublishResult | 
     core.warning(
       `Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`
     )
-    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
+    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' }
   }
   throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}')
 }
@@ -153,5 +153,5 @@ function noFiles(
   if (inputs.ifNoFilesFound === 'error') throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`)
   if (inputs.ifNoFilesFound === 'warn') core.warning(message)
   else core.info(message)
-  return { mode, status: 'skipped', files: [], skipped, skipReason: message }
+  return { mode, status: 'skipped', files: [], skipped, skipReason: message, skippedFor: 'no-files' }
 }

@@ -55,10 +55,9 @@ function inputs(extra: Record<string, string> = {}): CocalcInputs {
 }
 
 async function publish(settings: CocalcInputs): ReturnType<typeof publishCocalc> {
-  const collection =
-    settings.patterns.length === 0
-      ? { files: [], skipped: [] }
-      : await collectFiles({ patterns: settings.patterns, baseDir: workspace, includeHiddenFiles: false, maxFileSize: 1024 ** 2 })
+  const collection = settings.copyOnly
+    ? { files: [], skipped: [] }
+    : await collectFiles({ patterns: settings.patterns, baseDir: workspace, includeHiddenFiles: false, maxFileSize: 1024 ** 2 })
   return publishCocalc(settings, collection, readRunContext({}))
 }
 

@@ -106,7 +106,7 @@ describe('chunk size knob', () => {
 describe('planRequests (dry run)', () => {
   const inputs: Parameters<typeof planRequests>[0] = {
     api: 'v2',
-    patterns: ['**'],
+    copyOnly: false,
     cocalcUrl: 'https://cocalc.example',
     projectId: P,
     path: 'course',
@@ -151,7 +151,7 @@ describe('planRequests (dry run)', () => {
 
   it("plans only the copies when 'files' is empty", () => {
     for (const api of ['v1', 'v2'] as const) {
-      const text = planRequests({ ...inputs, api, patterns: [] }, [], 8 * 1024 * 1024).join('\n')
+      const text = planRequests({ ...inputs, api, copyOnly: true }, [], 8 * 1024 * 1024).join('\n')
       expect(text).toContain("Nothing uploaded ('files' is empty): the existing course/ of project")
       expect(text).not.toMatch(/\/upload\?|\/exec|project_exec|write_text|write-text/)
       expect(text).toContain(api === 'v2' ? 'projects/copy-path {' : 'copy_path_between_projects {')

@@ -13,7 +13,7 @@ import { V2_HASH_LIMITS } from './v2.js'
 type PlanInputs = Pick<
   CocalcInputs,
   | 'api'
-  | 'patterns'
+  | 'copyOnly'
   | 'cocalcUrl'
   | 'projectId'
   | 'path'
@@ -38,7 +38,7 @@ export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], c
     inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS
   ).length
   const lines: string[] = [`All requests ${auth}`]
-  if (inputs.patterns.length === 0) {
+  if (inputs.copyOnly) {
     lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`)
     if (inputs.api === 'v2') lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`)
   } else if (inputs.api === 'v2') {

@@ -46,8 +46,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     copies: []
   }
   const chunkBytes = chunkBytesFrom(process.env)
-  // Empty `files` (validated to come with targets): copy the folder the project already holds.
-  const copyOnly = inputs.patterns.length === 0
+  const copyOnly = inputs.copyOnly
   if (copyOnly) base.copyOnly = true
 
   if (inputs.dryRun) {

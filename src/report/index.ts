@@ -55,8 +55,8 @@ async function commentOnPullRequest(
     core.info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`)
     return { kind: 'planned', target, reason }
   }
-  // main.ts skips a fork's PR that has no secrets; its token is read-only, so do not even try.
-  if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
+  // A fork's PR without secrets: its token is read-only, so do not even try.
+  if (result.skippedFor === 'no-secrets') {
     return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments')
   }
   if (!context.owner || !context.repo) return skip('GITHUB_REPOSITORY is not set')
