@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { LocalFile } from '../../src/files.js'
 import type { CocalcClient, CocalcClientOptions } from '../../src/cocalc/client.js'
-import { basicAuthorization } from '../../src/cocalc/client.js'
+import { basicAuthorization } from '../../src/cocalc/connection.js'
 import { CocalcV1Client } from '../../src/cocalc/v1.js'
 import { CocalcV2Client } from '../../src/cocalc/v2.js'
 import { Answers, DEFAULT_API_KEY, sha256, startCocalcEmulator } from '../emulators/cocalc.js'
@@ -398,5 +398,29 @@ describe('API v1 client', () => {
         exclude: []
       })
     ).toBe('')
+  })
+})
+
+describe.each(['v1', 'v2'] as const)('API %s client: copy errors', (api) => {
+  it('scrubs every form of the key from the reason a failed copy gives', async () => {
+    const basic = basicAuthorization(DEFAULT_API_KEY)
+    emulator.faults.copyFails.set(TARGET, `rsync: refused ${DEFAULT_API_KEY} (${basic}, ${basic.slice('Basic '.length)})`)
+    const client = api === 'v1' ? v1() : v2()
+    const id = await client.copyPath({
+      targetProjectId: TARGET,
+      path: 'c',
+      targetPath: 'c',
+      overwriteNewer: false,
+      deleteMissing: false,
+      backup: false,
+      exclude: []
+    })
+    let state = await client.copyStatus(id)
+    for (let i = 0; i < 100 && state.state === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      state = await client.copyStatus(id)
+    }
+    expect(state).toEqual({ state: 'failed', error: 'rsync: refused *** (***, ***)' })
+    expect(client.requestCount).toBeGreaterThanOrEqual(2)
   })
 })

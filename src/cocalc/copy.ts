@@ -241,8 +241,8 @@ export async function waitForCopy(
       case 'finished':
         return { status: 'copied' }
       case 'failed':
-        // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-        return { status: 'failed', error: client.http.scrub(state.error) }
+        // The client scrubbed the server's text of any credential.
+        return { status: 'failed', error: state.error }
       case 'unsupported':
         return {
           status: 'queued',

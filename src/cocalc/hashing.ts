@@ -6,7 +6,8 @@
  */
 import { mapLimit } from '../concurrency.js'
 import { ServiceError } from '../errors.js'
-import { HashBatchCutOff, type CocalcClient } from './client.js'
+import type { CocalcClient } from './client.js'
+import { HashBatchCutOff } from './refusals.js'
 import { batchPaths, type RemoteFile } from './scripts.js'
 
 export interface HashEntry {

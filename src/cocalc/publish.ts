@@ -11,9 +11,8 @@ import type { Collection } from '../files.js'
 import { formatBytes } from '../files.js'
 import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
-import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
-import { CocalcV1Client } from './v1.js'
-import { CocalcV2Client } from './v2.js'
+import { createCocalcClient, type CocalcClient, type CocalcClientOptions } from './client.js'
+import { createCocalcHttp, credentialForms } from './connection.js'
 import { uploadChanged, verifyUploads, type Logger, type SyncOptions, type UploadItem } from './upload.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { StepDeadline } from './deadline.js'
@@ -71,7 +70,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     warn: log.warning,
     signal: deadline.signal
   }
-  const client = createCocalcClient(inputs, clientOptions)
+  const client = createCocalcClient(inputs.api, clientOptions)
   const shares =
     inputs.share === 'none'
       ? undefined
@@ -101,7 +100,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     return share(finishResult(result, copies, inputs))
   } finally {
     deadline.dispose()
-    core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
+    core.debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`)
     await client.close()
     await shares?.close()
   }
@@ -196,10 +195,6 @@ async function uploadPhases(
 /** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
 function shareDescription(inputs: CocalcInputs, context: RunContext): string {
   return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('')
-}
-
-export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
-  return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
 }
 
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */

@@ -24,7 +24,8 @@ import type { CocalcApi, CocalcInputs, ShareMode } from '../inputs.js'
 import type { HttpClient, HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
 import type { PublishResult } from '../report/result.js'
-import { envelopeError, httpFailure, oneLine, refusal, unexpectedAnswer } from './client.js'
+import { envelopeError, oneLine } from './answers.js'
+import { httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 export type SharedMode = Exclude<ShareMode, 'none'>
 

@@ -11,24 +11,10 @@ import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
 import { ServiceError } from '../errors.js'
 import { readChunks, readWhole } from './chunks.js'
 import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import {
-  EXEC_HTTP_TIMEOUT_MS,
-  EXEC_TIMEOUT_SECONDS,
-  HashBatchCutOff,
-  copyStateOf,
-  createCocalcHttp,
-  envelopeError,
-  execResult,
-  httpFailure,
-  oneLine,
-  refusal,
-  unexpectedAnswer,
-  type CocalcClient,
-  type CocalcClientOptions,
-  type CopyRequest,
-  type CopyState,
-  type ExecResult
-} from './client.js'
+import type { CocalcClient, CocalcClientOptions, CopyRequest, CopyState } from './client.js'
+import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, createCocalcHttp } from './connection.js'
+import { copyStateOf, envelopeError, execResult, oneLine, type ExecResult } from './answers.js'
+import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
 export const V1_BODY_LIMIT = 96 * 1024
@@ -41,7 +27,7 @@ export const V1_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 64 * 1024, maxPat
 
 export class CocalcV1Client implements CocalcClient {
   readonly api = 'v1' as const
-  readonly http: HttpClient
+  private readonly http: HttpClient
   readonly hashBatchLimits = V1_HASH_LIMITS
 
   constructor(private readonly options: CocalcClientOptions) {
@@ -108,7 +94,12 @@ export class CocalcV1Client implements CocalcClient {
     const fields = record as Record<string, unknown>
     const state = copyStateOf(fields.started, fields.finished, fields.error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or error')
-    return state
+    // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount
   }
 
   async close(): Promise<void> {

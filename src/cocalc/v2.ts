@@ -12,24 +12,10 @@ import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, multipartBody, multipartContentType } from './multipart.js'
 import { hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import {
-  EXEC_HTTP_TIMEOUT_MS,
-  EXEC_TIMEOUT_SECONDS,
-  HashBatchCutOff,
-  TRANSIENT_STATUSES,
-  copyStateOf,
-  createCocalcHttp,
-  envelopeError,
-  execResult,
-  httpFailure,
-  oneLine,
-  refusal,
-  unexpectedAnswer,
-  type CocalcClient,
-  type CocalcClientOptions,
-  type CopyRequest,
-  type CopyState
-} from './client.js'
+import type { CocalcClient, CocalcClientOptions, CopyRequest, CopyState } from './client.js'
+import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, TRANSIENT_STATUSES, createCocalcHttp } from './connection.js'
+import { copyStateOf, envelopeError, execResult, oneLine } from './answers.js'
+import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
 const UPLOAD_START_ATTEMPTS = 6
@@ -63,7 +49,7 @@ class ChunkTooLarge extends ServiceError {
 
 export class CocalcV2Client implements CocalcClient {
   readonly api = 'v2' as const
-  readonly http: HttpClient
+  private readonly http: HttpClient
   readonly hashBatchLimits = V2_HASH_LIMITS
   private chunkBytes: number
   private restarting: Promise<void> | undefined
@@ -184,7 +170,12 @@ export class CocalcV2Client implements CocalcClient {
     const body = this.json(label, response)
     const state = copyStateOf(body.started, body.finished, body.copy_error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error')
-    return state
+    // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount
   }
 
   async close(): Promise<void> {
