@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8918);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9280);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8918:
+/***/ 9280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30732,6 +30732,7 @@ function readInputs(options = {}) {
         path: projectPath,
         targetProjectIds,
         targetPath,
+        copyOnly: common.patterns.length === 0,
         overwriteNewer: parseBoolean(Input.OverwriteNewer, read(Input.OverwriteNewer), false),
         deleteMissing: parseBoolean(Input.DeleteMissing, read(Input.DeleteMissing), false),
         backup: parseBoolean(Input.Backup, read(Input.Backup), false),
@@ -30743,7 +30744,7 @@ function readInputs(options = {}) {
         shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
     // No patterns means "copy what is already in the project": that needs somewhere to copy to.
-    if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+    if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
         throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
     }
     return cocalc;
@@ -35811,101 +35812,6 @@ async function publishCocode(inputs, plan) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/client.ts
-
-
-/** `Authorization` value: the key as user name, empty password. */
-function client_basicAuthorization(apiKey) {
-    return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
-}
-/** Every form of the key that could end up in a message, for masking and scrubbing. */
-function client_credentialForms(apiKey) {
-    const header = client_basicAuthorization(apiKey);
-    return [apiKey, header, header.slice('Basic '.length)];
-}
-function createCocalcHttp(options) {
-    return new http_HttpClient({
-        service: 'CoCalc',
-        baseUrl: options.baseUrl,
-        headers: { authorization: client_basicAuthorization(options.apiKey) },
-        secrets: client_credentialForms(options.apiKey),
-        connections: Math.max(2, options.concurrency),
-        log: options.log,
-        signal: options.signal,
-        ...options.http
-    });
-}
-/** A hash exec that did not come back whole: split the batch and ask again. */
-class HashBatchCutOff extends ServiceError {
-}
-/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
-const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
-/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
-const EXEC_TIMEOUT_SECONDS = 55;
-/** HTTP timeout for an exec: a little longer than the exec's own limit. */
-const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
-/**
- * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
- * Refused keys and missing collaborator rights get advice naming the input to fix.
- */
-function client_refusal(http, label, serverMessage, status) {
-    const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')));
-    const said = text.length > 300 ? `${text.slice(0, 300)}…` : text;
-    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
-        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
-    }
-    if (/collaborator/i.test(said)) {
-        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
-    }
-    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
-}
-/** An answer whose shape is not what the protocol promises: never taken as success. */
-function unexpectedAnswer(http, label, response, what) {
-    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
-}
-/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
-function httpFailure(http, label, response) {
-    const advice = response.status === 413
-        ? '(the request was larger than the server or its proxy accepts)'
-        : response.status === 504
-            ? '(the gateway gave up waiting for CoCalc)'
-            : '';
-    return http.statusError(response, label, advice);
-}
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** A required string field of an answer, or undefined. */
-function stringField(body, name) {
-    const value = body[name];
-    return typeof value === 'string' ? value : undefined;
-}
-/** The error carried by an answer, if any (`error` may be a string or an object). */
-function envelopeError(body) {
-    const error = body.error;
-    return error === undefined || error === null || error === '' || error === false ? undefined : error;
-}
-/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
-function execResult(body) {
-    const stdout = body.stdout;
-    const stderr = body.stderr ?? '';
-    const exitCode = body.exit_code;
-    if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof exitCode !== 'number')
-        return undefined;
-    return { stdout, stderr, exitCode };
-}
-/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
-function copyStateOf(started, finished, error) {
-    if (error !== undefined && error !== null && error !== '') {
-        return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) };
-    }
-    if (finished !== undefined && finished !== null && finished !== '')
-        return { state: 'finished' };
-    if (started === undefined && finished === undefined && error === undefined)
-        return undefined;
-    return { state: 'running' };
-}
-
 ;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
 /**
  * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
@@ -36097,6 +36003,105 @@ function batchPaths(paths, sizes, limits) {
     return batches;
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/connection.ts
+/**
+ * How a CoCalc client talks HTTP: the key as a Basic Authorization header, every form of it
+ * scrubbed from messages, one keep-alive pool per client, and the time limits of CoCalc's execs.
+ */
+
+/** `Authorization` value: the key as user name, empty password. */
+function connection_basicAuthorization(apiKey) {
+    return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+}
+/** Every form of the key that could end up in a message, for masking and scrubbing. */
+function connection_credentialForms(apiKey) {
+    const header = connection_basicAuthorization(apiKey);
+    return [apiKey, header, header.slice('Basic '.length)];
+}
+function createCocalcHttp(options) {
+    return new http_HttpClient({
+        service: 'CoCalc',
+        baseUrl: options.baseUrl,
+        headers: { authorization: connection_basicAuthorization(options.apiKey) },
+        secrets: connection_credentialForms(options.apiKey),
+        connections: Math.max(2, options.concurrency),
+        log: options.log,
+        signal: options.signal,
+        ...options.http
+    });
+}
+/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
+const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
+/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
+const EXEC_TIMEOUT_SECONDS = 55;
+/** HTTP timeout for an exec: a little longer than the exec's own limit. */
+const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
+
+;// CONCATENATED MODULE: ./src/cocalc/answers.ts
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** The error carried by an answer, if any (`error` may be a string or an object). */
+function envelopeError(body) {
+    const error = body.error;
+    return error === undefined || error === null || error === '' || error === false ? undefined : error;
+}
+/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
+function execResult(body) {
+    const stdout = body.stdout;
+    const stderr = body.stderr ?? '';
+    const exitCode = body.exit_code;
+    if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof exitCode !== 'number')
+        return undefined;
+    return { stdout, stderr, exitCode };
+}
+/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
+function copyStateOf(started, finished, error) {
+    if (error !== undefined && error !== null && error !== '') {
+        return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) };
+    }
+    if (finished !== undefined && finished !== null && finished !== '')
+        return { state: 'finished' };
+    if (started === undefined && finished === undefined && error === undefined)
+        return undefined;
+    return { state: 'running' };
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/refusals.ts
+
+
+/** A hash exec that did not come back whole: split the batch and ask again. */
+class HashBatchCutOff extends ServiceError {
+}
+/**
+ * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
+ * Refused keys and missing collaborator rights get advice naming the input to fix.
+ */
+function refusals_refusal(http, label, serverMessage, status) {
+    const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')));
+    const said = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
+        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
+    }
+    if (/collaborator/i.test(said)) {
+        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
+    }
+    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
+}
+/** An answer whose shape is not what the protocol promises: never taken as success. */
+function unexpectedAnswer(http, label, response, what) {
+    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
+}
+/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
+function httpFailure(http, label, response) {
+    const advice = response.status === 413
+        ? '(the request was larger than the server or its proxy accepts)'
+        : response.status === 504
+            ? '(the gateway gave up waiting for CoCalc)'
+            : '';
+    return http.statusError(response, label, advice);
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/v1.ts
 /**
  * CoCalc API v1 (PROTOCOLS.md §2.3), for older self-hosted servers: `POST /api/v1/<event>` with
@@ -36105,6 +36110,8 @@ function batchPaths(paths, sizes, limits) {
  * large for one body) travel as base64 pieces written to a temporary folder, then decoded and
  * moved into place inside the project in one `project_exec`.
  */
+
+
 
 
 
@@ -36190,7 +36197,11 @@ class CocalcV1Client {
         const state = copyStateOf(fields.started, fields.finished, fields.error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or error');
-        return state;
+        // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+        return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state;
+    }
+    get requestCount() {
+        return this.http.requestCount;
     }
     async close() {
         await this.http.close();
@@ -36274,13 +36285,13 @@ class CocalcV1Client {
             }
             const error = body ? envelopeError(body) : undefined;
             if (error !== undefined)
-                throw client_refusal(this.http, event, error, 400);
+                throw refusals_refusal(this.http, event, error, 400);
         }
         if (response.status !== 200)
             throw httpFailure(this.http, event, response);
         const body = this.http.parseJson(response, event);
         if (body.event === 'error' || (envelopeError(body) !== undefined && !expected.includes(String(body.event)))) {
-            throw client_refusal(this.http, event, envelopeError(body) ?? '(no message)');
+            throw refusals_refusal(this.http, event, envelopeError(body) ?? '(no message)');
         }
         if (typeof body.event !== 'string' || !expected.includes(body.event)) {
             throw unexpectedAnswer(this.http, event, response, `event '${expected.join("' or '")}'`);
@@ -36342,6 +36353,8 @@ function random128() {
  * CoCalc API v2 (PROTOCOLS.md §2.2): JSON calls under /api/v2 whose errors arrive as HTTP 200
  * `{"error"}`, and the multipart `/upload` endpoint for file content.
  */
+
+
 
 
 
@@ -36493,7 +36506,11 @@ class CocalcV2Client {
         const state = copyStateOf(body.started, body.finished, body.copy_error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error');
-        return state;
+        // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
+        return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state;
+    }
+    get requestCount() {
+        return this.http.requestCount;
     }
     async close() {
         await this.http.close();
@@ -36563,7 +36580,7 @@ class CocalcV2Client {
             const body = this.http.parseJson(response, label);
             const error = envelopeError(body);
             if (error !== undefined)
-                throw client_refusal(this.http, label, error);
+                throw refusals_refusal(this.http, label, error);
             if (body.status !== 'ok')
                 throw unexpectedAnswer(this.http, label, response, "status 'ok'");
             return;
@@ -36576,7 +36593,7 @@ class CocalcV2Client {
         if (response.status === 413 && index === 0)
             throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
         if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
-            throw client_refusal(this.http, label, text, response.status);
+            throw refusals_refusal(this.http, label, text, response.status);
         throw httpFailure(this.http, label, response);
     }
     async call(name, body, retry, timeoutMs) {
@@ -36599,13 +36616,21 @@ class CocalcV2Client {
         const body = this.http.parseJson(response, name);
         const error = envelopeError(body);
         if (error !== undefined && !accept(error))
-            throw client_refusal(this.http, name, error);
+            throw refusals_refusal(this.http, name, error);
         return body;
     }
 }
 /** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error) {
     return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/client.ts
+
+
+/** The client for the API generation the inputs chose. */
+function createCocalcClient(api, options) {
+    return api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
@@ -37115,8 +37140,8 @@ async function waitForCopy(client, copyId, options) {
             case 'finished':
                 return { status: 'copied' };
             case 'failed':
-                // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-                return { status: 'failed', error: client.http.scrub(state.error) };
+                // The client scrubbed the server's text of any credential.
+                return { status: 'failed', error: state.error };
             case 'unsupported':
                 return {
                     status: 'queued',
@@ -37235,7 +37260,7 @@ function planRequests(inputs, items, chunkBytes) {
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
     const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
     const lines = [`All requests ${auth}`];
-    if (inputs.patterns.length === 0) {
+    if (inputs.copyOnly) {
         lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`);
         if (inputs.api === 'v2')
             lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
@@ -37326,6 +37351,7 @@ function planRequests(inputs, items, chunkBytes) {
 
 
 
+
 /** CoCalc's own flags for each way of sharing (SHARE_FLAGS in util/consts/ui.ts). */
 const FLAGS = {
     public: { unlisted: false, authenticated: false },
@@ -37388,7 +37414,7 @@ class CocalcShares {
         const body = http.parseJson(response, label);
         const error = envelopeError(body);
         if (error !== undefined)
-            throw client_refusal(http, label, error);
+            throw refusals_refusal(http, label, error);
         if (body.shareServer === false) {
             throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
         }
@@ -37460,13 +37486,13 @@ class CocalcShares {
             return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
         }
         if (/no anonymous set queries/i.test(said))
-            return client_refusal(http, what, 'not signed in: the API key was not accepted');
+            return refusals_refusal(http, what, 'not signed in: the API key was not accepted');
         if (/unknown project_id/i.test(said))
             return new ServiceError(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
         if (/unknown message event type 'query'/i.test(said)) {
             return new ServiceError(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
         }
-        return client_refusal(http, what, said);
+        return refusals_refusal(http, what, said);
     }
 }
 /** The dry run's lines: the requests a real run would send to share, and the pages they make. */
@@ -37545,7 +37571,6 @@ function safeJson(http, response, label) {
 
 
 
-
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -37567,8 +37592,7 @@ async function publishCocalc(inputs, collection, context) {
         copies: []
     };
     const chunkBytes = chunkBytesFrom(process.env);
-    // Empty `files` (validated to come with targets): copy the folder the project already holds.
-    const copyOnly = inputs.patterns.length === 0;
+    const copyOnly = inputs.copyOnly;
     if (copyOnly)
         base.copyOnly = true;
     if (inputs.dryRun) {
@@ -37579,7 +37603,7 @@ async function publishCocalc(inputs, collection, context) {
         });
         return { ...base, status: 'dry-run', plannedRequests };
     }
-    for (const form of client_credentialForms(inputs.apiKey))
+    for (const form of connection_credentialForms(inputs.apiKey))
         core_setSecret(form);
     const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
@@ -37594,7 +37618,7 @@ async function publishCocalc(inputs, collection, context) {
         warn: log.warning,
         signal: deadline.signal
     };
-    const client = createCocalcClient(inputs, clientOptions);
+    const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
         ? undefined
         : new CocalcShares({
@@ -37624,7 +37648,7 @@ async function publishCocalc(inputs, collection, context) {
     }
     finally {
         deadline.dispose();
-        core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
+        core_debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`);
         await client.close();
         await shares?.close();
     }
@@ -37689,9 +37713,6 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
 /** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
 function shareDescription(inputs, context) {
     return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('');
-}
-function createCocalcClient(inputs, options) {
-    return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */
 function finishResult(result, copies, inputs) {
@@ -38600,8 +38621,8 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
         info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
         return { kind: 'planned', target, reason };
     }
-    // main.ts skips a fork's PR that has no secrets; its token is read-only, so do not even try.
-    if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
+    // A fork's PR without secrets: its token is read-only, so do not even try.
+    if (result.skippedFor === 'no-secrets') {
         return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments');
     }
     if (!context.owner || !context.repo)
@@ -38798,7 +38819,7 @@ async function publish(inputs, context) {
     const skippedForCredentials = checkCredentials(inputs, context);
     if (skippedForCredentials)
         return skippedForCredentials;
-    if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+    if (inputs.mode === 'cocalc' && inputs.copyOnly) {
         if (inputs.changedFilesOnly)
             notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded");
         info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
@@ -38870,7 +38891,7 @@ function checkCredentials(inputs, context) {
     if (context.pullRequest?.fromFork) {
         const reason = `GitHub passes no secrets to workflows run from forks, so ${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`;
         warning(`Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`);
-        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
+        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' };
     }
     throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
@@ -38887,7 +38908,7 @@ function noFiles(inputs, count, mode, skipped, changes) {
         warning(message);
     else
         info(message);
-    return { mode, status: 'skipped', files: [], skipped, skipReason: message };
+    return { mode, status: 'skipped', files: [], skipped, skipReason: message, skippedFor: 'no-files' };
 }
 
 
