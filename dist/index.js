@@ -38603,35 +38603,51 @@ async function report(result, inputs, context) {
 async function reportFailure(mode, message, context) {
     await writeSummary(renderFailure(mode, message, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl }));
 }
+/** Decides whether a comment is wanted and possible, then writes it (or says why not). */
 async function commentOnPullRequest(result, inputs, context, renderContext, tag) {
-    const skip = (reason) => {
-        info(`No PR comment: ${reason}.`);
-        return { kind: 'skipped', reason };
-    };
-    if (!inputs.comment)
-        return skip("the 'comment' input is false");
     const source = pullRequestSource(inputs.prNumber, context);
-    if (inputs.dryRun) {
-        const reason = source.kind === 'none' ? source.reason : undefined;
-        const target = source.kind === 'number'
-            ? `PR #${source.number}`
-            : source.kind === 'commit'
-                ? `the open pull request of commit ${source.sha.slice(0, 7)}`
-                : undefined;
-        info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
-        return { kind: 'planned', target, reason };
-    }
+    if (inputs.comment && inputs.dryRun)
+        return plannedComment(source, tag);
+    const reason = whyNoComment(result, inputs, context, source);
+    const { owner, repo } = context;
+    if (reason || !owner || !repo)
+        return skipComment(reason ?? 'GITHUB_REPOSITORY is not set');
+    return writeComment({ result, inputs, context, owner, repo, source, renderContext, tag });
+}
+function skipComment(reason) {
+    info(`No PR comment: ${reason}.`);
+    return { kind: 'skipped', reason };
+}
+/** A dry run writes no comment: it says where a real run would write one. */
+function plannedComment(source, tag) {
+    const reason = source.kind === 'none' ? source.reason : undefined;
+    const target = source.kind === 'number'
+        ? `PR #${source.number}`
+        : source.kind === 'commit'
+            ? `the open pull request of commit ${source.sha.slice(0, 7)}`
+            : undefined;
+    info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
+    return { kind: 'planned', target, reason };
+}
+/** Why no comment is written, or undefined when one should be. */
+function whyNoComment(result, inputs, context, source) {
+    if (!inputs.comment)
+        return "the 'comment' input is false";
     // A fork's PR without secrets: its token is read-only, so do not even try.
     if (result.skippedFor === 'no-secrets') {
-        return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments');
+        return 'nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments';
     }
     if (!context.owner || !context.repo)
-        return skip('GITHUB_REPOSITORY is not set');
+        return 'GITHUB_REPOSITORY is not set';
     if (!inputs.githubToken)
-        return skip("the 'github-token' input is empty");
+        return "the 'github-token' input is empty";
     if (source.kind === 'none')
-        return skip(`${source.reason}; set 'pr-number' to comment on a pull request`);
-    const { owner, repo } = context;
+        return `${source.reason}; set 'pr-number' to comment on a pull request`;
+    return undefined;
+}
+/** Finds the pull request (from the event, `pr-number` or the commit) and creates or updates the comment. */
+async function writeComment(job) {
+    const { result, inputs, context, owner, repo, source, renderContext, tag } = job;
     const log = { info: (line) => info(line), debug: (line) => core_debug(line) };
     let api;
     const connect = async () => {
@@ -38650,7 +38666,7 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     try {
         const found = await findPullRequest(source, connect);
         if (found.number === undefined)
-            return skip(`${found.reason}; set 'pr-number' to comment on a pull request`);
+            return skipComment(`${found.reason}; set 'pr-number' to comment on a pull request`);
         doing = `write the comment on PR #${found.number} of ${owner}/${repo}`;
         info(`Commenting on PR #${found.number} (found from ${found.from}) with tag '${tag}'`);
         const marker = commentMarker(tag);
