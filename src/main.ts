@@ -11,10 +11,11 @@ import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
 import { report, reportFailure } from './report/index.js'
+import { DEFAULT_TUNING, type Tuning } from './tuning.js'
 import { capNotice, changeReport, planChanges, type ChangePlan } from './changed-files.js'
 import { changesPullRequest, checkChangesReadable, readPullRequestChanges } from './pull-request-files.js'
 
-export async function run(): Promise<void> {
+export async function run(tuning: Tuning = DEFAULT_TUNING): Promise<void> {
   // Every credential read is masked for the runner and kept here to scrub the failure summary.
   const secrets: string[] = []
   let started: { inputs: Inputs; context: RunContext } | undefined
@@ -27,7 +28,7 @@ export async function run(): Promise<void> {
     })
     const context = readRunContext()
     started = { inputs, context }
-    const result = await publish(inputs, context)
+    const result = await publish(inputs, context, tuning)
     await report(result, inputs, context)
     if (result.failure) core.setFailed(result.failure)
   } catch (error) {
@@ -46,18 +47,18 @@ function scrub(text: string, secrets: string[]): string {
     .reduce((result, secret) => result.split(secret).join('***'), text)
 }
 
-async function publish(inputs: Inputs, context: RunContext): Promise<PublishResult> {
+async function publish(inputs: Inputs, context: RunContext, tuning: Tuning): Promise<PublishResult> {
   const skippedForCredentials = checkCredentials(inputs, context)
   if (skippedForCredentials) return skippedForCredentials
 
   if (inputs.mode === 'cocalc' && inputs.copyOnly) {
     if (inputs.changedFilesOnly) core.notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded")
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
-    return publishCocalc(inputs, { files: [], skipped: [] }, context)
+    return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning)
   }
   const changes = inputs.changedFilesOnly ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined
   const collection = await core.group('Collect files', () => collect(inputs, changes))
-  const result = await publishCollection(inputs, context, collection, changes)
+  const result = await publishCollection(inputs, context, collection, changes, tuning)
   return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
 }
 
@@ -65,7 +66,8 @@ async function publishCollection(
   inputs: Inputs,
   context: RunContext,
   collection: Collection,
-  changes: ChangePlan | undefined
+  changes: ChangePlan | undefined,
+  tuning: Tuning
 ): Promise<PublishResult> {
   if (inputs.mode === 'cocode') {
     const plan = planSession(
@@ -80,7 +82,7 @@ async function publishCollection(
   }
   const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes)
   if (empty) return empty
-  return publishCocalc(inputs, collection, context)
+  return publishCocalc(inputs, collection, context, tuning)
 }
 
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */

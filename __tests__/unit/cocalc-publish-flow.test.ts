@@ -20,6 +20,7 @@ const { uploadChanged, verifyUploads } = await import('../../src/cocalc/upload.j
 const { readInputs } = await import('../../src/inputs.js')
 const { collectFiles } = await import('../../src/files.js')
 const { readRunContext } = await import('../../src/context.js')
+const { DEFAULT_TUNING } = await import('../../src/tuning.js')
 
 const BASIC = Buffer.from(`${DEFAULT_API_KEY}:`).toString('base64')
 let emulator: Awaited<ReturnType<typeof startCocalcEmulator>>
@@ -58,7 +59,7 @@ async function publish(settings: CocalcInputs): ReturnType<typeof publishCocalc>
   const collection = settings.copyOnly
     ? { files: [], skipped: [] }
     : await collectFiles({ patterns: settings.patterns, baseDir: workspace, includeHiddenFiles: false, maxFileSize: 1024 ** 2 })
-  return publishCocalc(settings, collection, readRunContext({}))
+  return publishCocalc(settings, collection, readRunContext({}), DEFAULT_TUNING)
 }
 
 describe('publishCocalc', () => {

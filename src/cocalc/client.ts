@@ -50,9 +50,25 @@ export interface CocalcClient {
   hashFiles(remotePaths: readonly string[], projectId?: string): Promise<(RemoteFile | undefined)[]>
   /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
   copyPath(request: CopyRequest): Promise<string>
+  /** The request copyPath sends, exactly (the dry run prints it). */
+  copyRequest(request: CopyRequest): ApiRequest
+  /** How writing `file` to `remotePath` would travel, without sending anything (the dry run counts these). */
+  planUpload(remotePath: string, file: LocalFile): Promise<PlannedUpload>
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
   copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
   close(): Promise<void>
+}
+
+/** One API call: its path under the server's URL and its JSON body. */
+export interface ApiRequest {
+  path: string
+  body: Record<string, unknown>
+}
+
+/** How one file would be written: the way (as named in the dry run's plan) and how many requests. */
+export interface PlannedUpload {
+  via: 'upload' | 'write-text-file' | 'text' | 'pieces'
+  requests: number
 }
 
 export interface CocalcClientOptions {

@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto'
 import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
 import { ServiceError } from '../errors.js'
-import { readChunks, readWhole } from './chunks.js'
+import { chunkCount, readChunks, readWhole } from './chunks.js'
 import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import type { CocalcClient, CocalcClientOptions, CopyRequest, CopyState } from './client.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, createCocalcHttp } from './connection.js'
 import { copyStateOf, envelopeError, execResult, oneLine, type ExecResult } from './answers.js'
 import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
@@ -50,20 +50,30 @@ export class CocalcV1Client implements CocalcClient {
   }
 
   async uploadFile(remotePath: string, file: LocalFile, onBytes: (bytes: number) => void = () => undefined): Promise<void> {
-    if (file.isText && file.size <= V1_BODY_LIMIT) {
-      const content = (await readWhole(file)).toString('utf8')
-      const body = { project_id: this.options.projectId, path: remotePath, content }
-      // JSON escaping can grow text (quotes, control characters): measure the real body.
-      if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
-        await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
-        onBytes(file.size)
-        return
-      }
+    const body = await this.textBody(remotePath, file)
+    if (body) {
+      await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
+      onBytes(file.size)
+      return
     }
     await this.uploadPieces(remotePath, file, onBytes)
   }
 
-  async copyPath(request: CopyRequest): Promise<string> {
+  async planUpload(remotePath: string, file: LocalFile): Promise<PlannedUpload> {
+    if (await this.textBody(remotePath, file)) return { via: 'text', requests: 1 }
+    return { via: 'pieces', requests: chunkCount(file.size, V1_PIECE_BYTES) }
+  }
+
+  /** The write_text_file_to_project body for a text file that fits one request, else undefined (sent as pieces). */
+  private async textBody(remotePath: string, file: LocalFile): Promise<Record<string, unknown> | undefined> {
+    if (!file.isText || file.size > V1_BODY_LIMIT) return undefined
+    const content = (await readWhole(file)).toString('utf8')
+    const body = { project_id: this.options.projectId, path: remotePath, content }
+    // JSON escaping can grow text (quotes, control characters): measure the real body.
+    return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined
+  }
+
+  copyRequest(request: CopyRequest): ApiRequest {
     const body: Record<string, unknown> = {
       src_project_id: this.options.projectId,
       src_path: request.path,
@@ -75,6 +85,11 @@ export class CocalcV1Client implements CocalcClient {
       wait_until_done: false
     }
     if (request.exclude.length > 0) body.exclude = request.exclude
+    return { path: '/api/v1/copy_path_between_projects', body }
+  }
+
+  async copyPath(request: CopyRequest): Promise<string> {
+    const body = this.copyRequest(request).body
     const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create')
     if (answer.event === 'success') return ''
     const id = answer.copy_path_id

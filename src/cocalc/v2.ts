@@ -12,7 +12,7 @@ import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, multipartBody, multipartContentType } from './multipart.js'
 import { hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import type { CocalcClient, CocalcClientOptions, CopyRequest, CopyState } from './client.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, TRANSIENT_STATUSES, createCocalcHttp } from './connection.js'
 import { copyStateOf, envelopeError, execResult, oneLine } from './answers.js'
 import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
@@ -138,10 +138,10 @@ export class CocalcV2Client implements CocalcClient {
     }
   }
 
-  async copyPath(request: CopyRequest): Promise<string> {
-    const body = await this.call(
-      'projects/copy-path',
-      {
+  copyRequest(request: CopyRequest): ApiRequest {
+    return {
+      path: '/api/v2/projects/copy-path',
+      body: {
         src_project_id: this.options.projectId,
         path: request.path,
         target_project_id: request.targetProjectId,
@@ -151,9 +151,17 @@ export class CocalcV2Client implements CocalcClient {
         backup: request.backup,
         // The default (true) blocks the request until the copy ends, past the gateway's timeout.
         wait_until_done: false
-      },
-      'create'
-    )
+      }
+    }
+  }
+
+  async planUpload(_remotePath: string, file: LocalFile): Promise<PlannedUpload> {
+    // As uploadFile: an empty file is written as text, anything else in chunks through /upload.
+    return file.size === 0 ? { via: 'write-text-file', requests: 1 } : { via: 'upload', requests: chunkCount(file.size, this.chunkBytes) }
+  }
+
+  async copyPath(request: CopyRequest): Promise<string> {
+    const body = await this.call('projects/copy-path', this.copyRequest(request).body, 'create')
     const id = body.copy_id
     if (id === undefined || id === null || id === '') return ''
     if (typeof id !== 'string')
