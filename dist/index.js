@@ -28375,9 +28375,11 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9280);
-/** The action's entry point: everything happens in run(). */
+/* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2982);
+/** The action's entry point: everything happens in run(), with the tests' hidden knobs read here. */
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)((0,_tuning_js__WEBPACK_IMPORTED_MODULE_1__/* .tuningFromEnv */ .N$)(process.env));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -36149,19 +36151,29 @@ class CocalcV1Client {
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
-        if (file.isText && file.size <= V1_BODY_LIMIT) {
-            const content = (await readWhole(file)).toString('utf8');
-            const body = { project_id: this.options.projectId, path: remotePath, content };
-            // JSON escaping can grow text (quotes, control characters): measure the real body.
-            if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
-                await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
-                onBytes(file.size);
-                return;
-            }
+        const body = await this.textBody(remotePath, file);
+        if (body) {
+            await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+            onBytes(file.size);
+            return;
         }
         await this.uploadPieces(remotePath, file, onBytes);
     }
-    async copyPath(request) {
+    async planUpload(remotePath, file) {
+        if (await this.textBody(remotePath, file))
+            return { via: 'text', requests: 1 };
+        return { via: 'pieces', requests: chunkCount(file.size, V1_PIECE_BYTES) };
+    }
+    /** The write_text_file_to_project body for a text file that fits one request, else undefined (sent as pieces). */
+    async textBody(remotePath, file) {
+        if (!file.isText || file.size > V1_BODY_LIMIT)
+            return undefined;
+        const content = (await readWhole(file)).toString('utf8');
+        const body = { project_id: this.options.projectId, path: remotePath, content };
+        // JSON escaping can grow text (quotes, control characters): measure the real body.
+        return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined;
+    }
+    copyRequest(request) {
         const body = {
             src_project_id: this.options.projectId,
             src_path: request.path,
@@ -36174,6 +36186,10 @@ class CocalcV1Client {
         };
         if (request.exclude.length > 0)
             body.exclude = request.exclude;
+        return { path: '/api/v1/copy_path_between_projects', body };
+    }
+    async copyPath(request) {
+        const body = this.copyRequest(request).body;
         const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create');
         if (answer.event === 'success')
             return '';
@@ -36476,18 +36492,28 @@ class CocalcV2Client {
             }
         }
     }
+    copyRequest(request) {
+        return {
+            path: '/api/v2/projects/copy-path',
+            body: {
+                src_project_id: this.options.projectId,
+                path: request.path,
+                target_project_id: request.targetProjectId,
+                target_path: request.targetPath,
+                overwrite_newer: request.overwriteNewer,
+                delete_missing: request.deleteMissing,
+                backup: request.backup,
+                // The default (true) blocks the request until the copy ends, past the gateway's timeout.
+                wait_until_done: false
+            }
+        };
+    }
+    async planUpload(_remotePath, file) {
+        // As uploadFile: an empty file is written as text, anything else in chunks through /upload.
+        return file.size === 0 ? { via: 'write-text-file', requests: 1 } : { via: 'upload', requests: chunkCount(file.size, this.chunkBytes) };
+    }
     async copyPath(request) {
-        const body = await this.call('projects/copy-path', {
-            src_project_id: this.options.projectId,
-            path: request.path,
-            target_project_id: request.targetProjectId,
-            target_path: request.targetPath,
-            overwrite_newer: request.overwriteNewer,
-            delete_missing: request.deleteMissing,
-            backup: request.backup,
-            // The default (true) blocks the request until the copy ends, past the gateway's timeout.
-            wait_until_done: false
-        }, 'create');
+        const body = await this.call('projects/copy-path', this.copyRequest(request).body, 'create');
         const id = body.copy_id;
         if (id === undefined || id === null || id === '')
             return '';
@@ -37251,79 +37277,77 @@ class StepDeadline {
 ;// CONCATENATED MODULE: ./src/cocalc/plan.ts
 
 
-
-
-
-function planRequests(inputs, items, chunkBytes) {
+/**
+ * The plan, from the client's own descriptions: the same copy bodies copyPath sends, and each
+ * file's way (v1's text-or-pieces rule, v2's chunks) decided by the code that uploads it.
+ */
+async function planRequests(client, inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
-    const auth = "(Authorization: Basic, from 'cocalc-api-key')";
-    const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
-    const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
-    const lines = [`All requests ${auth}`];
+    const lines = ["All requests (Authorization: Basic, from 'cocalc-api-key')"];
     if (inputs.copyOnly) {
         lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`);
         if (inputs.api === 'v2')
             lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
     }
-    else if (inputs.api === 'v2') {
-        lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
-        lines.push(`POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0);
-        const empty = items.filter((item) => item.file.size === 0).length;
-        lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(bytes)}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
-        if (empty > 0)
-            lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`);
-        if (inputs.verify)
-            lines.push(`POST ${base}/api/v2/exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
-    }
     else {
-        lines.push(`POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const text = items.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length;
-        const pieces = items
-            .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
-            .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0);
-        lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text})`);
-        if (pieces > 0) {
-            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${items.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`);
-        }
-        if (inputs.verify)
-            lines.push(`POST ${base}/api/v1/project_exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+        lines.push(...(await uploadPlan(client, inputs, items, chunkBytes)));
     }
-    for (const target of inputs.targetProjectIds) {
-        if (inputs.api === 'v2') {
-            const body = {
-                src_project_id: inputs.projectId,
-                path: inputs.path,
-                target_project_id: target,
-                target_path: inputs.targetPath,
-                overwrite_newer: inputs.overwriteNewer,
-                delete_missing: inputs.deleteMissing,
-                backup: inputs.backup,
-                wait_until_done: false
-            };
-            lines.push(`POST ${base}/api/v2/projects/copy-path ${JSON.stringify(body)}`);
-        }
-        else {
-            const body = {
-                src_project_id: inputs.projectId,
-                src_path: inputs.path,
-                target_project_id: target,
-                target_path: inputs.targetPath,
-                overwrite_newer: inputs.overwriteNewer,
-                delete_missing: inputs.deleteMissing,
-                backup: inputs.backup,
-                wait_until_done: false
-            };
-            if (inputs.exclude.length > 0)
-                body.exclude = inputs.exclude;
-            lines.push(`POST ${base}/api/v1/copy_path_between_projects ${JSON.stringify(body)}`);
-        }
+    for (const projectId of inputs.targetProjectIds) {
+        const request = client.copyRequest({
+            targetProjectId: projectId,
+            path: inputs.path,
+            targetPath: inputs.targetPath,
+            overwriteNewer: inputs.overwriteNewer,
+            deleteMissing: inputs.deleteMissing,
+            backup: inputs.backup,
+            exclude: inputs.exclude
+        });
+        lines.push(`POST ${base}${request.path} ${JSON.stringify(request.body)}`);
     }
     if (inputs.targetProjectIds.length > 0 && inputs.wait) {
         const status = inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`;
-        lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`);
+        lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`);
+    }
+    if (inputs.targetProjectIds.length > 0 && inputs.verify && !inputs.copyOnly) {
+        const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+        const hashBatches = hashBatchCount(client, items);
+        lines.push(`POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`);
     }
     return lines;
+}
+/** Hash, upload (each file the way the client would send it) and verify. */
+async function uploadPlan(client, inputs, items, chunkBytes) {
+    const base = inputs.cocalcUrl;
+    const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+    const hashBatches = hashBatchCount(client, items);
+    const ways = await Promise.all(items.map((item) => client.planUpload(item.remotePath, item.file)));
+    const count = (via) => ways.reduce((sum, way, i) => way.via === via ? { files: sum.files + 1, requests: sum.requests + way.requests, bytes: sum.bytes + items[i].file.size } : sum, { files: 0, requests: 0, bytes: 0 });
+    const lines = [];
+    if (inputs.api === 'v2')
+        lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
+    lines.push(`POST ${exec}: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
+    if (inputs.api === 'v2') {
+        const chunked = count('upload');
+        const empty = count('write-text-file');
+        lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(chunked.bytes + empty.bytes)}, in at most ${chunked.requests} request(s) of up to ${formatBytes(chunkBytes)}`);
+        if (empty.files > 0)
+            lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty.files} empty file(s) (the upload endpoint refuses empty files)`);
+    }
+    else {
+        const text = count('text');
+        const pieces = count('pieces');
+        lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text.files})`);
+        if (pieces.files > 0) {
+            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${pieces.files} binary or large file(s) as at most ${pieces.requests} base64 piece(s), decoded inside the project`);
+        }
+    }
+    if (inputs.verify)
+        lines.push(`POST ${exec}: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+    return lines;
+}
+/** How many exec requests hashing `items` takes, split by the client's own limits. */
+function hashBatchCount(client, items) {
+    return batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits).length;
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/share.ts
@@ -37571,53 +37595,17 @@ function safeJson(http, response, label) {
 
 
 
-/** CoCalc's browser client sends 8 MB chunks; so do we. */
-const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
-/**
- * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
- * multi-chunk upload can be exercised with small files. Not an input: users never need it.
- */
-const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
-async function publishCocalc(inputs, collection, context) {
+async function publishCocalc(inputs, collection, context, tuning) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
-    const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
-    const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
-    const base = {
-        mode: 'cocalc',
-        status: 'uploaded',
-        files: collection.files.map(({ name, size }) => ({ name, size })),
-        skipped: collection.skipped,
-        projectUrl,
-        embedUrl: kioskUrl(targets.length > 0 ? projectFolderUrl(inputs.cocalcUrl, targets[0].projectId, targets[0].path) : projectUrl),
-        copies: []
-    };
-    const chunkBytes = chunkBytesFrom(process.env);
-    const copyOnly = inputs.copyOnly;
-    if (copyOnly)
-        base.copyOnly = true;
-    if (inputs.dryRun) {
-        const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))];
-        await group('Planned requests (dry run: nothing is sent)', async () => {
-            for (const line of plannedRequests)
-                info(line);
-        });
-        return { ...base, status: 'dry-run', plannedRequests };
-    }
+    const base = baseResult(inputs, collection);
+    const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
+    if (inputs.dryRun)
+        return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log));
     for (const form of connection_credentialForms(inputs.apiKey))
         core_setSecret(form);
-    const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const deadline = new StepDeadline(inputs.timeoutSeconds);
-    const clientOptions = {
-        baseUrl: inputs.cocalcUrl,
-        apiKey: inputs.apiKey,
-        projectId: inputs.projectId,
-        concurrency: inputs.concurrency,
-        chunkBytes,
-        log: log.info,
-        warn: log.warning,
-        signal: deadline.signal
-    };
+    const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal);
     const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
         ? undefined
@@ -37629,22 +37617,7 @@ async function publishCocalc(inputs, collection, context) {
             log: log.info
         });
     try {
-        // A server that does not allow sharing is refused before anything is uploaded.
-        if (shares)
-            await group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
-        const syncOptions = {
-            concurrency: inputs.concurrency,
-            verify: inputs.verify,
-            log,
-            sleep: (ms) => concurrency_sleep(ms, deadline.signal)
-        };
-        const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
-        const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
-        const share = (published) => shares ? group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
-        if (targets.length === 0)
-            return share(result);
-        const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
-        return share(finishResult(result, copies, inputs));
+        return await publishPhases({ client, shares, inputs, items, base, log, deadline });
     }
     finally {
         deadline.dispose();
@@ -37652,6 +37625,68 @@ async function publishCocalc(inputs, collection, context) {
         await client.close();
         await shares?.close();
     }
+}
+/** What every cocalc result starts from: the files, the links, nothing copied yet. */
+function baseResult(inputs, collection) {
+    const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
+    const firstTarget = inputs.targetProjectIds[0];
+    return {
+        mode: 'cocalc',
+        status: 'uploaded',
+        files: collection.files.map(({ name, size }) => ({ name, size })),
+        skipped: collection.skipped,
+        projectUrl,
+        embedUrl: kioskUrl(firstTarget ? projectFolderUrl(inputs.cocalcUrl, firstTarget, inputs.targetPath) : projectUrl),
+        copies: [],
+        ...(inputs.copyOnly ? { copyOnly: true } : {})
+    };
+}
+function clientOptionsOf(inputs, tuning, log, signal) {
+    return {
+        baseUrl: inputs.cocalcUrl,
+        apiKey: inputs.apiKey,
+        projectId: inputs.projectId,
+        concurrency: inputs.concurrency,
+        chunkBytes: tuning.cocalcChunkBytes,
+        log: log.info,
+        warn: log.warning,
+        ...(signal ? { signal } : {})
+    };
+}
+/** A dry run: the requests a real run would send, as the client describes them; nothing is sent. */
+async function planDryRun(inputs, context, items, base, options) {
+    const client = createCocalcClient(inputs.api, options);
+    try {
+        const plannedRequests = [
+            ...(await planRequests(client, inputs, items, options.chunkBytes)),
+            ...planShares(inputs, shareDescription(inputs, context))
+        ];
+        await group('Planned requests (dry run: nothing is sent)', async () => {
+            for (const line of plannedRequests)
+                info(line);
+        });
+        return { ...base, status: 'dry-run', plannedRequests };
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Check sharing, upload and verify, copy and wait, share: in that order, each a phase of the deadline. */
+async function publishPhases(job) {
+    const { client, shares, inputs, items, base, log, deadline } = job;
+    // A server that does not allow sharing is refused before anything is uploaded.
+    if (shares)
+        await group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
+    const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log, sleep: (ms) => concurrency_sleep(ms, deadline.signal) };
+    const upload = await uploadPhases(client, inputs, items, syncOptions, deadline);
+    const result = inputs.copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
+    const share = (published) => shares ? group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
+    const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
+    if (targets.length === 0)
+        return share(result);
+    const uploaded = inputs.copyOnly ? undefined : { items, source: upload.remote };
+    const copies = await copyPhases(client, inputs, targets, uploaded, log, deadline);
+    return share(finishResult(result, copies, inputs));
 }
 /**
  * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
@@ -37687,7 +37722,8 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
     return copies;
 }
 /** Start the project, upload what differs, verify it: each a phase of the deadline. */
-async function uploadPhases(client, inputs, items, copyOnly, options, deadline) {
+async function uploadPhases(client, inputs, items, options, deadline) {
+    const copyOnly = inputs.copyOnly;
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
     const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
         if (copyOnly)
@@ -37764,14 +37800,6 @@ function copyFailure(copies, timeoutSeconds) {
     const queued = copies.filter((copy) => copy.status === 'queued').length;
     const others = [copied > 0 ? `${copied} copied` : '', queued > 0 ? `${queued} queued` : ''].filter(Boolean).join(', ');
     return `${bad.length} of ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} did not complete: ${parts.join('; ')}${others ? ` (others: ${others})` : ''}`;
-}
-/** The `/upload` chunk size: the default, or the hidden test knob when it holds a sane value. */
-function chunkBytesFrom(env) {
-    const text = env[CHUNK_BYTES_ENV];
-    if (!text || !/^\d+$/.test(text))
-        return DEFAULT_CHUNK_BYTES;
-    const value = Number(text);
-    return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -38683,6 +38711,8 @@ async function writeComment(job) {
     }
 }
 
+// EXTERNAL MODULE: ./src/tuning.ts
+var src_tuning = __nccwpck_require__(2982);
 ;// CONCATENATED MODULE: ./src/pull-request-files.ts
 /**
  * Reads a pull request's files from GitHub for `changed-files-only`: every page of
@@ -38797,7 +38827,8 @@ function explain(error, token) {
 
 
 
-async function run() {
+
+async function run(tuning = src_tuning/* DEFAULT_TUNING */.oE) {
     // Every credential read is masked for the runner and kept here to scrub the failure summary.
     const secrets = [];
     let started;
@@ -38810,7 +38841,7 @@ async function run() {
         });
         const context = readRunContext();
         started = { inputs, context };
-        const result = await publish(inputs, context);
+        const result = await publish(inputs, context, tuning);
         await report(result, inputs, context);
         if (result.failure)
             setFailed(result.failure);
@@ -38831,7 +38862,7 @@ function main_scrub(text, secrets) {
         .sort((a, b) => b.length - a.length)
         .reduce((result, secret) => result.split(secret).join('***'), text);
 }
-async function publish(inputs, context) {
+async function publish(inputs, context, tuning) {
     const skippedForCredentials = checkCredentials(inputs, context);
     if (skippedForCredentials)
         return skippedForCredentials;
@@ -38839,14 +38870,14 @@ async function publish(inputs, context) {
         if (inputs.changedFilesOnly)
             notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded");
         info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
-        return publishCocalc(inputs, { files: [], skipped: [] }, context);
+        return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning);
     }
     const changes = inputs.changedFilesOnly ? await group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
     const collection = await group('Collect files', () => collect(inputs, changes));
-    const result = await publishCollection(inputs, context, collection, changes);
+    const result = await publishCollection(inputs, context, collection, changes, tuning);
     return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
 }
-async function publishCollection(inputs, context, collection, changes) {
+async function publishCollection(inputs, context, collection, changes, tuning) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
@@ -38859,7 +38890,7 @@ async function publishCollection(inputs, context, collection, changes) {
     const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
-    return publishCocalc(inputs, collection, context);
+    return publishCocalc(inputs, collection, context, tuning);
 }
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
 async function changedFiles(inputs, context) {
@@ -38925,6 +38956,43 @@ function noFiles(inputs, count, mode, skipped, changes) {
     else
         info(message);
     return { mode, status: 'skipped', files: [], skipped, skipReason: message, skippedFor: 'no-files' };
+}
+
+
+/***/ }),
+
+/***/ 2982:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N$: () => (/* binding */ tuningFromEnv),
+/* harmony export */   oE: () => (/* binding */ DEFAULT_TUNING)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_CHUNK_BYTES, CHUNK_BYTES_ENV, chunkBytesFrom */
+/**
+ * Settings that are not inputs: users never need them, but tests and demos do. They are read once,
+ * at the process boundary (index.ts), and handed down as data; no other module reads the
+ * environment for them.
+ */
+/** CoCalc's browser client sends 8 MB chunks; so do we. */
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+const DEFAULT_TUNING = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES };
+/**
+ * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
+ * multi-chunk upload can be exercised with small files (the end-to-end tests run the built action
+ * as a child process, so the environment is their only way in).
+ */
+const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
+function tuningFromEnv(env) {
+    return { cocalcChunkBytes: chunkBytesFrom(env) };
+}
+/** The `/upload` chunk size: the default, or the hidden knob when it holds a sane value. */
+function chunkBytesFrom(env) {
+    const text = env[CHUNK_BYTES_ENV];
+    if (!text || !/^\d+$/.test(text))
+        return DEFAULT_CHUNK_BYTES;
+    const value = Number(text);
+    return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES;
 }
 
 

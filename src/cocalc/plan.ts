@@ -55,7 +55,14 @@ export async function planRequests(client: CocalcClient, inputs: PlanInputs, ite
   if (inputs.targetProjectIds.length > 0 && inputs.wait) {
     const status =
       inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`
-    lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`)
+    lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`)
+  }
+  if (inputs.targetProjectIds.length > 0 && inputs.verify && !inputs.copyOnly) {
+    const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`
+    const hashBatches = hashBatchCount(client, items)
+    lines.push(
+      `POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`
+    )
   }
   return lines
 }
@@ -64,11 +71,7 @@ export async function planRequests(client: CocalcClient, inputs: PlanInputs, ite
 async function uploadPlan(client: CocalcClient, inputs: PlanInputs, items: readonly UploadItem[], chunkBytes: number): Promise<string[]> {
   const base = inputs.cocalcUrl
   const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`
-  const hashBatches = batchPaths(
-    items.map((item) => item.remotePath),
-    items.map((item) => item.file.size),
-    client.hashBatchLimits
-  ).length
+  const hashBatches = hashBatchCount(client, items)
   const ways = await Promise.all(items.map((item) => client.planUpload(item.remotePath, item.file)))
   const count = (via: PlannedUpload['via']): { files: number; requests: number; bytes: number } =>
     ways.reduce(
@@ -101,4 +104,13 @@ async function uploadPlan(client: CocalcClient, inputs: PlanInputs, items: reado
   }
   if (inputs.verify) lines.push(`POST ${exec}: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
   return lines
+}
+
+/** How many exec requests hashing `items` takes, split by the client's own limits. */
+function hashBatchCount(client: CocalcClient, items: readonly UploadItem[]): number {
+  return batchPaths(
+    items.map((item) => item.remotePath),
+    items.map((item) => item.file.size),
+    client.hashBatchLimits
+  ).length
 }
