@@ -5,7 +5,7 @@
  * A list that cannot be read fails the step: sending everything instead would not be what the
  * workflow asked for.
  */
-import * as core from '@actions/core'
+import { actionsLogger } from './logger.js'
 import { ActionError, InputError, errorMessage } from './errors.js'
 import { Input, type Inputs } from './inputs.js'
 import { isRecord, type RunContext } from './context.js'
@@ -43,7 +43,7 @@ export async function readPullRequestChanges(
     token: inputs.githubToken,
     apiUrl: context.apiUrl,
     graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
-    log: { info: (line) => core.info(line), debug: (line) => core.debug(line) }
+    log: actionsLogger
   })
   const files: PullRequestFile[] = []
   let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`

@@ -43,8 +43,7 @@ function options(extra: Partial<CocalcClientOptions> = {}): CocalcClientOptions 
     projectId: PROJECT,
     concurrency: 4,
     chunkBytes: 8 * 1024 * 1024,
-    log: (line) => logs.push(line),
-    warn: (line) => logs.push(`warning: ${line}`),
+    log: { info: (line) => logs.push(line), warning: (line) => logs.push(`warning: ${line}`), debug: () => undefined },
     http: { backoffMs: 1, maxRetries: 2 },
     sleep: async () => undefined,
     ...extra

@@ -13,6 +13,7 @@ import { Progress } from '../../src/cocalc/progress.js'
 import { copyFailure, finishResult, overallStatus } from '../../src/cocalc/publish.js'
 import { CHUNK_BYTES_ENV, DEFAULT_CHUNK_BYTES, chunkBytesFrom } from '../../src/tuning.js'
 import { createCocalcClient } from '../../src/cocalc/client.js'
+import { silentLogger } from '../../src/logger.js'
 import { differing, listNames, type UploadItem } from '../../src/cocalc/upload.js'
 
 const P = '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10'
@@ -128,8 +129,7 @@ describe('planRequests (dry run)', () => {
       projectId: settings.projectId,
       concurrency: 2,
       chunkBytes,
-      log: () => undefined,
-      warn: () => undefined
+      log: silentLogger
     })
     try {
       return (await planRequests(client, settings, items, chunkBytes)).join('\n')

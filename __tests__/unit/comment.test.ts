@@ -49,7 +49,7 @@ function fakeApi(comments: IssueComment[], login: string | Error = 'github-actio
   return { api, calls }
 }
 
-const quiet = { info: () => undefined, debug: () => undefined }
+const quiet = { info: () => undefined, warning: () => undefined, debug: () => undefined }
 const marker = commentMarker('cocode')
 const mine = (id: number, body = `${marker}\nold`): IssueComment => ({
   id,
@@ -118,7 +118,7 @@ describe('upsertComment', () => {
     const lookAlike = { id: 1, body: `${marker}\nI am not the bot`, htmlUrl: 'u1', author: 'mallory', authorType: 'User' }
     const { api, calls } = fakeApi([lookAlike])
     const lines: string[] = []
-    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: (l) => lines.push(l), debug: () => undefined })
+    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: (l) => lines.push(l), warning: () => undefined, debug: () => undefined })
     expect(outcome.action).toBe('created')
     expect(lookAlike.body).toBe(`${marker}\nI am not the bot`)
     expect(calls).toEqual(['list 7', 'viewer', 'create 7'])

@@ -8,6 +8,7 @@
 import type { CocalcApi } from '../inputs.js'
 import type { LocalFile } from '../files.js'
 import type { HttpClientOptions } from '../http.js'
+import type { Logger } from '../logger.js'
 import type { BatchLimits, RemoteFile } from './scripts.js'
 import { CocalcV1Client } from './v1.js'
 import { CocalcV2Client } from './v2.js'
@@ -80,8 +81,7 @@ export interface CocalcClientOptions {
   concurrency: number
   /** Bytes per `/upload` chunk (v2). */
   chunkBytes: number
-  log: (line: string) => void
-  warn: (line: string) => void
+  log: Logger
   /** Extra HTTP options (tests: sleep, backoff). */
   http?: Partial<HttpClientOptions>
   sleep?: (ms: number) => Promise<void>

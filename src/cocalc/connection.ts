@@ -23,7 +23,7 @@ export function createCocalcHttp(options: CocalcClientOptions): HttpClient {
     headers: { authorization: basicAuthorization(options.apiKey) },
     secrets: credentialForms(options.apiKey),
     connections: Math.max(2, options.concurrency),
-    log: options.log,
+    log: options.log.info,
     signal: options.signal,
     ...options.http
   })

@@ -11,7 +11,8 @@ import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { CocalcClient, CopyRequest, CopyState } from './client.js'
 import { describeWrong, type TargetCheck, type TargetCheckResult } from './target-check.js'
-import { listNames, type Logger } from './upload.js'
+import { listNames } from './upload.js'
+import type { Logger } from '../logger.js'
 
 export interface CopyTarget {
   projectId: string

@@ -13,7 +13,8 @@ import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
 import { createCocalcClient, type CocalcClient, type CocalcClientOptions } from './client.js'
 import { createCocalcHttp, credentialForms } from './connection.js'
-import { uploadChanged, verifyUploads, type Logger, type SyncOptions, type UploadItem } from './upload.js'
+import { uploadChanged, verifyUploads, type SyncOptions, type UploadItem } from './upload.js'
+import { actionsLogger, type Logger } from '../logger.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { StepDeadline } from './deadline.js'
 import { targetCheck } from './target-check.js'
@@ -27,7 +28,7 @@ import { CocalcShares, planShares, sharePublished } from './share.js'
 export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext, tuning: Tuning): Promise<PublishResult> {
   const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
   const base = baseResult(inputs, collection)
-  const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
+  const log = actionsLogger
   if (inputs.dryRun) return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log))
 
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
@@ -43,7 +44,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
           api: inputs.api,
           mode: inputs.share,
           description: shareDescription(inputs, context),
-          log: log.info
+          log
         })
   try {
     return await publishPhases({ client, shares, inputs, items, base, log, deadline })
@@ -78,8 +79,7 @@ function clientOptionsOf(inputs: CocalcInputs, tuning: Tuning, log: Logger, sign
     projectId: inputs.projectId,
     concurrency: inputs.concurrency,
     chunkBytes: tuning.cocalcChunkBytes,
-    log: log.info,
-    warn: log.warning,
+    log,
     ...(signal ? { signal } : {})
   }
 }
@@ -173,7 +173,7 @@ async function copyPhases(
           overwriteNewer: inputs.overwriteNewer,
           exclude: inputs.exclude,
           concurrency: inputs.concurrency,
-          log: log.info
+          log
         })
       : undefined
   await core.group(inputs.wait ? 'Wait' : 'Check the copies', async () => {

@@ -149,7 +149,7 @@ export class CocalcV1Client implements CocalcClient {
       if (result.exitCode === 0) return
       const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300)
       if (result.exitCode === 3 && attempt === 1) {
-        this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
+        this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
         continue
       }
       throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`)

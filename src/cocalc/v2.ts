@@ -107,7 +107,7 @@ export class CocalcV2Client implements CocalcClient {
         count(-sent)
         if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
           const delay = Math.min(1000 * 2 ** (attempt - 1), 8000)
-          this.options.log(
+          this.options.log.info(
             `CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`
           )
           await this.restartProject(delay)
@@ -117,7 +117,7 @@ export class CocalcV2Client implements CocalcClient {
         // file that hit a passing failure starts over from its first chunk instead.
         if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
           restarts++
-          this.options.log(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`)
+          this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`)
           attempt--
           continue
         }
@@ -126,7 +126,7 @@ export class CocalcV2Client implements CocalcClient {
           const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4))
           if (smaller < this.chunkBytes) {
             this.chunkBytes = smaller
-            this.options.warn(
+            this.options.log.warning(
               `CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`
             )
           }

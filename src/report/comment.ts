@@ -4,6 +4,7 @@
  * created. The GitHub calls come in through the small GitHubApi interface (github.ts implements
  * it with Octokit; tests pass a fake).
  */
+import type { Logger } from '../logger.js'
 import type { Inputs } from '../inputs.js'
 
 /** Written as the default GITHUB_TOKEN: the identity assumed when the token's own cannot be asked. */
@@ -40,11 +41,6 @@ export interface GitHubApi {
   updateComment(id: number, body: string): Promise<IssueComment>
   /** Pull requests associated with a commit. */
   pullRequestsOfCommit(sha: string): Promise<PullRequestRef[]>
-}
-
-export interface Log {
-  info(message: string): void
-  debug(message: string): void
 }
 
 /** The comment-tag input, or one derived from mode and destination so that steps publishing elsewhere keep their own comments. */
@@ -86,7 +82,7 @@ export interface UpsertOutcome {
  * comment carries the marker (a first run needs one request less); if GitHub will not say, the
  * default token's identity is assumed.
  */
-export async function upsertComment(api: GitHubApi, issue: number, marker: string, body: string, log: Log): Promise<UpsertOutcome> {
+export async function upsertComment(api: GitHubApi, issue: number, marker: string, body: string, log: Logger): Promise<UpsertOutcome> {
   const comments = await api.listComments(issue)
   log.debug(`PR #${issue} has ${comments.length} comment(s)`)
   const marked = comments.filter((comment) => comment.body.includes(marker))
@@ -103,7 +99,7 @@ export async function upsertComment(api: GitHubApi, issue: number, marker: strin
   return { action: 'created', comment: await api.createComment(issue, body) }
 }
 
-async function ownLogin(api: GitHubApi, log: Log): Promise<string> {
+async function ownLogin(api: GitHubApi, log: Logger): Promise<string> {
   try {
     const login = await api.viewerLogin()
     log.debug(`The token writes as ${login}`)

@@ -5,7 +5,8 @@
  * Octokit is imported only here and only when a comment is really going to be written, so a dry
  * run, or a run with no pull request, never pays for loading it.
  */
-import type { IssueComment, GitHubApi, Log, PullRequestRef } from './comment.js'
+import type { IssueComment, GitHubApi, PullRequestRef } from './comment.js'
+import type { Logger } from '../logger.js'
 import type { RunContext } from '../context.js'
 
 export interface GitHubApiOptions {
@@ -16,7 +17,7 @@ export interface GitHubApiOptions {
   graphqlUrl: string
   owner: string
   repo: string
-  log: Log
+  log: Logger
   /** Per request. */
   timeoutMs?: number
 }

@@ -4,6 +4,7 @@
  * became of the comment. Nothing here fails the step: a comment that cannot be written is one
  * warning that says why and what to do.
  */
+import { actionsLogger } from '../logger.js'
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
 import type { RunContext } from '../context.js'
@@ -92,7 +93,7 @@ function whyNoComment(result: PublishResult, inputs: Inputs, context: RunContext
 /** Finds the pull request (from the event, `pr-number` or the commit) and creates or updates the comment. */
 async function writeComment(job: CommentJob): Promise<CommentOutcome> {
   const { result, inputs, context, owner, repo, source, renderContext, tag } = job
-  const log = { info: (line: string) => core.info(line), debug: (line: string) => core.debug(line) }
+  const log = actionsLogger
   let api: GitHubApi | undefined
   const connect = async (): Promise<GitHubApi> => {
     // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
