@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3353);
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2982);
 /** The action's entry point: everything happens in run(), with the tests' hidden knobs read here. */
 
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9280:
+/***/ 3353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36027,7 +36027,7 @@ function createCocalcHttp(options) {
         headers: { authorization: connection_basicAuthorization(options.apiKey) },
         secrets: connection_credentialForms(options.apiKey),
         connections: Math.max(2, options.concurrency),
-        log: options.log,
+        log: options.log.info,
         signal: options.signal,
         ...options.http
     });
@@ -36247,7 +36247,7 @@ class CocalcV1Client {
                 return;
             const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300);
             if (result.exitCode === 3 && attempt === 1) {
-                this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
+                this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
                 continue;
             }
             throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
@@ -36466,7 +36466,7 @@ class CocalcV2Client {
                 count(-sent);
                 if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
                     const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
-                    this.options.log(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
+                    this.options.log.info(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
                     await this.restartProject(delay);
                     continue;
                 }
@@ -36474,7 +36474,7 @@ class CocalcV2Client {
                 // file that hit a passing failure starts over from its first chunk instead.
                 if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
                     restarts++;
-                    this.options.log(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`);
+                    this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`);
                     attempt--;
                     continue;
                 }
@@ -36483,7 +36483,7 @@ class CocalcV2Client {
                     const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4));
                     if (smaller < this.chunkBytes) {
                         this.chunkBytes = smaller;
-                        this.options.warn(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
+                        this.options.log.warning(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
                     }
                     attempt--;
                     continue;
@@ -36707,12 +36707,6 @@ class Progress {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/hashing.ts
-/**
- * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
- * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
- * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
- * asked again, down to single files.
- */
 
 
 
@@ -36739,7 +36733,7 @@ async function hashBatch(client, paths, options, retried = false) {
             throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
         }
         const half = Math.ceil(paths.length / 2);
-        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
+        options.log?.info(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
         const first = await hashBatch(client, paths.slice(0, half), options);
         const second = await hashBatch(client, paths.slice(half), options);
         return [...first, ...second];
@@ -36770,7 +36764,7 @@ function differing(items, hashes) {
 async function uploadChanged(client, items, options) {
     let before;
     try {
-        before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info);
+        before = await remoteHashes(client, items, options.concurrency, undefined, options.log);
     }
     catch (error) {
         // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
@@ -36798,14 +36792,14 @@ async function uploadChanged(client, items, options) {
  */
 async function settledHashes(client, items, options, projectId) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
-    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info);
+    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log);
     for (const pause of SETTLE_PAUSES_MS) {
         const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256);
         if (wrong.length === 0)
             break;
         options.log.debug(`${wrong.length} file(s) do not hash right yet: looking again in ${pause / 1000} s`);
         await sleep(pause);
-        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log.info);
+        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log);
         wrong.forEach((index, i) => (hashes[index] = again[i]));
     }
     return hashes;
@@ -36869,6 +36863,22 @@ function listNames(items, max = 5) {
     const names = items.slice(0, max).map((item) => item.file.name);
     return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
 }
+
+;// CONCATENATED MODULE: ./src/logger.ts
+/**
+ * The one shape of a logger every module is handed: info, warning and debug lines. Modules never
+ * import @actions/core to log; they get a Logger (the run's is `actionsLogger`, tests pass their
+ * own), so what they print is testable and a library-like module stays free of the runner.
+ */
+
+/** Lines to the workflow log, as the runner shows them. */
+const actionsLogger = {
+    info: (line) => info(line),
+    warning: (line) => warning(line),
+    debug: (line) => core_debug(line)
+};
+/** Drops every line (callers that want nothing printed). */
+const silentLogger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
 
 ;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
 /**
@@ -37351,27 +37361,6 @@ function hashBatchCount(client, items) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/share.ts
-/**
- * `share`: publishing a folder on CoCalc's share server (PROTOCOLS.md §2.4), so anyone with the
- * link can read it. A share is a row of the `public_paths` table, written through the user-query
- * API: v2 `POST /api/v2/user-query`, v1 `POST /api/v1/query`, both `{"query":{"public_paths":
- * {...}}}`. What CoCalc's source says (read in src/packages, 2026-07):
- * - util/db-schema/public-paths.ts: the row's id is `db.sha1(project_id, path)`, the SHA-1 hex of
- *   the two strings joined (database/postgres-base.coffee `sha1`), and the client cannot set it;
- *   `project_id` is "project_write": only an owner or collaborator may write (others are refused
- *   with "user must be an admin", postgres-user-queries.coffee). The write is an upsert on the id,
- *   so writing the same folder again updates its row, never adds one.
- * - util/consts/ui.ts SHARE_FLAGS: listed = {unlisted:false, authenticated:false}, unlisted =
- *   {unlisted:true}, authenticated = {authenticated:true}; `disabled:true` is "private".
- * - next/pages/share/public_paths/[...id].tsx: the page is `{base}/share/public_paths/<id>`.
- * - The server's "Allow public file sharing" setting (`share_server`, off by default on
- *   self-hosted servers) does not stop the row being written, but without it no share page
- *   exists: it is asked first, through `POST /api/v2/customize {"fields":["shareServer"]}`
- *   (next/pages/api/v2/customize.ts), and a server that says no is a refusal.
- * - API v1's `query` event answered `{"event":"query","query":...}`; CoCalc removed it from the
- *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
- * A set answers no row, so the row is read back and compared before the link is reported.
- */
 
 
 
@@ -37430,7 +37419,7 @@ class CocalcShares {
         const label = 'customize (is public sharing allowed?)';
         const response = await this.post(SHARE_SERVER_REQUEST);
         if (response.status === 404) {
-            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
+            this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
             return;
         }
         if (response.status !== 200)
@@ -37443,7 +37432,7 @@ class CocalcShares {
             throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
         }
         if (body.shareServer !== true)
-            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
+            this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
     }
     /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
     async share(projectId, folder) {
@@ -37463,7 +37452,7 @@ class CocalcShares {
             throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
         }
         const url = shareUrl(http.baseUrl, projectId, folder);
-        this.options.log(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
+        this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
         return url;
     }
     async close() {
@@ -37595,10 +37584,11 @@ function safeJson(http, response, label) {
 
 
 
+
 async function publishCocalc(inputs, collection, context, tuning) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const base = baseResult(inputs, collection);
-    const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
+    const log = actionsLogger;
     if (inputs.dryRun)
         return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log));
     for (const form of connection_credentialForms(inputs.apiKey))
@@ -37614,7 +37604,7 @@ async function publishCocalc(inputs, collection, context, tuning) {
             api: inputs.api,
             mode: inputs.share,
             description: shareDescription(inputs, context),
-            log: log.info
+            log
         });
     try {
         return await publishPhases({ client, shares, inputs, items, base, log, deadline });
@@ -37648,8 +37638,7 @@ function clientOptionsOf(inputs, tuning, log, signal) {
         projectId: inputs.projectId,
         concurrency: inputs.concurrency,
         chunkBytes: tuning.cocalcChunkBytes,
-        log: log.info,
-        warn: log.warning,
+        log,
         ...(signal ? { signal } : {})
     };
 }
@@ -37708,7 +37697,7 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
             overwriteNewer: inputs.overwriteNewer,
             exclude: inputs.exclude,
             concurrency: inputs.concurrency,
-            log: log.info
+            log
         })
         : undefined;
     await group(inputs.wait ? 'Wait' : 'Check the copies', async () => {
@@ -38618,6 +38607,7 @@ function scrub(message, token) {
 
 
 
+
 async function report(result, inputs, context) {
     setOutputs(outputsOf(result));
     const renderContext = { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl };
@@ -38676,7 +38666,7 @@ function whyNoComment(result, inputs, context, source) {
 /** Finds the pull request (from the event, `pr-number` or the commit) and creates or updates the comment. */
 async function writeComment(job) {
     const { result, inputs, context, owner, repo, source, renderContext, tag } = job;
-    const log = { info: (line) => info(line), debug: (line) => core_debug(line) };
+    const log = actionsLogger;
     let api;
     const connect = async () => {
         // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
@@ -38751,7 +38741,7 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         token: inputs.githubToken,
         apiUrl: context.apiUrl,
         graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
-        log: { info: (line) => info(line), debug: (line) => core_debug(line) }
+        log: actionsLogger
     });
     const files = [];
     let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`;
