@@ -38897,8 +38897,9 @@ async function changedFiles(inputs, context) {
     info(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
     if (plan.capped)
         warning(capNotice(plan));
+    // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
-        info(`Removed by the PR, not sent: ${name}`);
+        info(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`);
     return plan;
 }
 async function collect(inputs, changes) {
