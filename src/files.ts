@@ -57,70 +57,86 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
     if ('refused' in result) skipped.push({ name: `pattern ${pattern}`, reason: result.refused })
     else if (result.pattern !== undefined) rooted.push(result.pattern)
   }
+  const candidates = await walkAndCheck(rooted, realBase, options, skipped)
+  const accepted = await acceptCandidates(candidates, skipped)
+  refuseTooLarge(accepted, options.maxFileSize)
+  const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
+    const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size)
+    return { ...file, sha256, isText }
+  })
+  return { files, skipped }
+}
 
-  const candidates = new Map<string, string>()
-  // Each candidate is checked while the globber walks on: its file-system round trips overlap.
+interface Candidate {
+  name: string
+  match: string
+  check: Promise<{ size: number } | { reason: string }>
+}
+
+/**
+ * Walks the rooted patterns. Each match that may be sent (inside the folder, not hidden, a sane
+ * name, not seen yet) is checked at once, while the globber walks on: their file-system round
+ * trips overlap.
+ */
+async function walkAndCheck(rooted: string[], realBase: string, options: CollectOptions, skipped: SkippedFile[]): Promise<Candidate[]> {
+  if (!rooted.some((pattern) => !pattern.startsWith('!'))) return []
   const limit = createLimiter(options.concurrency ?? 8)
-  const checks: Promise<{ size: number } | { reason: string }>[] = []
   const realFolders = new Map<string, Promise<string>>()
   const realFolder = (folder: string): Promise<string> => {
     let real = realFolders.get(folder)
     if (!real) realFolders.set(folder, (real = fs.realpath(folder)))
     return real
   }
-  if (rooted.some((pattern) => !pattern.startsWith('!'))) {
-    const globber = await glob.create(rooted.join('\n'), {
-      followSymbolicLinks: false,
-      implicitDescendants: true,
-      matchDirectories: false,
-      omitBrokenSymbolicLinks: true,
-      // The globber tests the base folder's own name too: a base like `.notebooks` would hide
-      // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
-      excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
-    })
-    for await (const match of globber.globGenerator()) {
-      const relative = path.relative(realBase, match)
-      if (!isInsideRelative(relative)) {
-        skipped.push({ name: match, reason: 'is outside the working directory' })
-        continue
-      }
-      const name = toPosix(relative)
-      if (options.only && !options.only.has(name)) continue
-      if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.'))) continue
-      const problem = nameProblem(name)
-      if (problem) {
-        skipped.push({ name: JSON.stringify(name), reason: problem })
-        continue
-      }
-      if (candidates.has(name)) continue
-      candidates.set(name, match)
-      checks.push(limit(() => checkCandidate(match, realBase, realFolder)))
-    }
-  }
-
-  const accepted: { name: string; absolutePath: string; size: number }[] = []
-  const results = await Promise.all(checks)
-  for (const [index, [name, match]] of [...candidates].entries()) {
-    const checked = results[index]
-    if ('reason' in checked) skipped.push({ name, reason: checked.reason })
-    else accepted.push({ name, absolutePath: match, size: checked.size })
-  }
-  accepted.sort((a, b) => compareNames(a.name, b.name))
-
-  const tooLarge = accepted.filter((file) => file.size > options.maxFileSize)
-  if (tooLarge.length > 0) {
-    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
-    const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
-    throw new FileError(
-      `${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`
-    )
-  }
-
-  const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
-    const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size)
-    return { ...file, sha256, isText }
+  const globber = await glob.create(rooted.join('\n'), {
+    followSymbolicLinks: false,
+    implicitDescendants: true,
+    matchDirectories: false,
+    omitBrokenSymbolicLinks: true,
+    // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+    // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+    excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
   })
-  return { files, skipped }
+  const candidates = new Map<string, Candidate>()
+  for await (const match of globber.globGenerator()) {
+    const relative = path.relative(realBase, match)
+    if (!isInsideRelative(relative)) {
+      skipped.push({ name: match, reason: 'is outside the working directory' })
+      continue
+    }
+    const name = toPosix(relative)
+    if (options.only && !options.only.has(name)) continue
+    if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.'))) continue
+    const problem = nameProblem(name)
+    if (problem) {
+      skipped.push({ name: JSON.stringify(name), reason: problem })
+      continue
+    }
+    if (!candidates.has(name)) candidates.set(name, { name, match, check: limit(() => checkCandidate(match, realBase, realFolder)) })
+  }
+  return [...candidates.values()]
+}
+
+/** The candidates whose check passed, in code-point order; the others are skipped with the reason. */
+async function acceptCandidates(candidates: Candidate[], skipped: SkippedFile[]): Promise<{ name: string; absolutePath: string; size: number }[]> {
+  const accepted: { name: string; absolutePath: string; size: number }[] = []
+  const results = await Promise.all(candidates.map((candidate) => candidate.check))
+  candidates.forEach((candidate, index) => {
+    const checked = results[index]
+    if ('reason' in checked) skipped.push({ name: candidate.name, reason: checked.reason })
+    else accepted.push({ name: candidate.name, absolutePath: candidate.match, size: checked.size })
+  })
+  return accepted.sort((a, b) => compareNames(a.name, b.name))
+}
+
+/** A file over max-file-size fails the step, naming the first few. */
+function refuseTooLarge(accepted: readonly { name: string; size: number }[], maxFileSize: number): void {
+  const tooLarge = accepted.filter((file) => file.size > maxFileSize)
+  if (tooLarge.length === 0) return
+  const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
+  const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
+  throw new FileError(
+    `${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`
+  )
 }
 
 /**
