@@ -118,7 +118,11 @@ describe('upsertComment', () => {
     const lookAlike = { id: 1, body: `${marker}\nI am not the bot`, htmlUrl: 'u1', author: 'mallory', authorType: 'User' }
     const { api, calls } = fakeApi([lookAlike])
     const lines: string[] = []
-    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: (l) => lines.push(l), warning: () => undefined, debug: () => undefined })
+    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, {
+      info: (l) => lines.push(l),
+      warning: () => undefined,
+      debug: () => undefined
+    })
     expect(outcome.action).toBe('created')
     expect(lookAlike.body).toBe(`${marker}\nI am not the bot`)
     expect(calls).toEqual(['list 7', 'viewer', 'create 7'])

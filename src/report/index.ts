@@ -14,7 +14,8 @@ import { COMMENT_LIMIT, SUMMARY_LIMIT, renderCommentNote, renderFailure, renderR
 import { commentMarker, commentTag, upsertComment, type CommentOutcome, type GitHubApi } from './comment.js'
 import { findPullRequest, pullRequestSource, type PullRequestSource } from './pull-request.js'
 import { writeSummary } from './summary.js'
-import { createGitHubApi, explainCommentFailure, graphqlUrlOf } from './github.js'
+import { createGitHubApi, graphqlUrlOf } from './github.js'
+import { explainCommentFailure } from './comment-failure.js'
 
 export async function report(result: PublishResult, inputs: Inputs, context: RunContext): Promise<void> {
   setOutputs(outputsOf(result))
