@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3353);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5889);
 /* harmony import */ var _tuning_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2982);
 /** The action's entry point: everything happens in run(), with the tests' hidden knobs read here. */
 
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3353:
+/***/ 5889:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30643,30 +30643,40 @@ function envInputReader(env = process.env) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 ** 2;
 function readInputs(options = {}) {
+    const source = inputSource(options);
+    const mode = readMode(source.read);
+    const common = readCommonInputs(source);
+    return mode === 'cocode' ? readCocodeInputs(source, common) : readCocalcInputs(source, common);
+}
+function inputSource(options) {
     const env = options.env ?? process.env;
     const read = options.read ?? envInputReader(env);
     const mask = options.maskSecret ?? (() => undefined);
     const missingCredentials = [];
     const secret = (name) => {
         const value = read(name);
-        if (value) {
+        if (value)
             mask(value);
-        }
-        else {
+        else
             missingCredentials.push(name);
-        }
         return value;
     };
+    return { read, mask, env, secret, missingCredentials };
+}
+function readMode(read) {
     const modeText = read(Input.Mode).toLowerCase();
     if (!modeText)
         throw new InputError(Input.Mode, `is required: use ${listOf(MODES)}`);
-    if (!isMode(modeText)) {
+    if (!isMode(modeText))
         throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
-    }
+    return modeText;
+}
+/** The inputs both modes share. */
+function readCommonInputs({ read, mask, env, missingCredentials }) {
     const githubToken = read(Input.GithubToken);
     if (githubToken)
         mask(githubToken);
-    const common = {
+    return {
         patterns: parsePatterns(read(Input.Files)),
         workingDirectory: parseWorkingDirectory(read(Input.WorkingDirectory), env),
         includeHiddenFiles: parseBoolean(Input.IncludeHiddenFiles, read(Input.IncludeHiddenFiles), false),
@@ -30681,29 +30691,31 @@ function readInputs(options = {}) {
         changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
         missingCredentials
     };
-    if (modeText === 'cocode') {
-        if (common.patterns.length === 0) {
-            throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
-        }
-        if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
-            throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
-        }
-        const description = read(Input.Description);
-        const username = secret(Input.CocodeUsername);
-        const password = secret(Input.CocodePassword);
-        // The Authorization header carries both as base64: a server echoing it must not reveal them.
-        if (username || password)
-            mask(Buffer.from(`${username}:${password}`).toString('base64'));
-        return {
-            ...common,
-            mode: 'cocode',
-            cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
-            username,
-            password,
-            description: description || undefined,
-            requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
-        };
+}
+function readCocodeInputs({ read, mask, secret }, common) {
+    if (common.patterns.length === 0) {
+        throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
     }
+    if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+        throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
+    }
+    const description = read(Input.Description);
+    const username = secret(Input.CocodeUsername);
+    const password = secret(Input.CocodePassword);
+    // The Authorization header carries both as base64: a server echoing it must not reveal them.
+    if (username || password)
+        mask(Buffer.from(`${username}:${password}`).toString('base64'));
+    return {
+        ...common,
+        mode: 'cocode',
+        cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
+        username,
+        password,
+        description: description || undefined,
+        requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
+    };
+}
+function readCocalcInputs({ read, mask, env, secret }, common) {
     const apiKey = secret(Input.CocalcApiKey);
     // The Authorization header carries the key as base64 (key as user name): mask that form too.
     if (apiKey)
@@ -34841,10 +34853,24 @@ async function collectFiles(options) {
         else if (result.pattern !== undefined)
             rooted.push(result.pattern);
     }
-    const candidates = new Map();
-    // Each candidate is checked while the globber walks on: its file-system round trips overlap.
+    const candidates = await walkAndCheck(rooted, realBase, options, skipped);
+    const accepted = await acceptCandidates(candidates, skipped);
+    refuseTooLarge(accepted, options.maxFileSize);
+    const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
+        const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
+        return { ...file, sha256, isText };
+    });
+    return { files, skipped };
+}
+/**
+ * Walks the rooted patterns. Each match that may be sent (inside the folder, not hidden, a sane
+ * name, not seen yet) is checked at once, while the globber walks on: their file-system round
+ * trips overlap.
+ */
+async function walkAndCheck(rooted, realBase, options, skipped) {
+    if (!rooted.some((pattern) => !pattern.startsWith('!')))
+        return [];
     const limit = createLimiter(options.concurrency ?? 8);
-    const checks = [];
     const realFolders = new Map();
     const realFolder = (folder) => {
         let real = realFolders.get(folder);
@@ -34852,59 +34878,58 @@ async function collectFiles(options) {
             realFolders.set(folder, (real = promises_namespaceObject.realpath(folder)));
         return real;
     };
-    if (rooted.some((pattern) => !pattern.startsWith('!'))) {
-        const globber = await create(rooted.join('\n'), {
-            followSymbolicLinks: false,
-            implicitDescendants: true,
-            matchDirectories: false,
-            omitBrokenSymbolicLinks: true,
-            // The globber tests the base folder's own name too: a base like `.notebooks` would hide
-            // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
-            excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_namespaceObject.basename(realBase).startsWith('.')
-        });
-        for await (const match of globber.globGenerator()) {
-            const relative = external_node_path_namespaceObject.relative(realBase, match);
-            if (!isInsideRelative(relative)) {
-                skipped.push({ name: match, reason: 'is outside the working directory' });
-                continue;
-            }
-            const name = toPosix(relative);
-            if (options.only && !options.only.has(name))
-                continue;
-            if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
-                continue;
-            const problem = nameProblem(name);
-            if (problem) {
-                skipped.push({ name: JSON.stringify(name), reason: problem });
-                continue;
-            }
-            if (candidates.has(name))
-                continue;
-            candidates.set(name, match);
-            checks.push(limit(() => checkCandidate(match, realBase, realFolder)));
+    const globber = await create(rooted.join('\n'), {
+        followSymbolicLinks: false,
+        implicitDescendants: true,
+        matchDirectories: false,
+        omitBrokenSymbolicLinks: true,
+        // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+        // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+        excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_namespaceObject.basename(realBase).startsWith('.')
+    });
+    const candidates = new Map();
+    for await (const match of globber.globGenerator()) {
+        const relative = external_node_path_namespaceObject.relative(realBase, match);
+        if (!isInsideRelative(relative)) {
+            skipped.push({ name: match, reason: 'is outside the working directory' });
+            continue;
         }
+        const name = toPosix(relative);
+        if (options.only && !options.only.has(name))
+            continue;
+        if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
+            continue;
+        const problem = nameProblem(name);
+        if (problem) {
+            skipped.push({ name: JSON.stringify(name), reason: problem });
+            continue;
+        }
+        if (!candidates.has(name))
+            candidates.set(name, { name, match, check: limit(() => checkCandidate(match, realBase, realFolder)) });
     }
+    return [...candidates.values()];
+}
+/** The candidates whose check passed, in code-point order; the others are skipped with the reason. */
+async function acceptCandidates(candidates, skipped) {
     const accepted = [];
-    const results = await Promise.all(checks);
-    for (const [index, [name, match]] of [...candidates].entries()) {
+    const results = await Promise.all(candidates.map((candidate) => candidate.check));
+    candidates.forEach((candidate, index) => {
         const checked = results[index];
         if ('reason' in checked)
-            skipped.push({ name, reason: checked.reason });
+            skipped.push({ name: candidate.name, reason: checked.reason });
         else
-            accepted.push({ name, absolutePath: match, size: checked.size });
-    }
-    accepted.sort((a, b) => compareNames(a.name, b.name));
-    const tooLarge = accepted.filter((file) => file.size > options.maxFileSize);
-    if (tooLarge.length > 0) {
-        const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
-        const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
-        throw new FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
-    }
-    const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
-        const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
-        return { ...file, sha256, isText };
+            accepted.push({ name: candidate.name, absolutePath: candidate.match, size: checked.size });
     });
-    return { files, skipped };
+    return accepted.sort((a, b) => compareNames(a.name, b.name));
+}
+/** A file over max-file-size fails the step, naming the first few. */
+function refuseTooLarge(accepted, maxFileSize) {
+    const tooLarge = accepted.filter((file) => file.size > maxFileSize);
+    if (tooLarge.length === 0)
+        return;
+    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
+    const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
+    throw new FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
 }
 /**
  * Roots one pattern under `globBase` (the real path of baseDir, its own glob characters escaped),
@@ -36583,13 +36608,20 @@ class CocalcV2Client {
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
-            const length = parts.reduce((sum, part) => sum + part.length, 0);
+            // A whole file in one request is retried under a new name as well: an attempt the hub
+            // half-received (a gateway timeout) may have left its stream open under the old one.
+            const partsFor = (filename) => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content });
+            const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0);
+            let attempts = 0;
             const response = await this.http.request({
                 path: query,
+                // Every name is a UUID plus `.upload`: the length stays the same.
                 headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-                // Small bodies go as one buffer (one write); large ones stream without another copy.
-                body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => external_node_stream_.Readable.from(parts),
+                body: () => {
+                    const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${(0,external_node_crypto_.randomUUID)()}.upload` : formName);
+                    // Small bodies go as one buffer (one write); large ones stream without another copy.
+                    return length <= 1024 * 1024 ? Buffer.concat(parts, length) : external_node_stream_.Readable.from(parts);
+                },
                 // A whole file in one request is idempotent. The server streams the chunks of a larger
                 // file into one writer, so a repeated chunk would be written twice: those are retried
                 // only when the server provably did not get them.
@@ -38404,7 +38436,45 @@ async function writeSummary(markdown, env = process.env) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/guarded-fetch.ts
+/**
+ * The only fetch the GitHub client uses: it keeps the token on the GitHub API's own origins.
+ */
+/**
+ * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
+ * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
+ * origins: one to another host is refused, so neither the token nor the comment goes there, and
+ * that host's answer is never taken for GitHub's.
+ */
+function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
+    const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
+    const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
+    const guarded = async (input, init, hops) => {
+        const target = new URL(input instanceof Request ? input.url : String(input));
+        if (!allowed.has(target.origin))
+            return refuse(target.origin);
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const response = await base(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        const location = response.headers.get('location');
+        if (![301, 302, 303, 307, 308].includes(response.status) || location === null)
+            return response;
+        const next = new URL(location, target);
+        if (!allowed.has(next.origin)) {
+            await response.body?.cancel();
+            return Promise.reject(new Error(`GitHub redirected to ${next.origin}: refused to send the token to a host that is not the GitHub API`));
+        }
+        if (hops >= maxRedirects)
+            return response;
+        await response.body?.cancel();
+        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
+        const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
+        return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
+    };
+    return (input, init) => guarded(input, init, 0);
+}
+
 ;// CONCATENATED MODULE: ./src/report/github.ts
+
 /** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
 const MAX_RATE_RETRIES = 2;
 const MAX_RATE_WAIT_S = 30;
@@ -38492,38 +38562,8 @@ async function createGitHubApi(options) {
 function toComment(raw) {
     return { id: Number(raw.id), body: raw.body ?? '', htmlUrl: raw.html_url, author: raw.user?.login ?? '', authorType: raw.user?.type };
 }
-/**
- * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
- * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
- * origins: one to another host is refused, so neither the token nor the comment goes there, and
- * that host's answer is never taken for GitHub's.
- */
-function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
-    const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
-    const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
-    const guarded = async (input, init, hops) => {
-        const target = new URL(input instanceof Request ? input.url : String(input));
-        if (!allowed.has(target.origin))
-            return refuse(target.origin);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const response = await base(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-        const location = response.headers.get('location');
-        if (![301, 302, 303, 307, 308].includes(response.status) || location === null)
-            return response;
-        const next = new URL(location, target);
-        if (!allowed.has(next.origin)) {
-            await response.body?.cancel();
-            return Promise.reject(new Error(`GitHub redirected to ${next.origin}: refused to send the token to a host that is not the GitHub API`));
-        }
-        if (hops >= maxRedirects)
-            return response;
-        await response.body?.cancel();
-        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
-        const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
-        return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
-    };
-    return (input, init) => guarded(input, init, 0);
-}
+
+;// CONCATENATED MODULE: ./src/report/comment-failure.ts
 /**
  * The one warning a failed comment becomes: what GitHub said, why, and what to do. It never
  * carries the token (the text is scrubbed of it, and GitHub does not echo it anyway).
@@ -38600,6 +38640,7 @@ function scrub(message, token) {
  * became of the comment. Nothing here fails the step: a comment that cannot be written is one
  * warning that says why and what to do.
  */
+
 
 
 

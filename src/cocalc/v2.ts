@@ -236,13 +236,20 @@ export class CocalcV2Client implements CocalcClient {
         chunk.content,
         fields.map(([, value]) => value)
       )
-      const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content })
-      const length = parts.reduce((sum, part) => sum + part.length, 0)
+      // A whole file in one request is retried under a new name as well: an attempt the hub
+      // half-received (a gateway timeout) may have left its stream open under the old one.
+      const partsFor = (filename: string): Buffer[] => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content })
+      const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0)
+      let attempts = 0
       const response = await this.http.request({
         path: query,
+        // Every name is a UUID plus `.upload`: the length stays the same.
         headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-        // Small bodies go as one buffer (one write); large ones stream without another copy.
-        body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => Readable.from(parts),
+        body: () => {
+          const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${randomUUID()}.upload` : formName)
+          // Small bodies go as one buffer (one write); large ones stream without another copy.
+          return length <= 1024 * 1024 ? Buffer.concat(parts, length) : Readable.from(parts)
+        },
         // A whole file in one request is idempotent. The server streams the chunks of a larger
         // file into one writer, so a repeated chunk would be written twice: those are retried
         // only when the server provably did not get them.
