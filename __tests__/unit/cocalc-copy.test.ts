@@ -122,13 +122,15 @@ describe('waitForCopy', () => {
   })
 })
 
+const COPY_ID = '6f1e2d3c-4b5a-4978-8a1b-2c3d4e5f6a7b'
+
 describe('requestCopies and waitForCopies', () => {
   it('keeps target order and fails only the refused target', async () => {
     const targets = ['t1', 't2', 't3'].map((projectId) => ({ projectId, path: 'course' }))
     const client = {
       async copyPath(request: { targetProjectId: string }): Promise<string> {
         if (request.targetProjectId === 't2') throw new ServiceError('CoCalc refused projects/copy-path: must be a collaborator on target project')
-        return request.targetProjectId === 't3' ? '' : `copy-${request.targetProjectId}`
+        return request.targetProjectId === 't3' ? '' : COPY_ID
       },
       async copyStatus(): Promise<CopyState> {
         return { state: 'finished' }
@@ -142,7 +144,7 @@ describe('requestCopies and waitForCopies', () => {
       silent
     )
     expect(copies.map((c) => [c.target.projectId, c.copyId, c.status])).toEqual([
-      ['t1', 'copy-t1', 'running'],
+      ['t1', COPY_ID, 'running'],
       ['t2', '', 'failed'],
       ['t3', '', 'running']
     ])

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { projectFolderUrl } from '../../src/cocalc/links.js'
 import { pullRequestOf, readRunContext } from '../../src/context.js'
-import { truncate } from '../../src/report/markdown.js'
+import { truncate } from '../../src/text.js'
 import { outputsOf } from '../../src/report/outputs.js'
 
 describe('projectFolderUrl', () => {

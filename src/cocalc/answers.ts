@@ -4,10 +4,6 @@
  */
 import type { CopyState } from './client.js'
 
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
-}
-
 /** The error carried by an answer, if any (`error` may be a string or an object). */
 export function envelopeError(body: Record<string, unknown>): unknown {
   const error = body.error

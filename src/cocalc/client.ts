@@ -49,7 +49,10 @@ export interface CocalcClient {
    * cut short (the hub's 60 s limit, a gateway timeout, partial output): a smaller batch may pass.
    */
   hashFiles(remotePaths: readonly string[], projectId?: string): Promise<(RemoteFile | undefined)[]>
-  /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
+  /**
+   * Starts a copy; resolves with its id (a UUID), or '' when the server gave none. An id that is
+   * not a UUID is refused (copyIdNotUuid): it is the server's text, never printed or polled as is.
+   */
   copyPath(request: CopyRequest): Promise<string>
   /** The request copyPath sends, exactly (the dry run prints it). */
   copyRequest(request: CopyRequest): ApiRequest

@@ -242,7 +242,7 @@ export async function waitForCopy(
       case 'finished':
         return { status: 'copied' }
       case 'failed':
-        // The client scrubbed the server's text of any credential.
+        // The client made the server's text one scrubbed line.
         return { status: 'failed', error: state.error }
       case 'unsupported':
         return {

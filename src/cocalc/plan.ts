@@ -4,7 +4,7 @@
  * client's own descriptions of them.
  */
 import type { CocalcInputs } from '../inputs.js'
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import type { CocalcClient, PlannedUpload } from './client.js'
 import { batchPaths } from './scripts.js'
 import type { UploadItem } from './upload.js'

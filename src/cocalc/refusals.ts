@@ -4,7 +4,6 @@
  */
 import type { HttpClient, HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
-import { oneLine } from './answers.js'
 
 /** A hash exec that did not come back whole: split the batch and ask again. */
 export class HashBatchCutOff extends ServiceError {}
@@ -14,8 +13,7 @@ export class HashBatchCutOff extends ServiceError {}
  * Refused keys and missing collaborator rights get advice naming the input to fix.
  */
 export function refusal(http: HttpClient, label: string, serverMessage: unknown, status?: number): ServiceError {
-  const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')))
-  const said = text.length > 300 ? `${text.slice(0, 300)}…` : text
+  const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301)
   if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
     return new ServiceError(
       `CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`,
@@ -29,6 +27,13 @@ export function refusal(http: HttpClient, label: string, serverMessage: unknown,
     )
   }
   return new ServiceError(`CoCalc refused ${label}: ${said}`, status)
+}
+
+/** A copy id that is not a UUID is the server's text, not an id: never printed, polled or published as it is. */
+export function copyIdNotUuid(http: HttpClient, copyId: string, targetProjectId: string): ServiceError {
+  return new ServiceError(
+    `CoCalc answered a copy id that is not a UUID (${http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${targetProjectId}`
+  )
 }
 
 /** An answer whose shape is not what the protocol promises: never taken as success. */

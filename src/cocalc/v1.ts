@@ -8,13 +8,14 @@
 import { randomUUID } from 'node:crypto'
 import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
+import { isUuid } from '../text.js'
 import { ServiceError } from '../errors.js'
 import { chunkCount, readChunks, readWhole } from './chunks.js'
 import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
 import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, createCocalcHttp } from './connection.js'
-import { copyStateOf, envelopeError, execResult, oneLine, type ExecResult } from './answers.js'
-import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
+import { copyStateOf, envelopeError, execResult, type ExecResult } from './answers.js'
+import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
 export const V1_BODY_LIMIT = 96 * 1024
@@ -43,7 +44,7 @@ export class CocalcV1Client implements CocalcClient {
     if (result === 'cut-off') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes || result.exitCode !== 0) {
-      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`
       throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
     }
     return hashes
@@ -95,6 +96,7 @@ export class CocalcV1Client implements CocalcClient {
     const id = answer.copy_path_id
     if (id === undefined || id === null || id === '') return ''
     if (typeof id !== 'string') throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`)
+    if (!isUuid(id)) throw copyIdNotUuid(this.http, id, request.targetProjectId)
     return id
   }
 
@@ -109,8 +111,8 @@ export class CocalcV1Client implements CocalcClient {
     const fields = record as Record<string, unknown>
     const state = copyStateOf(fields.started, fields.finished, fields.error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or error')
-    // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-    return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state
+    // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state
   }
 
   get requestCount(): number {
@@ -147,7 +149,7 @@ export class CocalcV1Client implements CocalcClient {
       const tmp = `${remotePath}.${id.slice(0, 8)}.publish-tmp`
       const result = await this.exec(decodeCommand(remotePath, tmp, directory, count))
       if (result.exitCode === 0) return
-      const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300)
+      const reason = this.http.serverText(result.stderr, 300)
       if (result.exitCode === 3 && attempt === 1) {
         this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
         continue

@@ -7,6 +7,7 @@ import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { LocalFile } from '../files.js'
 import { HttpError, type HttpClient, type HttpResponse, type RetryPolicy } from '../http.js'
+import { isUuid } from '../text.js'
 import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
@@ -14,8 +15,8 @@ import { chooseBoundary, multipartBody, multipartContentType } from './multipart
 import { hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
 import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, TRANSIENT_STATUSES, createCocalcHttp } from './connection.js'
-import { copyStateOf, envelopeError, execResult, oneLine } from './answers.js'
-import { HashBatchCutOff, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
+import { copyStateOf, envelopeError, execResult } from './answers.js'
+import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
 const UPLOAD_START_ATTEMPTS = 6
@@ -80,11 +81,10 @@ export class CocalcV2Client implements CocalcClient {
     // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
     if (body.error === 'undefined') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const result = execResult(body)
-    if (!result)
-      throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`)
+    if (!result) throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`)
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes || result.exitCode !== 0) {
-      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`
       throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
     }
     return hashes
@@ -166,6 +166,7 @@ export class CocalcV2Client implements CocalcClient {
     if (id === undefined || id === null || id === '') return ''
     if (typeof id !== 'string')
       throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`)
+    if (!isUuid(id)) throw copyIdNotUuid(this.http, id, request.targetProjectId)
     return id
   }
 
@@ -178,8 +179,8 @@ export class CocalcV2Client implements CocalcClient {
     const body = this.json(label, response)
     const state = copyStateOf(body.started, body.finished, body.copy_error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error')
-    // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-    return state.state === 'failed' ? { state: 'failed', error: this.http.scrub(state.error) } : state
+    // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state
   }
 
   get requestCount(): number {
@@ -195,7 +196,7 @@ export class CocalcV2Client implements CocalcClient {
     const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent')
     // A hub-side timeout answers `{}`: only an explicit ok counts.
     if (body.status !== 'ok')
-      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`)
+      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`)
   }
 
   private restartProject(delayMs: number): Promise<void> {
@@ -273,7 +274,7 @@ export class CocalcV2Client implements CocalcClient {
     const text = response.body.subarray(0, 4096).toString('utf8')
     const isHtml = /^\s*</.test(text)
     if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
-      throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status)
+      throw new ProjectNotReady(`${label}: HTTP 500 ${this.http.serverText(text, 300)}`, response.status)
     }
     if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes)
     if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '') throw refusal(this.http, label, text, response.status)

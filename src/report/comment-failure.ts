@@ -3,6 +3,7 @@
  * and what to do (permissions, fork pull requests, rate limits), scrubbed of the token.
  */
 import type { RunContext } from '../context.js'
+import { Scrubber, htmlToText, looksLikeHtml, serverText } from '../text.js'
 
 export interface FailureSituation {
   /** What was being done, e.g. "write the comment on PR #12 of owner/repo". */
@@ -19,7 +20,7 @@ export function explainCommentFailure(error: unknown, situation: FailureSituatio
   const { context } = situation
   const repository = context.repository ?? 'the repository'
   const status = statusOf(error)
-  const said = scrub(serverMessage(error), situation.token)
+  const said = serverText(serverMessage(error), new Scrubber([situation.token]), 200)
   const end = ' The outputs and the job summary are set; the step goes on.'
   const prefix = `Could not ${situation.doing}:`
   if (status === undefined || isTransportError(error)) {
@@ -66,7 +67,7 @@ function isRateLimit(error: unknown, said: string): boolean {
   return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(said)
 }
 
-/** GitHub's own message, short and on one line. */
+/** GitHub's own message (the caller makes it one inert, scrubbed line). */
 function serverMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | undefined)?.response?.data
   const message =
@@ -76,11 +77,5 @@ function serverMessage(error: unknown): string {
         ? error.message
         : String(error)
   // A proxy's HTML error page: its text, not its markup.
-  const text = /^\s*</.test(message) ? message.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : message
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine
-}
-
-function scrub(message: string, token: string): string {
-  return token.length >= 3 ? message.split(token).join('***') : message
+  return looksLikeHtml(message) ? htmlToText(message) : message
 }

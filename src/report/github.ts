@@ -77,6 +77,14 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
       if (typeof login !== 'string' || login === '') throw new Error('GraphQL answered no viewer login')
       return login
     },
+    async userLogin() {
+      // GitHub refuses GET /user to installation tokens: do not even ask.
+      if (isInstallationToken(options.token)) throw new Error('not asked: an installation token cannot read GET /user')
+      const response = await octokit.request('GET /user')
+      const login: unknown = response.data.login
+      if (typeof login !== 'string' || login === '') throw new Error('GET /user answered no login')
+      return login
+    },
     async listComments(issue) {
       const comments: IssueComment[] = []
       let pages = 0
@@ -114,6 +122,14 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
       }))
     }
   }
+}
+
+/**
+ * A GitHub App installation token (the workflow's GITHUB_TOKEN is one): `ghs_` today, `v1.` in
+ * the older format (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
+ */
+export function isInstallationToken(token: string): boolean {
+  return token.startsWith('ghs_') || token.startsWith('v1.')
 }
 
 interface RawComment {

@@ -16,6 +16,7 @@ import { findPullRequest, pullRequestSource, type PullRequestSource } from './pu
 import { writeSummary } from './summary.js'
 import { createGitHubApi, graphqlUrlOf } from './github.js'
 import { explainCommentFailure } from './comment-failure.js'
+import { inert } from '../text.js'
 
 export async function report(result: PublishResult, inputs: Inputs, context: RunContext): Promise<void> {
   setOutputs(outputsOf(result))
@@ -81,9 +82,9 @@ function plannedComment(source: PullRequestSource, tag: string): CommentOutcome 
 /** Why no comment is written, or undefined when one should be. */
 function whyNoComment(result: PublishResult, inputs: Inputs, context: RunContext, source: PullRequestSource): string | undefined {
   if (!inputs.comment) return "the 'comment' input is false"
-  // A fork's PR without secrets: its token is read-only, so do not even try.
+  // A fork's or Dependabot's PR without secrets: its token is read-only, so do not even try.
   if (result.skippedFor === 'no-secrets') {
-    return 'nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments'
+    return 'nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments'
   }
   if (!context.owner || !context.repo) return 'GITHUB_REPOSITORY is not set'
   if (!inputs.githubToken) return "the 'github-token' input is empty"
@@ -117,7 +118,7 @@ async function writeComment(job: CommentJob): Promise<CommentOutcome> {
     const marker = commentMarker(tag)
     const body = renderReport(result, renderContext, { preamble: marker, limit: COMMENT_LIMIT })
     const { action, comment } = await upsertComment(await connect(), found.number, marker, body, log)
-    core.info(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${comment.htmlUrl}`)
+    core.info(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${inert(comment.htmlUrl)}`)
     return { kind: 'written', action, pullRequest: found.number, comment }
   } catch (error) {
     core.warning(explainCommentFailure(error, { doing, context, token: inputs.githubToken }))
