@@ -35050,8 +35050,16 @@ async function collectFiles(options) {
         else if (result.pattern !== undefined)
             rooted.push(result.pattern);
     }
-    const candidates = await walkAndCheck(rooted, realBase, options, skipped);
-    const accepted = await acceptCandidates(candidates, options.includeHiddenFiles, skipped);
+    const found = rooted.some((pattern) => !pattern.startsWith('!')) ? await findCandidates(rooted, realBase, options, skipped) : [];
+    const accepted = [];
+    for (const { name, match, checked } of found) {
+        const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles);
+        if (reason !== undefined)
+            skipped.push({ name, reason });
+        else if ('size' in checked)
+            accepted.push({ name, absolutePath: match, size: checked.size });
+    }
+    accepted.sort((a, b) => compareNames(a.name, b.name));
     refuseTooLarge(accepted, options.maxFileSize);
     const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
         const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
@@ -35060,13 +35068,12 @@ async function collectFiles(options) {
     return { files, skipped };
 }
 /**
- * Walks the rooted patterns. Each match that may be sent (inside the folder, not hidden unless
- * asked, never `.git/`, a sane name, not seen yet) is checked at once, while the globber walks on:
- * their file-system round trips overlap.
+ * Walks the rooted patterns and checks each match while the walk goes on (their file-system
+ * round trips overlap). Names that must not even be candidates (outside, hidden, `.git/`, not in
+ * `only`, odd) are left out here; why they were, when worth saying, goes into `skipped`.
  */
-async function walkAndCheck(rooted, realBase, options, skipped) {
-    if (!rooted.some((pattern) => !pattern.startsWith('!')))
-        return [];
+async function findCandidates(rooted, realBase, options, skipped) {
+    const candidates = new Map();
     const limit = createLimiter(options.concurrency ?? 8);
     const realFolders = new Map();
     const realFolder = (folder) => {
@@ -35084,15 +35091,12 @@ async function walkAndCheck(rooted, realBase, options, skipped) {
         // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
         excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_namespaceObject.basename(realBase).startsWith('.')
     });
-    const candidates = new Map();
-    const unreadable = [];
     let gitFiles = 0;
-    await walkTolerantly(globber, unreadable, async (match) => {
+    const unreadable = [];
+    await walkTolerantly(globber, unreadable, (match) => {
         const relative = external_node_path_namespaceObject.relative(realBase, match);
-        if (!isInsideRelative(relative)) {
-            skipped.push({ name: match, reason: 'is outside the working directory' });
-            return;
-        }
+        if (!isInsideRelative(relative))
+            return void skipped.push({ name: match, reason: 'is outside the working directory' });
         const name = toPosix(relative);
         if (options.only && !options.only.has(name))
             return;
@@ -35104,36 +35108,19 @@ async function walkAndCheck(rooted, realBase, options, skipped) {
                 return;
         }
         const problem = nameProblem(name);
-        if (problem) {
-            skipped.push({ name: JSON.stringify(name), reason: problem });
-            return;
-        }
+        if (problem)
+            return void skipped.push({ name: JSON.stringify(name), reason: problem });
         if (!candidates.has(name))
-            candidates.set(name, { name, match, check: limit(() => checkCandidate(match, realBase, realFolder)) });
+            candidates.set(name, limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) })));
     });
-    for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles))
-        skipped.push(entry);
+    skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)));
     if (gitFiles > 0)
         skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` });
-    return [...candidates.values()];
+    return Promise.all(candidates.values());
 }
-/** The candidates whose check passed, in code-point order; the others are skipped with the reason. */
-async function acceptCandidates(candidates, includeHiddenFiles, skipped) {
-    const accepted = [];
-    const results = await Promise.all(candidates.map((candidate) => candidate.check));
-    candidates.forEach(({ name, match }, index) => {
-        const checked = results[index];
-        const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, includeHiddenFiles);
-        if (reason !== undefined)
-            skipped.push({ name, reason });
-        else if ('size' in checked)
-            accepted.push({ name, absolutePath: match, size: checked.size });
-    });
-    return accepted.sort((a, b) => compareNames(a.name, b.name));
-}
-/** A file over max-file-size fails the step, naming the first few. */
-function refuseTooLarge(accepted, maxFileSize) {
-    const tooLarge = accepted.filter((file) => file.size > maxFileSize);
+/** A file over max-file-size fails the step, naming the first few with their sizes. */
+function refuseTooLarge(files, maxFileSize) {
+    const tooLarge = files.filter((file) => file.size > maxFileSize);
     if (tooLarge.length === 0)
         return;
     const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
@@ -35281,7 +35268,7 @@ async function walkTolerantly(globber, unreadable, take) {
     }
     try {
         for await (const match of globber.globGenerator())
-            await take(match);
+            take(match);
     }
     finally {
         if (typeof original === 'function')
@@ -35755,10 +35742,10 @@ class http_HttpClient {
     }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
-        return new HttpError(oneLine(this.scrub(message)), status, transport);
+        return new HttpError(inert(this.scrub(message)), status, transport);
     }
     log(line) {
-        this.options.log(oneLine(this.scrub(line)));
+        this.options.log(inert(this.scrub(line)));
     }
     async close() {
         if (this.ownsDispatcher && this.dispatcher)
@@ -36096,6 +36083,7 @@ function parseSessionUrl(text, baseUrl) {
 
 
 
+
 /** Pure: which files go into the session and which are left out. */
 function planSession(files, description, skipped = []) {
     return {
@@ -36119,7 +36107,7 @@ async function publishCocode(inputs, plan) {
             info(`Dry run, not sent: ${request}`);
         return { ...result, status: 'dry-run', plannedRequests };
     }
-    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
+    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(inert(line)), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
         const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => readCollectedFile(file) })));
         info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`);
@@ -37200,9 +37188,14 @@ function listNames(items, max = 5) {
  * own), so what they print is testable and a library-like module stays free of the runner.
  */
 
-/** Lines to the workflow log, as the runner shows them. */
+
+/**
+ * Lines to the workflow log, as the runner shows them. Info lines may quote a server (errors,
+ * ids): each is made one inert line, so it cannot start a workflow command. (Warnings and debug
+ * lines are escaped by core.)
+ */
 const actionsLogger = {
-    info: (line) => info(line),
+    info: (line) => info(inert(line)),
     warning: (line) => core_warning(line),
     debug: (line) => core_debug(line)
 };
@@ -39260,7 +39253,7 @@ async function changedFiles(inputs, context) {
         core_warning(capNotice(plan));
     // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
-        info(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`);
+        info(`Removed by the PR, not sent: ${inert(/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name)}`);
     return plan;
 }
 async function collect(inputs, changes) {

@@ -58,9 +58,17 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
     if ('refused' in result) skipped.push({ name: `pattern ${pattern}`, reason: result.refused })
     else if (result.pattern !== undefined) rooted.push(result.pattern)
   }
-  const candidates = await walkAndCheck(rooted, realBase, options, skipped)
-  const accepted = await acceptCandidates(candidates, options.includeHiddenFiles, skipped)
+  const found = rooted.some((pattern) => !pattern.startsWith('!')) ? await findCandidates(rooted, realBase, options, skipped) : []
+
+  const accepted: { name: string; absolutePath: string; size: number }[] = []
+  for (const { name, match, checked } of found) {
+    const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles)
+    if (reason !== undefined) skipped.push({ name, reason })
+    else if ('size' in checked) accepted.push({ name, absolutePath: match, size: checked.size })
+  }
+  accepted.sort((a, b) => compareNames(a.name, b.name))
   refuseTooLarge(accepted, options.maxFileSize)
+
   const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
     const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size)
     return { ...file, sha256, isText }
@@ -68,19 +76,18 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   return { files, skipped }
 }
 
-interface Candidate {
-  name: string
-  match: string
-  check: Promise<Checked>
-}
-
 /**
- * Walks the rooted patterns. Each match that may be sent (inside the folder, not hidden unless
- * asked, never `.git/`, a sane name, not seen yet) is checked at once, while the globber walks on:
- * their file-system round trips overlap.
+ * Walks the rooted patterns and checks each match while the walk goes on (their file-system
+ * round trips overlap). Names that must not even be candidates (outside, hidden, `.git/`, not in
+ * `only`, odd) are left out here; why they were, when worth saying, goes into `skipped`.
  */
-async function walkAndCheck(rooted: string[], realBase: string, options: CollectOptions, skipped: SkippedFile[]): Promise<Candidate[]> {
-  if (!rooted.some((pattern) => !pattern.startsWith('!'))) return []
+async function findCandidates(
+  rooted: string[],
+  realBase: string,
+  options: CollectOptions,
+  skipped: SkippedFile[]
+): Promise<{ name: string; match: string; checked: Checked }[]> {
+  const candidates = new Map<string, Promise<{ name: string; match: string; checked: Checked }>>()
   const limit = createLimiter(options.concurrency ?? 8)
   const realFolders = new Map<string, Promise<string>>()
   const realFolder = (folder: string): Promise<string> => {
@@ -97,15 +104,11 @@ async function walkAndCheck(rooted: string[], realBase: string, options: Collect
     // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
     excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
   })
-  const candidates = new Map<string, Candidate>()
-  const unreadable: string[] = []
   let gitFiles = 0
-  await walkTolerantly(globber, unreadable, async (match) => {
+  const unreadable: string[] = []
+  await walkTolerantly(globber, unreadable, (match) => {
     const relative = path.relative(realBase, match)
-    if (!isInsideRelative(relative)) {
-      skipped.push({ name: match, reason: 'is outside the working directory' })
-      return
-    }
+    if (!isInsideRelative(relative)) return void skipped.push({ name: match, reason: 'is outside the working directory' })
     const name = toPosix(relative)
     if (options.only && !options.only.has(name)) return
     if (isHiddenPath(name)) {
@@ -114,37 +117,21 @@ async function walkAndCheck(rooted: string[], realBase: string, options: Collect
       if (!options.includeHiddenFiles || isGitPath(name)) return
     }
     const problem = nameProblem(name)
-    if (problem) {
-      skipped.push({ name: JSON.stringify(name), reason: problem })
-      return
-    }
-    if (!candidates.has(name)) candidates.set(name, { name, match, check: limit(() => checkCandidate(match, realBase, realFolder)) })
+    if (problem) return void skipped.push({ name: JSON.stringify(name), reason: problem })
+    if (!candidates.has(name))
+      candidates.set(
+        name,
+        limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) }))
+      )
   })
-  for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)) skipped.push(entry)
+  skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)))
   if (gitFiles > 0) skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` })
-  return [...candidates.values()]
+  return Promise.all(candidates.values())
 }
 
-/** The candidates whose check passed, in code-point order; the others are skipped with the reason. */
-async function acceptCandidates(
-  candidates: Candidate[],
-  includeHiddenFiles: boolean,
-  skipped: SkippedFile[]
-): Promise<{ name: string; absolutePath: string; size: number }[]> {
-  const accepted: { name: string; absolutePath: string; size: number }[] = []
-  const results = await Promise.all(candidates.map((candidate) => candidate.check))
-  candidates.forEach(({ name, match }, index) => {
-    const checked = results[index]
-    const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, includeHiddenFiles)
-    if (reason !== undefined) skipped.push({ name, reason })
-    else if ('size' in checked) accepted.push({ name, absolutePath: match, size: checked.size })
-  })
-  return accepted.sort((a, b) => compareNames(a.name, b.name))
-}
-
-/** A file over max-file-size fails the step, naming the first few. */
-function refuseTooLarge(accepted: readonly { name: string; size: number }[], maxFileSize: number): void {
-  const tooLarge = accepted.filter((file) => file.size > maxFileSize)
+/** A file over max-file-size fails the step, naming the first few with their sizes. */
+function refuseTooLarge(files: readonly { name: string; size: number }[], maxFileSize: number): void {
+  const tooLarge = files.filter((file) => file.size > maxFileSize)
   if (tooLarge.length === 0) return
   const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
   const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
@@ -275,7 +262,7 @@ export function hiddenTargetProblem(real: string, includeHiddenFiles: boolean): 
  * globber's own stat is wrapped for the walk's duration (its class is reached through the
  * instance; if a version lacks it, the walk fails as before).
  */
-async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => Promise<void> | void): Promise<void> {
+async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => void): Promise<void> {
   type Stat = (item: { path: string }, ...rest: unknown[]) => Promise<unknown>
   const walker = globber.constructor as unknown as { stat?: Stat }
   const original = walker.stat
@@ -291,7 +278,7 @@ async function walkTolerantly(globber: glob.Globber, unreadable: string[], take:
     }
   }
   try {
-    for await (const match of globber.globGenerator()) await take(match)
+    for await (const match of globber.globGenerator()) take(match)
   } finally {
     if (typeof original === 'function') walker.stat = original
   }

@@ -4,6 +4,7 @@
  * own), so what they print is testable and a library-like module stays free of the runner.
  */
 import * as core from '@actions/core'
+import { inert } from './text.js'
 
 export interface Logger {
   info(line: string): void
@@ -11,9 +12,13 @@ export interface Logger {
   debug(line: string): void
 }
 
-/** Lines to the workflow log, as the runner shows them. */
+/**
+ * Lines to the workflow log, as the runner shows them. Info lines may quote a server (errors,
+ * ids): each is made one inert line, so it cannot start a workflow command. (Warnings and debug
+ * lines are escaped by core.)
+ */
 export const actionsLogger: Logger = {
-  info: (line) => core.info(line),
+  info: (line) => core.info(inert(line)),
   warning: (line) => core.warning(line),
   debug: (line) => core.debug(line)
 }
