@@ -1,4 +1,5 @@
-/** The action's entry point: everything happens in run(). */
+/** The action's entry point: everything happens in run(), with the tests' hidden knobs read here. */
 import { run } from './main.js'
+import { tuningFromEnv } from './tuning.js'
 
-await run()
+await run(tuningFromEnv(process.env))
