@@ -3,7 +3,7 @@
  * bounded body reads, retries with backoff that honour Retry-After, and error messages that carry
  * the status and a short excerpt of the answer but never a credential.
  */
-import { Agent, request, type Dispatcher } from 'undici'
+import { Agent, request, type Dispatcher } from 'undici/index.js'
 import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 

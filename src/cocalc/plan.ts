@@ -7,8 +7,7 @@ import { formatBytes } from '../files.js'
 import { chunkCount } from './chunks.js'
 import { batchPaths } from './scripts.js'
 import type { UploadItem } from './upload.js'
-import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES } from './v1.js'
-import { V2_HASH_LIMITS } from './v2.js'
+import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V2_HASH_LIMITS } from './limits.js'
 
 type PlanInputs = Pick<
   CocalcInputs,

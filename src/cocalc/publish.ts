@@ -11,9 +11,7 @@ import type { Collection } from '../files.js'
 import { formatBytes } from '../files.js'
 import type { RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
-import { credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
-import { CocalcV1Client } from './v1.js'
-import { CocalcV2Client } from './v2.js'
+import type { CocalcClient, CocalcClientOptions } from './client.js'
 import { uploadChanged, verifyUploads, type Logger, type UploadItem } from './upload.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
@@ -53,9 +51,10 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     return { ...base, status: 'dry-run', plannedRequests }
   }
 
+  const { credentialForms } = await import('./client.js')
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
   const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
-  const client = createCocalcClient(inputs, {
+  const client = await createCocalcClient(inputs, {
     baseUrl: inputs.cocalcUrl,
     apiKey: inputs.apiKey,
     projectId: inputs.projectId,
@@ -118,8 +117,10 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   }
 }
 
-export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
-  return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
+/** The HTTP clients (and undici with them) are loaded only when requests are sent: a dry run needs none. */
+export async function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): Promise<CocalcClient> {
+  if (inputs.api === 'v1') return new (await import('./v1.js')).CocalcV1Client(options)
+  return new (await import('./v2.js')).CocalcV2Client(options)
 }
 
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */

@@ -10,7 +10,7 @@ import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
 import { ServiceError } from '../errors.js'
 import { readChunks, readWhole } from './chunks.js'
-import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits } from './scripts.js'
+import { decodeCommand, hashCommand, parseHashOutput } from './scripts.js'
 import {
   EXEC_HTTP_TIMEOUT_MS,
   EXEC_TIMEOUT_SECONDS,
@@ -29,14 +29,8 @@ import {
   type ExecResult
 } from './client.js'
 
-/** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
-export const V1_BODY_LIMIT = 96 * 1024
-/** Raw bytes per base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
-export const V1_PIECE_BYTES = 48 * 1024
-/** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
-export const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors'
-/** Hash batches: argument bytes well under the 100 kB body limit. */
-export const V1_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 }
+import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT } from './limits.js'
+export { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT }
 
 export class CocalcV1Client implements CocalcClient {
   readonly api = 'v1' as const

@@ -11,7 +11,8 @@ import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, formFileName, multipartBody, multipartContentType } from './multipart.js'
-import { hashCommand, parseHashOutput, type BatchLimits } from './scripts.js'
+import { hashCommand, parseHashOutput } from './scripts.js'
+import { V2_HASH_LIMITS } from './limits.js'
 import {
   EXEC_HTTP_TIMEOUT_MS,
   EXEC_TIMEOUT_SECONDS,
@@ -36,8 +37,7 @@ const CHUNKED_RESTARTS = 2
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024
 const UPLOAD_TIMEOUT_MS = 300_000
-/** Hash batches: bodies far under the ~1 MB limit, and work far under exec's ~60 s cap. */
-export const V2_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 }
+export { V2_HASH_LIMITS }
 
 /** The project's upload service is down: start the project and try the file again. */
 class UploadServiceDown extends ServiceError {}

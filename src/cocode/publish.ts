@@ -6,7 +6,6 @@ import type { CocodeInputs } from '../inputs.js'
 import type { LocalFile, SkippedFile } from '../files.js'
 import { readCollectedFile } from '../files.js'
 import type { PublishResult } from '../report/result.js'
-import { buildSessionBody, createCocodeHttp, createSession } from './client.js'
 
 export interface CocodePlan {
   description: string
@@ -41,6 +40,8 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
     for (const request of plannedRequests) core.info(`Dry run, not sent: ${request}`)
     return { ...result, status: 'dry-run', plannedRequests }
   }
+  // The HTTP client (and undici with it) is loaded only when a request is sent: a dry run needs none.
+  const { buildSessionBody, createCocodeHttp, createSession } = await import('./client.js')
   const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 })
   try {
     const body = await buildSessionBody(

@@ -7,6 +7,7 @@
  */
 import type { IssueComment, GitHubApi, Log, PullRequestRef } from './comment.js'
 import type { RunContext } from '../context.js'
+import { loadUndici } from '../undici-on-demand.js'
 
 export interface GitHubApiOptions {
   token: string
@@ -36,7 +37,9 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
     import('@actions/github'),
     import('@actions/github/lib/utils'),
     import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling')
+    import('@octokit/plugin-throttling'),
+    // Octokit may build undici's ProxyAgent synchronously: see undici-on-demand.ts.
+    loadUndici()
   ])
   const { log, owner, repo } = options
   const baseFetch: typeof fetch = defaults.request?.fetch ?? fetch
