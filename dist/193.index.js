@@ -15,8 +15,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: basicAuthorization, credentialForms, parseSessionUrl
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: ./src/http.ts
 var src_http = __webpack_require__(6803);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -51,9 +49,15 @@ function jsonStringLength(bytes) {
  * pass through: in valid UTF-8 they only form characters JSON.stringify leaves as they are.
  */
 function writeJsonString(bytes, target, offset) {
+    target[offset] = 0x22;
+    const at = writeJsonChars(bytes, bytes.length, target, offset + 1);
+    target[at] = 0x22;
+    return at + 1;
+}
+/** Writes the escaped form of `bytes[0, end)` (no quotes) into `target` at `offset`; returns the offset after it. */
+function writeJsonChars(bytes, end, target, offset) {
     let at = offset;
-    target[at++] = 0x22;
-    for (let i = 0; i < bytes.length; i++) {
+    for (let i = 0; i < end; i++) {
         const byte = bytes[i];
         // Byte by byte: runs between escapes are short in code, where a copy() call per run costs more.
         if (EXTRA[byte] === 0) {
@@ -67,7 +71,6 @@ function writeJsonString(bytes, target, offset) {
         else
             at += target.write(`u00${byte.toString(16).padStart(2, '0')}`, at, 'latin1');
     }
-    target[at++] = 0x22;
     return at;
 }
 /**
@@ -76,7 +79,7 @@ function writeJsonString(bytes, target, offset) {
  * cannot be decoded exactly as toString does.
  */
 function jsonStringBetween(before, content, after) {
-    if (!(0,external_node_buffer_.isUtf8)(content))
+    if (!isUtf8(content))
         return Buffer.from(before + JSON.stringify(content.toString('utf8')) + after);
     const head = Buffer.byteLength(before);
     const target = Buffer.allocUnsafe(head + jsonStringLength(content) + Buffer.byteLength(after));
@@ -85,11 +88,49 @@ function jsonStringBetween(before, content, after) {
     target.write(after, end);
     return target;
 }
+/**
+ * The inside of the JSON string literal of UTF-8 bytes that arrive in pieces, as strings of
+ * about one piece each: the same text JSON.stringify makes. Strings, not buffers: they live on
+ * V8's young heap and are collected within milliseconds, where a buffer per piece is external
+ * memory that V8 lets pile up to tens of MiB before collecting it. A character cut between two
+ * pieces is carried into the next. Pieces may be reused by their producer once the next is asked
+ * for. The input must be valid UTF-8 (collected text is).
+ */
+async function* jsonTextPieces(pieces) {
+    let out = Buffer.alloc(0);
+    let carry = Buffer.alloc(0);
+    for await (const piece of pieces) {
+        const bytes = carry.length > 0 ? Buffer.concat([carry, piece]) : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+        const end = completeCharacters(bytes);
+        if (out.length < end * 6)
+            out = Buffer.allocUnsafe(Math.max(64 * 1024, end * 6));
+        const length = writeJsonChars(bytes, end, out, 0);
+        carry = Buffer.from(bytes.subarray(end));
+        if (length > 0)
+            yield out.toString('utf8', 0, length);
+    }
+    if (carry.length > 0)
+        yield JSON.stringify(carry.toString('utf8')).slice(1, -1);
+}
+/** Bytes of the JSON text jsonTextPieces makes for `bytes` (no quotes). */
+function jsonTextLength(bytes) {
+    return jsonStringLength(bytes) - 2;
+}
+/** How many leading bytes of `bytes` form whole UTF-8 characters (a cut one at the end is left out). */
+function completeCharacters(bytes) {
+    for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+        const byte = bytes[bytes.length - back];
+        if (byte < 0x80)
+            return bytes.length;
+        if (byte >= 0xc0) {
+            const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+            return size > back ? bytes.length - back : bytes.length;
+        }
+    }
+    return bytes.length;
+}
 
 ;// CONCATENATED MODULE: ./src/cocode/client.ts
-/**
- * The cocode session API (PROTOCOLS.md §1): one POST that creates a session from text files.
- */
 
 
 
@@ -119,37 +160,73 @@ function createCocodeHttp(baseUrl, credentials, options = {}) {
         ...options
     });
 }
+/** Bytes of a whole file's content escaped at a time (the body is sent in pieces of about this size). */
+const PIECE_BYTES = 64 * 1024;
 /**
- * Serialises the session body as a list of buffers, one file at a time: every name and content is
- * escaped as JSON.stringify does (quotes broke the old hand-built clients), contents read as bytes
- * are escaped straight into their part, and peak memory stays near the size of the body itself
- * instead of several copies of it.
+ * The session body, streamed: every name and content is escaped as JSON.stringify does (quotes
+ * broke the old hand-built clients), one piece of one file at a time, so memory does not grow with
+ * the session. The files are read twice: once for the Content-Length, once while sending.
  */
 async function buildSessionBody(description, files) {
-    const parts = [];
-    parts.push(Buffer.from(description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`));
+    const head = description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`;
+    let length = Buffer.byteLength(head) + 2;
     for (const [index, file] of files.entries()) {
-        const content = await file.read();
-        const before = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":`;
-        parts.push(typeof content === 'string' ? Buffer.from(`${before}${JSON.stringify(content)}}`) : jsonStringBetween(before, content, '}'));
+        length += Buffer.byteLength(partHead(index, file.name)) + 3;
+        for await (const piece of bytesOf(file))
+            length += jsonTextLength(piece);
     }
-    parts.push(Buffer.from(']}'));
-    return parts;
+    const body = {
+        length,
+        parts: async function* () {
+            yield head;
+            for (const [index, file] of files.entries()) {
+                yield `${partHead(index, file.name)}"`;
+                try {
+                    yield* jsonTextPieces(bytesOf(file));
+                }
+                catch (error) {
+                    body.failure = error;
+                    throw error;
+                }
+                yield '"}';
+            }
+            yield ']}';
+        }
+    };
+    return body;
+}
+function partHead(index, name) {
+    return `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(name)},"Content":`;
+}
+/** A file's UTF-8 bytes in pieces (content that is not valid UTF-8 is decoded as toString does). */
+async function* bytesOf(file) {
+    const read = file.read();
+    if (Symbol.asyncIterator in read) {
+        yield* read;
+        return;
+    }
+    const content = await read;
+    const bytes = typeof content === 'string' || !(0,external_node_buffer_.isUtf8)(content) ? Buffer.from(content.toString('utf8')) : content;
+    for (let offset = 0; offset < bytes.length; offset += PIECE_BYTES)
+        yield bytes.subarray(offset, offset + PIECE_BYTES);
 }
 /** POSTs the session and returns the URL the server answered. */
 async function createSession(http, body) {
-    const length = body.reduce((sum, part) => sum + part.length, 0);
     let response;
     try {
         response = await http.request({
             path: '/api/session',
-            headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
-            body: () => external_node_stream_.Readable.from(body),
+            headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) },
+            // An async iterable (undici accepts one, though its types do not say so): each string goes
+            // straight to the socket, no buffer per piece.
+            body: () => body.parts(),
             // Creating a session is not idempotent: never repeat a POST the server may have processed.
             retry: 'create'
         });
     }
     catch (error) {
+        if (body.failure)
+            throw body.failure;
         if (error instanceof src_http/* HttpError */.j$ && (error.transport === 'timeout' || error.transport === 'lost')) {
             throw new errors/* ServiceError */._7(`${error.message} ${MAYBE_CREATED}`);
         }

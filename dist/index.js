@@ -7229,13 +7229,13 @@ function incompleteTail(bytes) {
 async function readCollectedFile(file) {
     let content;
     try {
-        content = await promises_namespaceObject.readFile(file.absolutePath);
+        content = await fs.readFile(file.absolutePath);
     }
     catch (error) {
-        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw new FileError(`${file.name} cannot be read: ${errorMessage(error)}`);
     }
-    if ((0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
-        throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
+    if (createHash('sha256').update(content).digest('hex') !== file.sha256) {
+        throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`);
     }
     return content;
 }
@@ -7357,6 +7357,8 @@ function defaultDescription(context, fallbackName) {
  */
 
 
+
+
 /** Pure: which files go into the session and which are left out. */
 function planSession(files, description, skipped = []) {
     return {
@@ -7384,7 +7386,7 @@ async function publishCocode(inputs, plan) {
     const { buildSessionBody, createCocodeHttp, createSession } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(193)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7193));
     const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
-        const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => readCollectedFile(file) })));
+        const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => verifiedPieces(file) })));
         info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`);
         const sessionUrl = await createSession(http, body);
         info(`Session created: ${sessionUrl}`);
@@ -7393,6 +7395,40 @@ async function publishCocode(inputs, plan) {
     finally {
         await http.close();
     }
+}
+/** Bytes read at a time while measuring and sending the session. */
+const READ_BYTES = 256 * 1024;
+/**
+ * A file's bytes in pieces read into one reused buffer (memory stays flat however large the
+ * session), checked against the collected size and SHA-256 once the last piece is read: a file
+ * that changed since collection fails the measuring pass, before anything is sent.
+ */
+async function* verifiedPieces(file) {
+    let fd;
+    try {
+        fd = await (0,fileio/* openForReading */.sb)(file.absolutePath);
+    }
+    catch (error) {
+        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    try {
+        const buffer = Buffer.allocUnsafe(READ_BYTES);
+        for (let bytesRead = buffer.length; bytesRead === buffer.length && size <= file.size;) {
+            bytesRead = await (0,fileio/* readFully */.lR)(fd, buffer, buffer.length, size);
+            const piece = buffer.subarray(0, bytesRead);
+            hash.update(piece);
+            size += bytesRead;
+            if (bytesRead > 0)
+                yield piece;
+        }
+    }
+    finally {
+        await (0,fileio/* closeFile */.D3)(fd);
+    }
+    if (size !== file.size || hash.digest('hex') !== file.sha256)
+        throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
