@@ -722,7 +722,7 @@ async function readInPieces(path, pieceBytes, onPiece) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8493);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -732,7 +732,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8493:
+/***/ 51:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -765,7 +765,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -2782,7 +2782,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -2790,7 +2790,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -2798,7 +2798,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -2936,7 +2936,8 @@ const Input = {
     Exclude: 'exclude',
     Wait: 'wait',
     Timeout: 'timeout',
-    Verify: 'verify'
+    Verify: 'verify',
+    ChangedFilesOnly: 'changed-files-only'
 };
 const MODES = ['cocode', 'cocalc'];
 function envInputReader(env = process.env) {
@@ -2980,6 +2981,7 @@ function readInputs(options = {}) {
         prNumber: parseOptionalInteger(Input.PrNumber, read(Input.PrNumber), 1, Number.MAX_SAFE_INTEGER),
         githubToken,
         concurrency: parseOptionalInteger(Input.Concurrency, read(Input.Concurrency), 1, 64) ?? 8,
+        changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
         missingCredentials
     };
     if (modeText === 'cocode') {
@@ -7013,6 +7015,8 @@ async function collectFiles(options) {
                 continue;
             }
             const name = toPosix(relative);
+            if (options.only && !options.only.has(name))
+                continue;
             if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
                 continue;
             const problem = nameProblem(name);
@@ -8113,6 +8117,67 @@ function fitLines(count, line, budget, more) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/changed-files.ts
+/**
+ * `changed-files-only`: which of a pull request's files may be sent. Pure: GitHub's list of the
+ * PR's files in (pull-request-files.ts reads it), the names to keep and what to report out.
+ *
+ * GitHub's list (REST "List pull requests files", the `diff-entry` schema of GitHub's OpenAPI
+ * description, as typed in @octokit/openapi-types) names each file relative to the repository
+ * root with a `status` of added, removed, modified, renamed, copied, changed or unchanged, and
+ * `previous_filename` for a rename. It holds at most 3,000 files, whatever the PR changes.
+ */
+
+
+/** GitHub lists at most this many files of one pull request. */
+const GITHUB_PR_FILES_CAP = 3000;
+/**
+ * Statuses whose `filename` exists in the PR's head, so the file can be sent: added, modified,
+ * renamed (under its new name), copied (a new file) and changed (its mode only). `removed` is
+ * reported, never sent; `unchanged` is not a change.
+ */
+const PRESENT_IN_HEAD = new Set(['added', 'modified', 'renamed', 'copied', 'changed']);
+function planChanges(changes, folders) {
+    const prefix = toPosix(external_node_path_.relative(external_node_path_.resolve(folders.repositoryRoot), external_node_path_.resolve(folders.workingDirectory)));
+    // A name relative to the working directory, or undefined when the file lies outside it.
+    const local = (filename) => {
+        if (prefix === '')
+            return filename;
+        return filename.startsWith(`${prefix}/`) ? filename.slice(prefix.length + 1) : undefined;
+    };
+    const sendable = new Set();
+    const renamedFrom = new Map();
+    const removed = [];
+    for (const file of changes.files) {
+        const name = local(file.filename);
+        if (name === undefined)
+            continue;
+        if (file.status === 'removed')
+            removed.push(name);
+        else if (PRESENT_IN_HEAD.has(file.status)) {
+            sendable.add(name);
+            if (file.status === 'renamed' && file.previous_filename)
+                renamedFrom.set(name, file.previous_filename);
+        }
+    }
+    const listed = changes.files.length;
+    // The PR's own count settles it; without one, a full list may have been cut.
+    const capped = changes.total !== undefined ? changes.total > listed : listed >= GITHUB_PR_FILES_CAP;
+    return { pullRequest: changes.pullRequest, sendable, renamedFrom, removed, listed, total: changes.total, capped };
+}
+function changeReport(plan, sentNames) {
+    const sent = new Set(sentNames);
+    // fromEntries defines own properties: a file named __proto__ stays a name.
+    const renamedFrom = Object.fromEntries([...plan.renamedFrom].filter(([name]) => sent.has(name)));
+    const notSent = [...plan.sendable].filter((name) => !sent.has(name)).length;
+    return { pullRequest: plan.pullRequest, listed: plan.listed, total: plan.total, capped: plan.capped, removed: plan.removed, renamedFrom, notSent };
+}
+/** The one honest line about GitHub's cap, for the log and the report. */
+function capNotice(report) {
+    const changed = report.total !== undefined && report.total > report.listed ? `${report.total.toLocaleString('en-US')}` : 'at least 3,000';
+    return `GitHub lists at most ${GITHUB_PR_FILES_CAP.toLocaleString('en-US')} files of a pull request, and PR #${report.pullRequest} changes ${changed}: only the ${report.listed.toLocaleString('en-US')} listed were considered; files beyond them were not sent`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/render.ts
 /**
  * Markdown for the PR comment and the job summary: pure functions of the result, so the two
@@ -8120,6 +8185,7 @@ function fitLines(count, line, budget, more) {
  * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
  * requests) are cut with "… and N more", and free text is truncated.
  */
+
 
 
 /** GitHub refuses a comment body over 65,536 characters (422). */
@@ -8143,8 +8209,9 @@ function renderReport(result, context = {}, options = {}) {
     const copies = take((b) => copiesSection(result.copies ?? [], b), 0.5);
     const planned = take((b) => plannedSection(result.plannedRequests ?? [], b), 0.25);
     const skipped = take((b) => skippedSection(result.skipped, b), 0.25);
+    const removed = take((b) => removedSection(result.changes, b), 0.25);
     const files = take((b) => filesSection(result, b), 1);
-    const sections = [copies, files, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
+    const sections = [copies, files, removed, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
     return [head.join('\n'), ...sections].join('\n\n') + (tail.length > 0 ? `\n${tail.join('\n')}` : '') + '\n';
 }
 function heading(result) {
@@ -8182,6 +8249,8 @@ function problems(result) {
         lines.push(`**Failed:** ${code(result.failure, { max: 2000 })}`, '');
     if (result.status === 'skipped' && result.skipReason)
         lines.push(`**Why:** ${prose(result.skipReason)}`, '');
+    if (result.changes?.capped)
+        lines.push(`**⚠️ Not every change was considered:** ${prose(capNotice(result.changes))}.`, '');
     return lines;
 }
 function facts(result, context) {
@@ -8193,6 +8262,8 @@ function facts(result, context) {
         lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`);
     }
     lines.push(`- **Files:** ${fileCount(result)}`);
+    if (result.changes)
+        lines.push(`- **Changed files only:** ${changesLine(result.changes)}`);
     const commit = commitLink(context);
     if (commit)
         lines.push(`- **Commit:** ${commit}`);
@@ -8250,9 +8321,23 @@ function copiesSection(copies, budget) {
 function copyStatus(status) {
     return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
 }
+/** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */
+function changesLine(changes) {
+    const parts = [`${plural(changes.listed, 'file')} changed in PR #${changes.pullRequest}`];
+    if (changes.removed.length > 0)
+        parts.push(`${changes.removed.length} removed (listed below, not sent)`);
+    if (changes.notSent > 0)
+        parts.push(`${changes.notSent} not sent (not matching \`files\`, hidden or left out)`);
+    return parts.join('; ');
+}
+function removedSection(changes, budget) {
+    const removed = changes?.removed ?? [];
+    return foldedList(`${plural(removed.length, 'file')} removed by the pull request (not sent)`, removed.length, (i) => `- ${code(removed[i])}`, budget);
+}
 function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
-    const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)})`;
+    const renamed = result.changes?.renamedFrom ?? {};
+    const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
     const noun = result.status === 'dry-run' ? 'to send' : 'sent';
     return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
 }
@@ -8486,7 +8571,8 @@ const MAX_COMMENT_PAGES = 1000;
 function graphqlUrlOf(env, apiUrl) {
     return (env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`).replace(/\/+$/, '');
 }
-async function createGitHubApi(options) {
+/** An Octokit with the retry and throttling plugins whose requests never leave the GitHub API's origins. */
+async function createOctokit(options) {
     const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
         Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
         __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
@@ -8495,14 +8581,14 @@ async function createGitHubApi(options) {
         // Octokit may build undici's ProxyAgent synchronously: see undici-on-demand.ts.
         (0,undici_on_demand/* loadUndici */.b7)()
     ]);
-    const { log, owner, repo } = options;
+    const { log } = options;
     const baseFetch = defaults.request?.fetch ?? fetch;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const again = retryCount < MAX_RATE_RETRIES && retryAfter <= MAX_RATE_WAIT_S;
         log.info(`GitHub's ${kind} answered ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`);
         return again;
     };
-    const octokit = getOctokit(options.token, {
+    return getOctokit(options.token, {
         baseUrl: options.apiUrl,
         request: { ...defaults.request, fetch: guardedFetch(baseFetch, [options.apiUrl, options.graphqlUrl], options.timeoutMs ?? 20_000) },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
@@ -8510,6 +8596,10 @@ async function createGitHubApi(options) {
         retry: { retries: 2, retryAfterBaseValue: 250, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit'), fallbackSecondaryRateRetryAfter: 60 }
     }, retry, throttling);
+}
+async function createGitHubApi(options) {
+    const { owner, repo } = options;
+    const octokit = await createOctokit(options);
     return {
         async viewerLogin() {
             const response = await octokit.request(`POST ${options.graphqlUrl}`, { query: 'query { viewer { login } }' });
@@ -8754,10 +8844,111 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     }
 }
 
+;// CONCATENATED MODULE: ./src/pull-request-files.ts
+/**
+ * Reads a pull request's files from GitHub for `changed-files-only`: every page of
+ * `GET /repos/{owner}/{repo}/pulls/{n}/files` (100 a page; GitHub stops at 3,000 files), and,
+ * when the list may have been cut there, the PR's own `changed_files` count to say so honestly.
+ * A list that cannot be read fails the step: sending everything instead would not be what the
+ * workflow asked for.
+ */
+
+
+
+
+
+
+const PER_PAGE = 100;
+/** Pages read at most: the cap's worth, and one more in case GitHub ever lists past it. */
+const MAX_PAGES = GITHUB_PR_FILES_CAP / PER_PAGE + 1;
+/** The PR whose files count: `pr-number`, else the event's own PR; undefined outside a PR. */
+function changesPullRequest(inputs, context) {
+    return inputs.prNumber ?? context.pullRequest?.number;
+}
+/** Checks made before any request: a PR to read needs a token and a repository. */
+function checkChangesReadable(inputs, context, pullRequest) {
+    if (!inputs.githubToken) {
+        throw new errors/* InputError */.dz(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
+    }
+    if (!context.owner || !context.repo) {
+        throw new errors/* ActionError */.lZ(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
+    }
+}
+async function readPullRequestChanges(inputs, context, pullRequest) {
+    checkChangesReadable(inputs, context, pullRequest);
+    const owner = context.owner ?? '';
+    const repo = context.repo ?? '';
+    const octokit = await createOctokit({
+        token: inputs.githubToken,
+        apiUrl: context.apiUrl,
+        graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
+        log: { info: (line) => info(line), debug: (line) => core_debug(line) }
+    });
+    const files = [];
+    let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`;
+    try {
+        let pages = 0;
+        const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
+        for await (const page of octokit.paginate.iterator(route, { owner, repo, pull_number: pullRequest, per_page: PER_PAGE })) {
+            for (const raw of page.data)
+                files.push(toFile(raw));
+            if (++pages >= MAX_PAGES)
+                break;
+        }
+        let total = eventChangedFiles(context, pullRequest);
+        // Only a list that reached the cap can be short: then ask the PR how many files it changes.
+        if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
+            doing = `read PR #${pullRequest} of ${owner}/${repo}`;
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest });
+            total = typeof data.changed_files === 'number' ? data.changed_files : undefined;
+        }
+        return { pullRequest, files, total };
+    }
+    catch (error) {
+        if (error instanceof errors/* ActionError */.lZ)
+            throw error;
+        throw new errors/* ActionError */.lZ(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
+    }
+}
+/** `changed_files` of the event's own PR, when it is the one read. */
+function eventChangedFiles(context, pullRequest) {
+    const pr = context.payload.pull_request;
+    if (!isRecord(pr) || pr.number !== pullRequest)
+        return undefined;
+    return typeof pr.changed_files === 'number' ? pr.changed_files : undefined;
+}
+function toFile(raw) {
+    if (!isRecord(raw) || typeof raw.filename !== 'string' || typeof raw.status !== 'string') {
+        throw new errors/* ActionError */.lZ("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
+    }
+    const file = { filename: raw.filename, status: raw.status };
+    if (typeof raw.previous_filename === 'string')
+        file.previous_filename = raw.previous_filename;
+    return file;
+}
+/** GitHub's answer in one short line, without the token. */
+function explain(error, token) {
+    const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
+    const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
+    const data = response && isRecord(response.data) ? response.data : undefined;
+    const said = (typeof data?.message === 'string' ? data.message : (0,errors/* errorMessage */.gJ)(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const clean = token.length >= 3 ? said.split(token).join('***') : said;
+    if (status === undefined || response === undefined)
+        return `the GitHub API could not be reached (${clean})`;
+    const advice = status === 401
+        ? ": check the 'github-token' input"
+        : status === 403 || status === 404
+            ? ": check 'pr-number' and that the token may read this repository's pull requests (permissions: pull-requests: read)"
+            : '';
+    return `GitHub answered HTTP ${status} "${clean}"${advice}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * run(): inputs → files → publish → report. The only place that fails the step.
  */
+
+
 
 
 
@@ -8806,31 +8997,58 @@ async function publish(inputs, context) {
     if (skippedForCredentials)
         return skippedForCredentials;
     if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+        if (inputs.changedFilesOnly)
+            notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded");
         info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
         return publishCocalc(inputs, { files: [], skipped: [] }, context);
     }
-    const collection = await group('Collect files', () => collect(inputs));
+    const changes = inputs.changedFilesOnly ? await group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
+    const collection = await group('Collect files', () => collect(inputs, changes));
+    const result = await publishCollection(inputs, context, collection, changes);
+    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+}
+async function publishCollection(inputs, context, collection, changes) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
             warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`);
-        const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries]);
+        const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries], changes);
         if (empty)
             return empty;
         return group('Create the cocode session', () => publishCocode(inputs, plan));
     }
-    const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped);
+    const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
     return publishCocalc(inputs, collection, context);
 }
-async function collect(inputs) {
+/** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
+async function changedFiles(inputs, context) {
+    const pullRequest = changesPullRequest(inputs, context);
+    if (pullRequest === undefined) {
+        notice(`'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`);
+        return undefined;
+    }
+    checkChangesReadable(inputs, context, pullRequest);
+    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+        repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
+        workingDirectory: inputs.workingDirectory
+    });
+    info(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
+    if (plan.capped)
+        warning(capNotice(plan));
+    for (const name of plan.removed)
+        info(`Removed by the PR, not sent: ${name}`);
+    return plan;
+}
+async function collect(inputs, changes) {
     const collection = await collectFiles({
         patterns: inputs.patterns,
         baseDir: inputs.workingDirectory,
         includeHiddenFiles: inputs.includeHiddenFiles,
         maxFileSize: inputs.maxFileSize,
-        concurrency: inputs.concurrency
+        concurrency: inputs.concurrency,
+        only: changes?.sendable
     });
     for (const skipped of collection.skipped)
         warning(`Skipped ${skipped.name}: it ${skipped.reason}`);
@@ -8854,10 +9072,13 @@ function checkCredentials(inputs, context) {
     }
     throw new errors/* InputError */.dz(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
-function noFiles(inputs, count, mode, skipped) {
+function noFiles(inputs, count, mode, skipped, changes) {
     if (count > 0)
         return undefined;
-    const message = `No files to publish: the 'files' patterns matched nothing${mode === 'cocode' ? ' that is text' : ''} in ${inputs.workingDirectory}`;
+    const text = mode === 'cocode' ? ' that is text' : '';
+    const message = changes
+        ? `No files to publish: of the ${changes.sendable.size} file(s) PR #${changes.pullRequest} adds, modifies or renames in ${inputs.workingDirectory}, the 'files' patterns matched nothing${text}`
+        : `No files to publish: the 'files' patterns matched nothing${text} in ${inputs.workingDirectory}`;
     if (inputs.ifNoFilesFound === 'error')
         throw new errors/* ActionError */.lZ(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
     if (inputs.ifNoFilesFound === 'warn')

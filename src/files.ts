@@ -37,6 +37,8 @@ export interface CollectOptions {
   maxFileSize: number
   /** Parallel file reads while hashing. */
   concurrency?: number
+  /** When given, only these names are collected (changed-files-only): others are never read. */
+  only?: ReadonlySet<string>
 }
 
 export interface Collection {
@@ -83,6 +85,7 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
         continue
       }
       const name = toPosix(relative)
+      if (options.only && !options.only.has(name)) continue
       if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.'))) continue
       const problem = nameProblem(name)
       if (problem) {

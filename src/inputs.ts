@@ -38,7 +38,8 @@ export const Input = {
   Exclude: 'exclude',
   Wait: 'wait',
   Timeout: 'timeout',
-  Verify: 'verify'
+  Verify: 'verify',
+  ChangedFilesOnly: 'changed-files-only'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -63,6 +64,8 @@ export interface CommonInputs {
   githubToken: string
   /** Parallel requests while uploading and polling. */
   concurrency: number
+  /** Send only the files the pull request adds, modifies or renames (changed-files.ts). */
+  changedFilesOnly: boolean
   /** Names of credential inputs that were left empty (decided on in main: fork PR or failure). */
   missingCredentials: InputName[]
 }
@@ -152,6 +155,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     prNumber: parseOptionalInteger(Input.PrNumber, read(Input.PrNumber), 1, Number.MAX_SAFE_INTEGER),
     githubToken,
     concurrency: parseOptionalInteger(Input.Concurrency, read(Input.Concurrency), 1, 64) ?? 8,
+    changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
     missingCredentials
   }
 

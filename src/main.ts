@@ -11,6 +11,8 @@ import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
 import { report, reportFailure } from './report/index.js'
+import { capNotice, changeReport, planChanges, type ChangePlan } from './changed-files.js'
+import { changesPullRequest, checkChangesReadable, readPullRequestChanges } from './pull-request-files.js'
 
 export async function run(): Promise<void> {
   // Every credential read is masked for the runner and kept here to scrub the failure summary.
@@ -49,10 +51,22 @@ async function publish(inputs: Inputs, context: RunContext): Promise<PublishResu
   if (skippedForCredentials) return skippedForCredentials
 
   if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+    if (inputs.changedFilesOnly) core.notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded")
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
     return publishCocalc(inputs, { files: [], skipped: [] }, context)
   }
-  const collection = await core.group('Collect files', () => collect(inputs))
+  const changes = inputs.changedFilesOnly ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined
+  const collection = await core.group('Collect files', () => collect(inputs, changes))
+  const result = await publishCollection(inputs, context, collection, changes)
+  return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
+}
+
+async function publishCollection(
+  inputs: Inputs,
+  context: RunContext,
+  collection: Collection,
+  changes: ChangePlan | undefined
+): Promise<PublishResult> {
   if (inputs.mode === 'cocode') {
     const plan = planSession(
       collection.files,
@@ -60,22 +74,45 @@ async function publish(inputs: Inputs, context: RunContext): Promise<PublishResu
       collection.skipped
     )
     for (const binary of plan.binaries) core.warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`)
-    const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries])
+    const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries], changes)
     if (empty) return empty
     return core.group('Create the cocode session', () => publishCocode(inputs, plan))
   }
-  const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped)
+  const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes)
   if (empty) return empty
   return publishCocalc(inputs, collection, context)
 }
 
-async function collect(inputs: Inputs): Promise<Collection> {
+/** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
+async function changedFiles(inputs: Inputs, context: RunContext): Promise<ChangePlan | undefined> {
+  const pullRequest = changesPullRequest(inputs, context)
+  if (pullRequest === undefined) {
+    core.notice(
+      `'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`
+    )
+    return undefined
+  }
+  checkChangesReadable(inputs, context, pullRequest)
+  const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+    repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
+    workingDirectory: inputs.workingDirectory
+  })
+  core.info(
+    `PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`
+  )
+  if (plan.capped) core.warning(capNotice(plan))
+  for (const name of plan.removed) core.info(`Removed by the PR, not sent: ${name}`)
+  return plan
+}
+
+async function collect(inputs: Inputs, changes: ChangePlan | undefined): Promise<Collection> {
   const collection = await collectFiles({
     patterns: inputs.patterns,
     baseDir: inputs.workingDirectory,
     includeHiddenFiles: inputs.includeHiddenFiles,
     maxFileSize: inputs.maxFileSize,
-    concurrency: inputs.concurrency
+    concurrency: inputs.concurrency,
+    only: changes?.sendable
   })
   for (const skipped of collection.skipped) core.warning(`Skipped ${skipped.name}: it ${skipped.reason}`)
   const bytes = collection.files.reduce((sum, file) => sum + file.size, 0)
@@ -101,9 +138,18 @@ function checkCredentials(inputs: Inputs, context: RunContext): PublishResult | 
   throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}')
 }
 
-function noFiles(inputs: Inputs, count: number, mode: Inputs['mode'], skipped: Collection['skipped']): PublishResult | undefined {
+function noFiles(
+  inputs: Inputs,
+  count: number,
+  mode: Inputs['mode'],
+  skipped: Collection['skipped'],
+  changes: ChangePlan | undefined
+): PublishResult | undefined {
   if (count > 0) return undefined
-  const message = `No files to publish: the 'files' patterns matched nothing${mode === 'cocode' ? ' that is text' : ''} in ${inputs.workingDirectory}`
+  const text = mode === 'cocode' ? ' that is text' : ''
+  const message = changes
+    ? `No files to publish: of the ${changes.sendable.size} file(s) PR #${changes.pullRequest} adds, modifies or renames in ${inputs.workingDirectory}, the 'files' patterns matched nothing${text}`
+    : `No files to publish: the 'files' patterns matched nothing${text} in ${inputs.workingDirectory}`
   if (inputs.ifNoFilesFound === 'error') throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`)
   if (inputs.ifNoFilesFound === 'warn') core.warning(message)
   else core.info(message)

@@ -7,6 +7,8 @@
  *   PATCH /repos/{o}/{r}/issues/comments/{id} {body}          update
  *   GET   /repos/{o}/{r}/issues/comments/{id}
  *   GET   /repos/{o}/{r}/commits/{sha}/pulls                  PRs containing a commit
+ *   GET   /repos/{o}/{r}/pulls/{n}                            a PR, with its changed_files count
+ *   GET   /repos/{o}/{r}/pulls/{n}/files?per_page&page        the PR's files, paged, at most 3,000
  *   POST  /graphql  query { viewer { login } }                the token's own login
  *
  * Tokens carry an identity and a permission: a read-only token (a fork PR's) answers writes with
@@ -20,8 +22,9 @@ import { createServer } from 'node:http'
 /**
  * @typedef {{ login: string, type?: 'User' | 'Bot', write?: boolean, graphql?: boolean }} TokenIdentity
  *   `graphql: false` makes the viewer query fail for this token (403), as for some restricted tokens.
- * @typedef {{ number: number, state?: 'open' | 'closed', updated_at?: string, head?: { ref: string, sha: string }, commits?: string[] }} PullRequestSeed
- * @typedef {{ number: number, state: 'open' | 'closed', updated_at: string, head: { ref: string, sha: string }, commits: string[] }} PullRequest
+ * @typedef {{ filename: string, status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged', previous_filename?: string }} PullRequestFileSeed
+ * @typedef {{ number: number, state?: 'open' | 'closed', updated_at?: string, head?: { ref: string, sha: string }, commits?: string[], files?: PullRequestFileSeed[] }} PullRequestSeed
+ * @typedef {{ number: number, state: 'open' | 'closed', updated_at: string, head: { ref: string, sha: string }, commits: string[], files: PullRequestFileSeed[] }} PullRequest
  * @typedef {{
  *   id: number, issue: number, body: string, user: { login: string, type: string },
  *   html_url: string, url: string, created_at: string, updated_at: string
@@ -54,6 +57,12 @@ import { createServer } from 'node:http'
 
 /** GitHub's limit on a comment body, in characters. */
 export const COMMENT_LIMIT = 65_536
+/**
+ * GitHub lists at most this many files of a pull request ("Responses include a maximum of 3000
+ * files": GitHub's REST reference for "List pull requests files", repeated in its OpenAPI
+ * description as typed by @octokit/openapi-types). Pages past them are empty.
+ */
+export const PR_FILES_CAP = 3000
 
 /** Ready-made fault rules. */
 export const GitHubFaults = {
@@ -124,7 +133,8 @@ export async function startGitHubEmulator(options = {}) {
       state: seed.state ?? 'open',
       updated_at: seed.updated_at ?? new Date(Date.UTC(2025, 0, 1)).toISOString(),
       head: seed.head ?? { ref: `branch-${seed.number}`, sha: `${seed.number}`.padStart(40, 'a') },
-      commits: seed.commits ?? []
+      commits: seed.commits ?? [],
+      files: seed.files ?? []
     }
     state.pullRequests.set(pr.number, pr)
     if (!state.comments.has(pr.number)) state.comments.set(pr.number, [])
@@ -273,6 +283,12 @@ export async function startGitHubEmulator(options = {}) {
         return answer(200, comment)
       }
     }
+    if ((match = /^pulls\/(\d+)(\/files)?$/.exec(rest)) && method === 'GET') {
+      const pr = state.pullRequests.get(Number(match[1]))
+      if (!pr) return answer(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request' })
+      if (match[2]) return listPage(url, pr.files.slice(0, PR_FILES_CAP).map(diffEntry), answer)
+      return answer(200, { number: pr.number, state: pr.state, updated_at: pr.updated_at, head: pr.head, changed_files: pr.files.length })
+    }
     if ((match = /^commits\/([0-9a-f]{7,40})\/pulls$/i.exec(rest)) && method === 'GET') {
       const sha = match[1].toLowerCase()
       const pulls = [...state.pullRequests.values()].filter((pr) => pr.head.sha.toLowerCase().startsWith(sha) || pr.commits.includes(sha))
@@ -291,7 +307,27 @@ export async function startGitHubEmulator(options = {}) {
   }
 
   /**
-   * @param {URL} url @param {Comment[]} list
+   * A file as GitHub lists it (the `diff-entry` schema); `previous_filename` only for renames.
+   * @param {PullRequestFileSeed} file
+   */
+  function diffEntry(file) {
+    const blob = `${serverUrl}/${repository}/blob/${'f'.repeat(40)}/${file.filename}`
+    return {
+      sha: file.status === 'removed' ? null : '0'.repeat(40),
+      filename: file.filename,
+      status: file.status,
+      additions: file.status === 'removed' ? 0 : 1,
+      deletions: file.status === 'added' ? 0 : 1,
+      changes: 2,
+      blob_url: blob,
+      raw_url: blob.replace('/blob/', '/raw/'),
+      contents_url: `http://${address()}/repos/${repository}/contents/${file.filename}`,
+      ...(file.status === 'renamed' && file.previous_filename ? { previous_filename: file.previous_filename } : {})
+    }
+  }
+
+  /**
+   * @param {URL} url @param {unknown[]} list
    * @param {(status: number, payload: unknown, headers?: Record<string, string>) => void} answer
    */
   function listPage(url, list, answer) {

@@ -32,7 +32,8 @@ export function graphqlUrlOf(env: NodeJS.ProcessEnv, apiUrl: string): string {
   return (env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`).replace(/\/+$/, '')
 }
 
-export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
+/** An Octokit with the retry and throttling plugins whose requests never leave the GitHub API's origins. */
+export async function createOctokit(options: Omit<GitHubApiOptions, 'owner' | 'repo'>) {
   const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
     import('@actions/github'),
     import('@actions/github/lib/utils'),
@@ -41,14 +42,14 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
     // Octokit may build undici's ProxyAgent synchronously: see undici-on-demand.ts.
     loadUndici()
   ])
-  const { log, owner, repo } = options
+  const { log } = options
   const baseFetch: typeof fetch = defaults.request?.fetch ?? fetch
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const again = retryCount < MAX_RATE_RETRIES && retryAfter <= MAX_RATE_WAIT_S
     log.info(`GitHub's ${kind} answered ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`)
     return again
   }
-  const octokit = getOctokit(
+  return getOctokit(
     options.token,
     {
       baseUrl: options.apiUrl,
@@ -61,6 +62,13 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
     retry,
     throttling
   )
+}
+
+export type Octokit = Awaited<ReturnType<typeof createOctokit>>
+
+export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
+  const { owner, repo } = options
+  const octokit = await createOctokit(options)
 
   return {
     async viewerLogin() {

@@ -9,6 +9,7 @@ import { code, fitLines, link, prose, safeUrl, sizeOf, urlLink } from './markdow
 import type { CopyOutcome, PublishResult, PublishedFile } from './result.js'
 import type { SkippedFile } from '../files.js'
 import type { CommentOutcome } from './comment.js'
+import { capNotice, type ChangeReport } from '../changed-files.js'
 
 /** GitHub refuses a comment body over 65,536 characters (422). */
 export const COMMENT_LIMIT = 65_536
@@ -50,9 +51,10 @@ export function renderReport(result: PublishResult, context: RenderContext = {},
   const copies = take((b) => copiesSection(result.copies ?? [], b), 0.5)
   const planned = take((b) => plannedSection(result.plannedRequests ?? [], b), 0.25)
   const skipped = take((b) => skippedSection(result.skipped, b), 0.25)
+  const removed = take((b) => removedSection(result.changes, b), 0.25)
   const files = take((b) => filesSection(result, b), 1)
 
-  const sections = [copies, files, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'))
+  const sections = [copies, files, removed, skipped, planned].filter((lines) => lines.length > 0).map((lines) => lines.join('\n'))
   return [head.join('\n'), ...sections].join('\n\n') + (tail.length > 0 ? `\n${tail.join('\n')}` : '') + '\n'
 }
 
@@ -89,6 +91,7 @@ function problems(result: PublishResult): string[] {
   const lines: string[] = []
   if (result.failure) lines.push(`**Failed:** ${code(result.failure, { max: 2000 })}`, '')
   if (result.status === 'skipped' && result.skipReason) lines.push(`**Why:** ${prose(result.skipReason)}`, '')
+  if (result.changes?.capped) lines.push(`**⚠️ Not every change was considered:** ${prose(capNotice(result.changes))}.`, '')
   return lines
 }
 
@@ -100,6 +103,7 @@ function facts(result: PublishResult, context: RenderContext): string[] {
     lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`)
   }
   lines.push(`- **Files:** ${fileCount(result)}`)
+  if (result.changes) lines.push(`- **Changed files only:** ${changesLine(result.changes)}`)
   const commit = commitLink(context)
   if (commit) lines.push(`- **Commit:** ${commit}`)
   if (context.runUrl) lines.push(`- **Workflow run:** ${link('logs and job summary', context.runUrl)}`)
@@ -164,9 +168,29 @@ function copyStatus(status: CopyOutcome['status']): string {
   return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status]
 }
 
+/** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */
+function changesLine(changes: ChangeReport): string {
+  const parts = [`${plural(changes.listed, 'file')} changed in PR #${changes.pullRequest}`]
+  if (changes.removed.length > 0) parts.push(`${changes.removed.length} removed (listed below, not sent)`)
+  if (changes.notSent > 0) parts.push(`${changes.notSent} not sent (not matching \`files\`, hidden or left out)`)
+  return parts.join('; ')
+}
+
+function removedSection(changes: ChangeReport | undefined, budget: number): string[] {
+  const removed = changes?.removed ?? []
+  return foldedList(
+    `${plural(removed.length, 'file')} removed by the pull request (not sent)`,
+    removed.length,
+    (i) => `- ${code(removed[i])}`,
+    budget
+  )
+}
+
 function filesSection(result: PublishResult, budget: number): string[] {
   const files = result.status === 'skipped' ? [] : result.files
-  const line = (file: PublishedFile): string => `- ${code(file.name)} (${formatBytes(file.size)})`
+  const renamed = result.changes?.renamedFrom ?? {}
+  const line = (file: PublishedFile): string =>
+    `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`
   const noun = result.status === 'dry-run' ? 'to send' : 'sent'
   return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget)
 }

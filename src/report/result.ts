@@ -4,6 +4,7 @@
  */
 import type { Mode } from '../inputs.js'
 import type { SkippedFile } from '../files.js'
+import type { ChangeReport } from '../changed-files.js'
 
 export type PublishStatus = 'created' | 'uploaded' | 'copied' | 'queued' | 'dry-run' | 'skipped'
 export type CopyStatus = 'copied' | 'queued' | 'failed' | 'timeout'
@@ -48,4 +49,6 @@ export interface PublishResult {
   uploadedCount?: number
   /** Set when the step must fail after reporting (a copy failed or timed out). */
   failure?: string
+  /** changed-files-only on a pull request: what the PR changed, and what of it was not sent. */
+  changes?: ChangeReport
 }
