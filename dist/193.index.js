@@ -326,7 +326,8 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ServiceError 
     }
 }
 const RETRYABLE_STATUS = {
-    idempotent: [429, 502, 503, 504],
+    idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
+    // Only together with a Retry-After header: see retryableStatus.
     create: [429, 503]
 };
 /** Transport errors raised before a single byte of the request reached the server. */
@@ -336,6 +337,7 @@ class HttpClient {
     baseUrl;
     origin;
     basePath;
+    stop;
     options;
     secrets;
     dispatcher;
@@ -362,8 +364,9 @@ class HttpClient {
             maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
             connections: options.connections ?? 8,
             log: options.log ?? (() => undefined),
-            sleep: options.sleep ?? ((ms) => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(ms))
+            sleep: options.sleep ?? ((ms) => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(ms, options.signal))
         };
+        this.stop = options.signal;
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
     }
@@ -380,13 +383,17 @@ class HttpClient {
             const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()));
             let response;
             let failure;
+            if (this.stop?.aborted)
+                throw this.stopped(label);
             try {
                 response = await this.attempt(method, label, { ...req, timeoutMs }, attempt);
             }
             catch (error) {
                 failure = error;
             }
-            const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure);
+            if (this.stop?.aborted)
+                throw this.stopped(label);
+            const retryable = response ? this.retryableStatus(req.retry, response) : this.retryableError(req.retry, failure);
             if (!retryable || attempt >= maxAttempts) {
                 if (response)
                     return response;
@@ -486,6 +493,10 @@ class HttpClient {
         }
         return text.slice(0, text.length - cut);
     }
+    /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
+    stopped(label) {
+        return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout');
+    }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
         return new HttpError(this.scrub(message), status, transport);
@@ -512,7 +523,7 @@ class HttpClient {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
         // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-        const signal = AbortSignal.timeout(timeoutMs);
+        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
         const body = typeof req.body === 'function' ? req.body() : req.body;
         const answer = await (0,undici_index_js__WEBPACK_IMPORTED_MODULE_0__.request)(`${this.origin}${this.basePath}${req.path}`, {
             method: method,
@@ -542,8 +553,11 @@ class HttpClient {
         }
         return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt };
     }
-    retryableStatus(policy, status) {
-        return policy !== 'none' && RETRYABLE_STATUS[policy].includes(status);
+    retryableStatus(policy, response) {
+        if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status))
+            return false;
+        // A create is repeated only when the server said it did not act and when to come back.
+        return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined;
     }
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)

@@ -62,24 +62,6 @@ function chooseBoundary(content, fieldValues, random = random128) {
     }
     throw new Error('could not find a multipart boundary absent from the content');
 }
-/**
- * A `filename` parameter the server's parser (formidable) reads back unambiguously: it cuts the
- * name at the last backslash and turns `%22` into a quote, so backslashes, quotes, `%` and
- * anything outside printable ASCII are percent-encoded. The name only keys CoCalc's chunk
- * reassembly; the file's real name travels in the `fullPath` field.
- */
-function formFileName(name) {
-    let result = '';
-    for (const char of name) {
-        if (/^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' && char !== '%')
-            result += char;
-        else
-            result += Array.from(Buffer.from(char, 'utf8'))
-                .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-                .join('');
-    }
-    return result;
-}
 /** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */
 const POOL_DRAWS = 256;
 let pool = Buffer.alloc(0);
@@ -116,16 +98,20 @@ var client = __webpack_require__(6600);
 
 
 
-/** Upload attempts of one file while the project's upload service comes up. */
-const UPLOAD_START_ATTEMPTS = 5;
+/** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
+const UPLOAD_START_ATTEMPTS = 6;
 /** Fresh starts of a chunked file after a transient failure of one of its chunks. */
 const CHUNKED_RESTARTS = 2;
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_TIMEOUT_MS = 300_000;
 
-/** The project's upload service is down: start the project and try the file again. */
-class UploadServiceDown extends errors/* ServiceError */._7 {
+/**
+ * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
+ * service does not listen (stopped, starting), and older hubs said `upload service not running`.
+ * Start the project, pause, and send the file again (with a new file name).
+ */
+class ProjectNotReady extends errors/* ServiceError */._7 {
 }
 /** A proxy refused the first chunk as too large: try again with smaller chunks. */
 class ChunkTooLarge extends errors/* ServiceError */._7 {
@@ -149,24 +135,29 @@ class CocalcV2Client {
         this.options = options;
         this.http = (0,client/* createCocalcHttp */.E_)(options);
         this.chunkBytes = options.chunkBytes;
-        this.sleep = options.sleep ?? ((ms) => (0,concurrency/* sleep */.yy)(ms));
+        this.sleep = options.sleep ?? ((ms) => (0,concurrency/* sleep */.yy)(ms, options.signal));
     }
     async startProject() {
         await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent');
     }
-    async hashFiles(remotePaths) {
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
         const { command, args } = (0,scripts/* hashCommand */.C1)(remotePaths);
         const label = 'exec (sha256 of the uploaded files)';
-        const body = await this.call('exec', { project_id: this.options.projectId, command, args, bash: false, err_on_exit: false, timeout: client/* EXEC_TIMEOUT_SECONDS */.QW }, 'idempotent', client/* EXEC_HTTP_TIMEOUT_MS */.I8);
+        const response = await this.post('exec', { project_id: projectId, command, args, bash: false, err_on_exit: false, timeout: client/* EXEC_TIMEOUT_SECONDS */.QW }, 'idempotent', client/* EXEC_HTTP_TIMEOUT_MS */.I8);
+        if (response.status === 504 || response.status === 524)
+            throw new client/* HashBatchCutOff */.sU(`the gateway gave up waiting for ${label} (HTTP ${response.status})`);
+        const body = this.json('exec', response, (error) => error === 'undefined');
+        // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
+        if (body.error === 'undefined')
+            throw new client/* HashBatchCutOff */.sU(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = (0,client/* execResult */.XD)(body);
         if (!result)
             throw new errors/* ServiceError */._7(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub((0,client/* oneLine */.TN)(JSON.stringify(body))).slice(0, 200)}`);
-        if (result.exitCode !== 0) {
-            throw new errors/* ServiceError */._7(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub((0,client/* oneLine */.TN)(result.stderr)).slice(0, 300)}`);
-        }
         const hashes = (0,scripts/* parseHashOutput */.B8)(result.stdout, remotePaths.length);
-        if ('problem' in hashes)
-            throw new errors/* ServiceError */._7(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub((0,client/* oneLine */.TN)(result.stderr)).slice(0, 200)}`;
+            throw new client/* HashBatchCutOff */.sU(`CoCalc answered ${label} with unusable output (${why})`);
+        }
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
@@ -186,9 +177,9 @@ class CocalcV2Client {
             }
             catch (error) {
                 count(-sent);
-                if (error instanceof UploadServiceDown && attempt < UPLOAD_START_ATTEMPTS) {
+                if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
                     const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
-                    this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`);
+                    this.options.log(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
                     await this.restartProject(delay);
                     continue;
                 }
@@ -274,6 +265,10 @@ class CocalcV2Client {
         const name = external_node_path_.posix.basename(remotePath);
         const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`;
         const dzuuid = (0,external_node_crypto_.randomUUID)();
+        // The hub keys a file's chunks by (path, file name) and ignores dzuuid: a new chunk 0 under
+        // the name of an upload that never finished would go into that upload's stale stream. So
+        // every attempt gets a name of its own; the real name travels in fullPath.
+        const formName = `${dzuuid}.upload`;
         const chunkBytes = this.chunkBytes;
         for await (const chunk of (0,chunks/* readChunks */.zO)(file, chunkBytes)) {
             const fields = [
@@ -287,7 +282,7 @@ class CocalcV2Client {
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            const parts = multipartBody(boundary, fields, { field: 'file', filename: formFileName(name), content: chunk.content });
+            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
             const length = parts.reduce((sum, part) => sum + part.length, 0);
             const response = await this.http.request({
                 path: query,
@@ -317,8 +312,9 @@ class CocalcV2Client {
         }
         const text = response.body.subarray(0, 4096).toString('utf8');
         const isHtml = /^\s*</.test(text);
-        if (/upload service not running/i.test(text))
-            throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status);
+        if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
+            throw new ProjectNotReady(`${label}: HTTP 500 ${(0,client/* oneLine */.TN)(text)}`, response.status);
+        }
         if (response.status === 413 && index === 0)
             throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
         if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
@@ -338,20 +334,20 @@ class CocalcV2Client {
             budgetMs
         });
     }
-    /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */
-    json(name, response) {
+    /** A v2 answer: HTTP 200 with a JSON object and no `error` field (unless `accept` takes it), or an error. */
+    json(name, response, accept = () => false) {
         if (response.status !== 200)
             throw (0,client/* httpFailure */.tG)(this.http, name, response);
         const body = this.http.parseJson(response, name);
         const error = (0,client/* envelopeError */.j3)(body);
-        if (error !== undefined)
+        if (error !== undefined && !accept(error))
             throw (0,client/* refusal */.x5)(this.http, name, error);
         return body;
     }
 }
 /** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error) {
-    return error instanceof http/* HttpError */.j$ && (error.transport !== undefined || [429, 502, 503, 504].includes(error.status ?? 0));
+    return error instanceof http/* HttpError */.j$ && (error.transport !== undefined || client/* TRANSIENT_STATUSES */.SS.includes(error.status ?? 0));
 }
 
 

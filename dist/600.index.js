@@ -10,17 +10,20 @@ export const modules = {
 /* harmony export */   I8: () => (/* binding */ EXEC_HTTP_TIMEOUT_MS),
 /* harmony export */   KO: () => (/* binding */ copyStateOf),
 /* harmony export */   QW: () => (/* binding */ EXEC_TIMEOUT_SECONDS),
+/* harmony export */   SS: () => (/* binding */ TRANSIENT_STATUSES),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   XD: () => (/* binding */ execResult),
 /* harmony export */   au: () => (/* binding */ unexpectedAnswer),
 /* harmony export */   credentialForms: () => (/* binding */ credentialForms),
 /* harmony export */   j3: () => (/* binding */ envelopeError),
+/* harmony export */   sU: () => (/* reexport safe */ _hashing_js__WEBPACK_IMPORTED_MODULE_2__.s),
 /* harmony export */   tG: () => (/* binding */ httpFailure),
 /* harmony export */   x5: () => (/* binding */ refusal)
 /* harmony export */ });
 /* unused harmony exports basicAuthorization, stringField */
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6803);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/* harmony import */ var _hashing_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8323);
 
 
 /** `Authorization` value: the key as user name, empty password. */
@@ -40,9 +43,14 @@ function createCocalcHttp(options) {
         secrets: credentialForms(options.apiKey),
         connections: Math.max(2, options.concurrency),
         log: options.log,
+        signal: options.signal,
         ...options.http
     });
 }
+// Defined beside the hashing that handles it, so a dry run loads no HTTP client through it.
+
+/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
+const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
 /** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
 const EXEC_TIMEOUT_SECONDS = 55;
 /** HTTP timeout for an exec: a little longer than the exec's own limit. */
@@ -143,7 +151,8 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ServiceError 
     }
 }
 const RETRYABLE_STATUS = {
-    idempotent: [429, 502, 503, 504],
+    idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
+    // Only together with a Retry-After header: see retryableStatus.
     create: [429, 503]
 };
 /** Transport errors raised before a single byte of the request reached the server. */
@@ -153,6 +162,7 @@ class HttpClient {
     baseUrl;
     origin;
     basePath;
+    stop;
     options;
     secrets;
     dispatcher;
@@ -179,8 +189,9 @@ class HttpClient {
             maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
             connections: options.connections ?? 8,
             log: options.log ?? (() => undefined),
-            sleep: options.sleep ?? ((ms) => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(ms))
+            sleep: options.sleep ?? ((ms) => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(ms, options.signal))
         };
+        this.stop = options.signal;
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
     }
@@ -197,13 +208,17 @@ class HttpClient {
             const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()));
             let response;
             let failure;
+            if (this.stop?.aborted)
+                throw this.stopped(label);
             try {
                 response = await this.attempt(method, label, { ...req, timeoutMs }, attempt);
             }
             catch (error) {
                 failure = error;
             }
-            const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure);
+            if (this.stop?.aborted)
+                throw this.stopped(label);
+            const retryable = response ? this.retryableStatus(req.retry, response) : this.retryableError(req.retry, failure);
             if (!retryable || attempt >= maxAttempts) {
                 if (response)
                     return response;
@@ -303,6 +318,10 @@ class HttpClient {
         }
         return text.slice(0, text.length - cut);
     }
+    /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
+    stopped(label) {
+        return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout');
+    }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
         return new HttpError(this.scrub(message), status, transport);
@@ -329,7 +348,7 @@ class HttpClient {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
         // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-        const signal = AbortSignal.timeout(timeoutMs);
+        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
         const body = typeof req.body === 'function' ? req.body() : req.body;
         const answer = await (0,undici_index_js__WEBPACK_IMPORTED_MODULE_0__.request)(`${this.origin}${this.basePath}${req.path}`, {
             method: method,
@@ -359,8 +378,11 @@ class HttpClient {
         }
         return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt };
     }
-    retryableStatus(policy, status) {
-        return policy !== 'none' && RETRYABLE_STATUS[policy].includes(status);
+    retryableStatus(policy, response) {
+        if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status))
+            return false;
+        // A create is repeated only when the server said it did not act and when to come back.
+        return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined;
     }
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)

@@ -45,15 +45,16 @@ class CocalcV1Client {
     }
     /** v1 has no start call; every project call starts the project when needed. */
     async startProject() { }
-    async hashFiles(remotePaths) {
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
         const label = 'project_exec (sha256 of the uploaded files)';
-        const result = await this.exec((0,_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .hashCommand */ .C1)(remotePaths));
-        if (result.exitCode !== 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ServiceError */ ._7(`hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub((0,_client_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)(result.stderr)).slice(0, 300)}`);
-        }
+        const result = await this.execOrCutOff((0,_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .hashCommand */ .C1)(remotePaths), projectId);
+        if (result === 'cut-off')
+            throw new _client_js__WEBPACK_IMPORTED_MODULE_4__/* .HashBatchCutOff */ .sU(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const hashes = (0,_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .parseHashOutput */ .B8)(result.stdout, remotePaths.length);
-        if ('problem' in hashes)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ServiceError */ ._7(`CoCalc answered ${label} with unusable output: ${hashes.problem}`);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub((0,_client_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)(result.stderr)).slice(0, 200)}`;
+            throw new _client_js__WEBPACK_IMPORTED_MODULE_4__/* .HashBatchCutOff */ .sU(`CoCalc answered ${label} with unusable output (${why})`);
+        }
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
@@ -142,8 +143,22 @@ class CocalcV1Client {
         }
     }
     async exec(command) {
+        const result = await this.execOrCutOff(command, this.options.projectId);
+        if (result === 'cut-off')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ServiceError */ ._7('CoCalc stopped waiting for project_exec (its 60 s limit)');
+        return result;
+    }
+    /** One project_exec; 'cut-off' when the hub stopped waiting for it (`{"event":"error","error":"timeout"}`). */
+    async execOrCutOff(command, projectId) {
         const label = 'project_exec';
-        const response = await this.post(label, { project_id: this.options.projectId, ...command, bash: false, err_on_exit: false, timeout: _client_js__WEBPACK_IMPORTED_MODULE_4__/* .EXEC_TIMEOUT_SECONDS */ .QW }, 'idempotent', _client_js__WEBPACK_IMPORTED_MODULE_4__/* .EXEC_HTTP_TIMEOUT_MS */ .I8);
+        const response = await this.post(label, { project_id: projectId, ...command, bash: false, err_on_exit: false, timeout: _client_js__WEBPACK_IMPORTED_MODULE_4__/* .EXEC_TIMEOUT_SECONDS */ .QW }, 'idempotent', _client_js__WEBPACK_IMPORTED_MODULE_4__/* .EXEC_HTTP_TIMEOUT_MS */ .I8);
+        if (response.status === 504 || response.status === 524)
+            return 'cut-off';
+        if (response.status === 200) {
+            const body = this.http.parseJson(response, label);
+            if (body.event === 'error' && body.error === 'timeout')
+                return 'cut-off';
+        }
         const body = this.answer(label, response, ['project_exec_output']);
         const result = (0,_client_js__WEBPACK_IMPORTED_MODULE_4__/* .execResult */ .XD)(body);
         if (!result)

@@ -366,6 +366,60 @@ async function readWhole(file) {
 
 /***/ }),
 
+/***/ 8323:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ hashRemote),
+/* harmony export */   s: () => (/* binding */ HashBatchCutOff)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7703);
+/**
+ * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
+ * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
+ * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
+ * asked again, down to single files.
+ */
+
+
+
+/** A hash exec that did not come back whole: split the batch and ask again. */
+class HashBatchCutOff extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7 {
+}
+/** One entry per path, in order: what the project holds there (undefined: no readable file). */
+async function hashRemote(client, entries, options) {
+    const batches = (0,_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .batchPaths */ .Nq)(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
+    const answers = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .mapLimit */ .sf)(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
+    const result = new Array(entries.length);
+    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
+    return result;
+}
+async function hashBatch(client, paths, options, retried = false) {
+    try {
+        return await client.hashFiles(paths, options.projectId);
+    }
+    catch (error) {
+        if (!(error instanceof HashBatchCutOff))
+            throw error;
+        if (paths.length === 1) {
+            // One more try for a lone file (the cut-off may have been the project's bad moment).
+            if (!retried)
+                return hashBatch(client, paths, options, true);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
+        }
+        const half = Math.ceil(paths.length / 2);
+        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
+        const first = await hashBatch(client, paths.slice(0, half), options);
+        const second = await hashBatch(client, paths.slice(half), options);
+        return [...first, ...second];
+    }
+}
+
+
+/***/ }),
+
 /***/ 9775:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -382,10 +436,13 @@ const V1_BODY_LIMIT = 96 * 1024;
 const V1_PIECE_BYTES = 48 * 1024;
 /** Where v1 pieces wait to be decoded: in the project's home, so the final move is a rename. */
 const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
-/** v1 hash batches: argument bytes well under the 100 kB body limit. */
-const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
-/** v2 hash batches: bodies far under the ~1 MB limit, and work far under exec's ~60 s cap. */
-const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 2 * 1024 ** 3 };
+/** v1 hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
+const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
+/**
+ * v2 hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
+ * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
+ */
+const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 
 
 /***/ }),
@@ -404,19 +461,28 @@ const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxConten
  * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
  * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
  * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
- *
- * The loopback emulator (__tests__/emulators/cocalc.js) recognises these exact texts; a unit test
- * keeps its copies equal to these.
+ * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
  */
 /**
- * Prints one line per argument, in order: the file's SHA-256 in hex, or `-` when it is missing or
- * unreadable. Reading through stdin makes sha256sum print `HASH  -`, so names with backslashes or
- * newlines never change the output's shape.
+ * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
+ * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
+ *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
+ *   one `sha256sum` line per other argument, in order;
+ *   `mtimes:`, then one line of seconds per other argument, in order.
+ * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
+ * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
  */
 const HASH_SCRIPT = [
+    'export LC_ALL=C',
+    'i=0 missing= files=()',
     'for f in "$@"; do',
-    '  if [ -f "$f" ] && h=$(sha256sum < "$f" 2>/dev/null); then printf "%s\\n" "${h%% *}"; else printf "%s\\n" -; fi',
-    'done'
+    '  i=$((i + 1))',
+    '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+    'done',
+    'printf "missing:%s\\n" "$missing"',
+    '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
+    'printf "mtimes:\\n"',
+    '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
 ].join('\n');
 /**
  * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
@@ -443,27 +509,43 @@ function hashCommand(paths) {
 function decodeCommand(dest, tmp, dir, count) {
     return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] };
 }
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/;
+const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/;
+const MTIME_LINE = /^-?[0-9]{1,15}$/;
 /**
- * The hash script's output as one entry per path (undefined = missing). Anything but exactly one
- * well-formed line per path is an error: a truncated answer must never pass for "all missing".
+ * The hash script's output as one entry per path (undefined = missing). Anything but the exact
+ * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
+ * partial output) must never pass for "missing files".
  */
 function parseHashOutput(stdout, count) {
     const lines = stdout.split('\n');
     if (lines[lines.length - 1] === '')
         lines.pop();
-    if (lines.length !== count)
-        return { problem: `expected ${count} line(s) of hashes, got ${lines.length}` };
-    const hashes = [];
-    for (const [index, line] of lines.entries()) {
-        if (line === '-')
-            hashes.push(undefined);
-        else if (SHA256_HEX.test(line))
-            hashes.push(line);
-        else
-            return { problem: `line ${index + 1} is neither a SHA-256 nor '-': ${JSON.stringify(line.slice(0, 80))}` };
+    const head = MISSING_LINE.exec(lines[0] ?? '');
+    if (!head)
+        return { problem: `the first line is not the list of missing files: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}` };
+    const missing = new Set(head[1].split(' ').filter(Boolean).map(Number));
+    if ([...missing].some((n) => n > count))
+        return { problem: `it names a missing file beyond the ${count} asked for` };
+    const present = count - missing.size;
+    if (lines.length !== 2 * present + 2 || lines[present + 1] !== 'mtimes:') {
+        return { problem: `expected ${present} hash(es) and ${present} mtime(s) for ${count} path(s), got ${lines.length} line(s)` };
     }
-    return hashes;
+    const result = [];
+    let next = 1;
+    for (let n = 1; n <= count; n++) {
+        if (missing.has(n)) {
+            result.push(undefined);
+            continue;
+        }
+        const hash = SHA256_LINE.exec(lines[next]);
+        const mtime = lines[next + present + 1];
+        if (!hash || !MTIME_LINE.test(mtime))
+            return { problem: `the line for path ${n} is neither a SHA-256 nor an mtime: ${JSON.stringify(lines[next].slice(0, 80))}` };
+        result.push({ sha256: hash[1], mtime: Number(mtime) });
+        next++;
+    }
+    return result;
 }
 /**
  * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
@@ -722,7 +804,7 @@ async function readInPieces(path, pieceBytes, onPiece) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9950);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -732,7 +814,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 51:
+/***/ 9950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7482,31 +7564,33 @@ class Progress {
     }
 }
 
-// EXTERNAL MODULE: ./src/cocalc/scripts.ts
-var scripts = __nccwpck_require__(7703);
+// EXTERNAL MODULE: ./src/cocalc/hashing.ts
+var hashing = __nccwpck_require__(8323);
 ;// CONCATENATED MODULE: ./src/cocalc/upload.ts
 
 
 
 
 
-/** Hashes `paths` in as few exec calls as the server's limits allow, in parallel batches. */
-async function remoteHashes(client, items, concurrency) {
-    const batches = (0,scripts/* batchPaths */.Nq)(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits);
-    const answers = await (0,src_concurrency/* mapLimit */.sf)(batches, concurrency, (batch) => client.hashFiles(batch.map((index) => items[index].remotePath)));
-    const hashes = new Array(items.length);
-    batches.forEach((batch, b) => batch.forEach((index, i) => (hashes[index] = answers[b][i])));
-    return hashes;
+/**
+ * Pauses before a file that hashes wrong is called lost: the hub answers an upload before the
+ * file is renamed into place (src/packages/conat/files/write.ts), so a hash taken at once may
+ * still see the old content.
+ */
+const SETTLE_PAUSES_MS = [1000, 2000];
+/** What the project holds at each item's path (undefined: missing), in as few execs as the limits allow. */
+async function remoteHashes(client, items, concurrency, projectId, log) {
+    return (0,hashing/* hashRemote */.V)(client, items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })), { concurrency, projectId, log });
 }
 /** Pure: the items whose remote hash is not the local one. */
 function differing(items, hashes) {
-    return items.filter((item, index) => hashes[index] !== item.file.sha256);
+    return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256);
 }
 /** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
 async function uploadChanged(client, items, options) {
     let before;
     try {
-        before = await remoteHashes(client, items, options.concurrency);
+        before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info);
     }
     catch (error) {
         // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
@@ -7519,24 +7603,56 @@ async function uploadChanged(client, items, options) {
     if (unchanged > 0)
         options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`);
     const bytes = await uploadAll(client, changed, options, 'Uploaded');
-    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0 };
+    // What is known to be in place already (the unchanged files), for the checks after a copy.
+    const remote = new Map();
+    items.forEach((item, index) => {
+        const found = before?.[index];
+        if (found && found.sha256 === item.file.sha256)
+            remote.set(item.remotePath, found);
+    });
+    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0, remote };
+}
+/**
+ * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
+ * write that is merely not visible yet is not taken for a lost one.
+ */
+async function settledHashes(client, items, options, projectId) {
+    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info);
+    for (const pause of SETTLE_PAUSES_MS) {
+        const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256);
+        if (wrong.length === 0)
+            break;
+        options.log.debug(`${wrong.length} file(s) do not hash right yet: looking again in ${pause / 1000} s`);
+        await sleep(pause);
+        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log.info);
+        wrong.forEach((index, i) => (hashes[index] = again[i]));
+    }
+    return hashes;
 }
 /**
  * Hashes the sent files again; re-uploads mismatches once; fails naming what still differs.
  * Resolves with how many files needed the second upload.
  */
-async function verifyUploads(client, sent, options) {
+async function verifyUploads(client, sent, options, remote = new Map()) {
     if (sent.length === 0)
         return 0;
-    const after = await remoteHashes(client, sent, options.concurrency);
+    const after = await settledHashes(client, sent, options);
     const mismatched = differing(sent, after);
+    const record = (items, hashes) => items.forEach((item, index) => {
+        const found = hashes[index];
+        if (found && found.sha256 === item.file.sha256)
+            remote.set(item.remotePath, found);
+    });
+    record(sent, after);
     if (mismatched.length === 0) {
         options.log.info(`Verified: all ${sent.length} uploaded file(s) are byte-identical in the project`);
         return 0;
     }
     options.log.warning(`${mismatched.length} file(s) did not arrive intact although CoCalc acknowledged them (${listNames(mismatched)}): uploading them once more`);
     await uploadAll(client, mismatched, options, 'Re-uploaded');
-    const again = await remoteHashes(client, mismatched, options.concurrency);
+    const again = await settledHashes(client, mismatched, options);
+    record(mismatched, again);
     const still = differing(mismatched, again);
     if (still.length > 0) {
         const arrived = sent.length - still.length;
@@ -7574,7 +7690,109 @@ function listNames(items, max = 5) {
     return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
+/**
+ * Which files a v1 copy's `exclude` patterns leave out of the target, so the check inside the
+ * target does not wait for them. rsync's rules, simplified as the emulator applies them: a pattern
+ * without '/' matches any path component (a trailing '/' only folders); with '/', it matches from
+ * the start of the path (or a folder prefix). `*` stays inside a component, `**` crosses folders,
+ * `?` is one character.
+ */
+function isExcluded(rel, patterns) {
+    const segments = rel.split('/');
+    return patterns.some((raw) => {
+        let pattern = raw.startsWith('/') ? raw.slice(1) : raw;
+        const foldersOnly = pattern.endsWith('/');
+        if (foldersOnly)
+            pattern = pattern.slice(0, -1);
+        const regex = globRegExp(pattern);
+        if (!pattern.includes('/'))
+            return segments.some((segment, index) => (!foldersOnly || index < segments.length - 1) && regex.test(segment));
+        for (let length = 1; length <= segments.length; length++) {
+            if (foldersOnly && length === segments.length)
+                continue;
+            if (regex.test(segments.slice(0, length).join('/')))
+                return true;
+        }
+        return false;
+    });
+}
+function globRegExp(pattern) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const char = pattern[i];
+        if (char === '*' && pattern[i + 1] === '*') {
+            source += '.*';
+            i++;
+        }
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/links.ts
+/**
+ * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
+ */
+/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
+function projectFolderUrl(baseUrl, projectId, folder) {
+    const encoded = folder
+        .split('/')
+        .filter((segment) => segment !== '')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+    return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
+}
+/** The same page without CoCalc's surrounding interface, for an iframe. */
+function kioskUrl(url) {
+    return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
+}
+/** Where a file goes in the project: `<folder>/<relative name>`. */
+function remotePathOf(folder, name) {
+    return `${folder}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/target-check.ts
+
+
+
+
+function targetCheck(client, options) {
+    const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude));
+    return async (projectId, folder) => {
+        const hashes = await (0,hashing/* hashRemote */.V)(client, items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
+        return judge(items, hashes, options);
+    };
+}
+/** Pure: sorts the items into right, kept (newer in the target) and wrong. */
+function judge(items, hashes, options) {
+    const wrong = [];
+    const kept = [];
+    items.forEach((item, index) => {
+        const found = hashes[index];
+        if (found?.sha256 === item.file.sha256)
+            return;
+        const source = options.source.get(item.remotePath);
+        if (found && !options.overwriteNewer && source && found.mtime > source.mtime)
+            kept.push(item);
+        else
+            wrong.push(item);
+    });
+    return { wrong, kept, checked: items.length };
+}
+/** One line about what a check found wrong. */
+function describeWrong(result) {
+    return `${result.wrong.length} of ${result.checked} file(s) missing or different in the target: ${listNames(result.wrong)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/copy.ts
+
+
 
 
 /** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
@@ -7583,10 +7801,10 @@ async function requestCopies(client, targets, options, concurrency, log) {
         try {
             const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
             if (copyId === '') {
-                log.info(`Copied ${options.path} to project ${target.projectId} (${target.path}): the server copied synchronously`);
-                return { target, copyId, status: 'copied' };
+                log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`);
             }
-            log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
+            else
+                log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
             return { target, copyId, status: 'running' };
         }
         catch (error) {
@@ -7603,7 +7821,7 @@ function nextPollDelay(previousMs) {
         return 700;
     return Math.min(Math.round(previousMs * 1.5), 5000);
 }
-/** Waits for every running copy; the others are left as they are. Mutates and returns `copies`. */
+/** Decides every running copy as far as the options allow. Mutates and returns `copies`. */
 async function waitForCopies(client, copies, options) {
     const now = options.now ?? Date.now;
     const running = copies.filter((copy) => copy.status === 'running');
@@ -7617,15 +7835,15 @@ async function waitForCopies(client, copies, options) {
     }, 10_000);
     try {
         await (0,src_concurrency/* mapLimit */.sf)(running, running.length, async (copy) => {
-            const outcome = await waitForCopy(client, copy.copyId, { ...options, now });
+            const outcome = await settleCopy(client, copy, { ...options, now });
             copy.status = outcome.status;
             copy.error = outcome.error;
             const where = `project ${copy.target.projectId} (${copy.target.path})`;
             if (outcome.status === 'copied')
-                options.log.info(`Copy to ${where} finished`);
-            else if (outcome.status === 'queued')
+                options.log.info(`Copy to ${where} finished${options.check ? ' and its files hash right there' : ''}`);
+            else if (outcome.status === 'queued' || outcome.status === 'unverified')
                 options.log.warning(`Copy to ${where}: ${outcome.error}`);
-            else
+            else if (outcome.status !== 'running')
                 options.log.info(`Copy to ${where} ${outcome.status === 'timeout' ? 'timed out' : 'failed'}: ${outcome.error}`);
         });
     }
@@ -7633,6 +7851,101 @@ async function waitForCopies(client, copies, options) {
         clearInterval(ticker);
     }
     return copies;
+}
+async function settleCopy(client, copy, options) {
+    const wait = options.wait ?? true;
+    const check = options.check;
+    if (copy.copyId !== '') {
+        if (!wait)
+            return { status: 'running' };
+        const outcome = await waitForCopy(client, copy.copyId, options);
+        if (!check)
+            return outcome;
+        if (outcome.status === 'copied')
+            return confirmInTarget(copy, check, options);
+        // The server cannot report its copies' status: the target can.
+        if (outcome.status === 'queued')
+            return pollTarget(copy, check, options);
+        return outcome;
+    }
+    if (!check) {
+        return {
+            status: 'unverified',
+            error: `the server gave no copy id and the files cannot be checked in the target (${options.wait === false ? 'wait: false' : 'verify: false, or nothing was uploaded'}), so nothing shows the copy arrived: check the target project`
+        };
+    }
+    if (!wait) {
+        const result = await checkOnce(check, copy, options);
+        return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0 ? copied(result, copy, options) : { status: 'running' };
+    }
+    return pollTarget(copy, check, options);
+}
+/** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
+async function confirmInTarget(copy, check, options) {
+    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    for (let look = 1;; look++) {
+        const result = await checkOnce(check, copy, options);
+        if (result === 'deadline')
+            return { status: 'timeout', error: 'the copy finished, but the time ran out while its files were checked in the target' };
+        if (result instanceof Error)
+            return { status: 'failed', error: `the copy finished, but its files could not be checked in the target: ${result.message}` };
+        if (result.wrong.length === 0)
+            return copied(result, copy, options);
+        if (look === 2)
+            return { status: 'failed', error: `the copy finished, but ${describeWrong(result)}` };
+        await sleep(1000);
+    }
+}
+/** A copy without id (or without status): look in the target until its files match or the time is up. */
+async function pollTarget(copy, check, options) {
+    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const maxFailures = options.maxFailedPolls ?? 3;
+    let delay;
+    let failures = 0;
+    let last;
+    for (;;) {
+        if (delay !== undefined) {
+            const remaining = options.deadline - options.now();
+            if (remaining <= 0)
+                break;
+            await sleep(Math.min(delay, remaining));
+        }
+        delay = nextPollDelay(delay);
+        const result = await checkOnce(check, copy, options);
+        if (result === 'deadline')
+            break;
+        if (result instanceof Error) {
+            if (options.now() >= options.deadline)
+                break;
+            if (++failures >= maxFailures)
+                return { status: 'failed', error: `the target could not be checked ${failures} times in a row: ${result.message}` };
+            continue;
+        }
+        failures = 0;
+        last = result;
+        if (result.wrong.length === 0)
+            return copied(result, copy, options);
+    }
+    const seen = last ? describeWrong(last) : 'the target could not be checked';
+    return { status: 'timeout', error: `the files did not all arrive in the target before the timeout ran out (${seen})` };
+}
+/** One check, bounded by the deadline; an expected failure comes back as its Error. */
+async function checkOnce(check, copy, options) {
+    const budget = Math.max(1000, options.deadline - options.now() + 1000);
+    try {
+        return await beforeDeadline(check(copy.target.projectId, copy.target.path), budget);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* ActionError */.lZ))
+            throw error;
+        return error;
+    }
+}
+function copied(result, copy, options) {
+    if (result.kept.length > 0) {
+        options.log.info(`${result.kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(result.kept)}`);
+    }
+    return { status: 'copied' };
 }
 /** Polls one copy until it finished, failed, cannot be observed, or the deadline passed. */
 async function waitForCopy(client, copyId, options) {
@@ -7656,6 +7969,9 @@ async function waitForCopy(client, copyId, options) {
         catch (error) {
             if (!(error instanceof errors/* ActionError */.lZ))
                 throw error;
+            // A poll cut short by the deadline is the timeout, not a failed poll.
+            if (now() >= options.deadline)
+                return timedOut();
             failures++;
             if (failures >= maxFailures) {
                 return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${(0,errors/* errorMessage */.gJ)(error)}` };
@@ -7698,30 +8014,89 @@ async function beforeDeadline(promise, ms) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/links.ts
+;// CONCATENATED MODULE: ./src/cocalc/deadline.ts
 /**
- * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
+ * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
+ * together (INTERFACE.md). One deadline per run: its signal stops every request and pause in
+ * flight when the time is up, and the phase it was in names itself in the error.
  */
-/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
-function projectFolderUrl(baseUrl, projectId, folder) {
-    const encoded = folder
-        .split('/')
-        .filter((segment) => segment !== '')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-    return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
+
+const DOING = {
+    start: 'starting the project',
+    upload: 'uploading the files',
+    verify: 'verifying the files inside the project',
+    copy: 'requesting the copies',
+    wait: 'waiting for the copies'
+};
+/** The step ran out of its `timeout`. */
+class StepTimeout extends errors/* ServiceError */._7 {
+    name = 'StepTimeout';
 }
-/** The same page without CoCalc's surrounding interface, for an iframe. */
-function kioskUrl(url) {
-    return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
-}
-/** Where a file goes in the project: `<folder>/<relative name>`. */
-function remotePathOf(folder, name) {
-    return `${folder}/${name}`;
+class StepDeadline {
+    seconds;
+    endsAt;
+    controller = new AbortController();
+    timer;
+    current = 'start';
+    constructor(seconds, now = Date.now) {
+        this.seconds = seconds;
+        this.endsAt = now() + seconds * 1000;
+        this.timer = setTimeout(() => this.controller.abort(this.error()), seconds * 1000);
+        // The deadline alone never keeps the process alive.
+        this.timer.unref();
+    }
+    /** Aborted when the time is up; handed to the HTTP layer and to every pause. */
+    get signal() {
+        return this.controller.signal;
+    }
+    get phase() {
+        return this.current;
+    }
+    /**
+     * Runs one phase. When the time runs out during it, it ends at once with the StepTimeout
+     * naming the phase, whatever the work was doing (its requests are aborted by the signal).
+     */
+    async run(phase, work) {
+        this.current = phase;
+        if (this.signal.aborted)
+            throw this.error();
+        let onAbort;
+        const stopped = new Promise((_, reject) => {
+            onAbort = () => reject(this.error());
+            this.signal.addEventListener('abort', onAbort, { once: true });
+        });
+        const running = work();
+        // Whichever loses the race must not reject later unobserved.
+        running.catch(() => undefined);
+        stopped.catch(() => undefined);
+        try {
+            return await Promise.race([running, stopped]);
+        }
+        catch (error) {
+            throw this.signal.aborted ? this.error() : error;
+        }
+        finally {
+            if (onAbort)
+                this.signal.removeEventListener('abort', onAbort);
+        }
+    }
+    /** Enters a phase that watches the deadline itself (the wait reports timeouts per copy). */
+    enter(phase) {
+        this.current = phase;
+    }
+    /** Stops the timer (the step ended in time). */
+    dispose() {
+        clearTimeout(this.timer);
+    }
+    error() {
+        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that CoCalc and the project respond`);
+    }
 }
 
 // EXTERNAL MODULE: ./src/cocalc/chunks.ts
 var chunks = __nccwpck_require__(333);
+// EXTERNAL MODULE: ./src/cocalc/scripts.ts
+var scripts = __nccwpck_require__(7703);
 // EXTERNAL MODULE: ./src/cocalc/limits.ts
 var limits = __nccwpck_require__(9775);
 ;// CONCATENATED MODULE: ./src/cocalc/plan.ts
@@ -7815,6 +8190,9 @@ function planRequests(inputs, items, chunkBytes) {
 
 
 
+
+
+
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -7852,6 +8230,8 @@ async function publishCocalc(inputs, collection, _context) {
     for (const form of credentialForms(inputs.apiKey))
         core_setSecret(form);
     const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
+    // `timeout` bounds everything from here on: upload, verification, copies and waits.
+    const deadline = new StepDeadline(inputs.timeoutSeconds);
     const client = await createCocalcClient(inputs, {
         baseUrl: inputs.cocalcUrl,
         apiKey: inputs.apiKey,
@@ -7859,54 +8239,85 @@ async function publishCocalc(inputs, collection, _context) {
         concurrency: inputs.concurrency,
         chunkBytes,
         log: log.info,
-        warn: log.warning
+        warn: log.warning,
+        signal: deadline.signal
     });
     try {
-        const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log };
-        const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
-        const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
-            if (copyOnly) {
-                info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`);
-                await client.startProject();
-                return { sent: [], bytes: 0, knownIdentical: true };
-            }
-            info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
-            await client.startProject();
-            return uploadChanged(client, items, syncOptions);
-        });
-        if (inputs.verify && !copyOnly) {
-            await group('Verify', async () => {
-                if (upload.sent.length === 0)
-                    info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
-                else
-                    await verifyUploads(client, upload.sent, syncOptions);
-            });
-        }
+        const syncOptions = {
+            concurrency: inputs.concurrency,
+            verify: inputs.verify,
+            log,
+            sleep: (ms) => (0,src_concurrency/* sleep */.yy)(ms, deadline.signal)
+        };
+        const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
         const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
         if (targets.length === 0)
             return result;
-        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-        const copies = await group('Copy', () => requestCopies(client, targets, {
-            path: inputs.path,
-            overwriteNewer: inputs.overwriteNewer,
-            deleteMissing: inputs.deleteMissing,
-            backup: inputs.backup,
-            exclude: inputs.exclude
-        }, inputs.concurrency, log));
-        if (inputs.wait) {
-            await group('Wait', async () => {
-                const running = copies.filter((copy) => copy.status === 'running').length;
-                if (running > 0)
-                    info(`Waiting up to ${inputs.timeoutSeconds} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`);
-                await waitForCopies(client, copies, { deadline, log });
-            });
-        }
+        const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
         return finishResult(result, copies, inputs);
     }
     finally {
+        deadline.dispose();
         core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
         await client.close();
     }
+}
+/**
+ * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
+ * uploaded files to compare, proves it inside its target.
+ */
+async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
+    const copies = await group('Copy', () => deadline.run('copy', () => requestCopies(client, targets, {
+        path: inputs.path,
+        overwriteNewer: inputs.overwriteNewer,
+        deleteMissing: inputs.deleteMissing,
+        backup: inputs.backup,
+        exclude: inputs.exclude
+    }, inputs.concurrency, log)));
+    // Proof inside each target needs the files' hashes: with verify on and something uploaded.
+    const check = inputs.verify && uploaded
+        ? targetCheck(client, {
+            items: uploaded.items,
+            source: uploaded.source,
+            overwriteNewer: inputs.overwriteNewer,
+            exclude: inputs.exclude,
+            concurrency: inputs.concurrency,
+            log: log.info
+        })
+        : undefined;
+    await group(inputs.wait ? 'Wait' : 'Check the copies', async () => {
+        deadline.enter('wait');
+        const running = copies.filter((copy) => copy.status === 'running').length;
+        if (running > 0 && inputs.wait) {
+            info(`Waiting up to ${Math.max(0, Math.round((deadline.endsAt - Date.now()) / 1000))} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`);
+        }
+        await waitForCopies(client, copies, { deadline: deadline.endsAt, log, check, wait: inputs.wait });
+    });
+    return copies;
+}
+/** Start the project, upload what differs, verify it: each a phase of the deadline. */
+async function uploadPhases(client, inputs, items, copyOnly, options, deadline) {
+    const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
+    const upload = await group(copyOnly ? 'Start the project' : 'Upload', async () => {
+        if (copyOnly)
+            info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+        else {
+            info(`Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`);
+        }
+        await deadline.run('start', () => client.startProject());
+        if (copyOnly)
+            return { sent: [], remote: new Map() };
+        return deadline.run('upload', () => uploadChanged(client, items, options));
+    });
+    if (inputs.verify && !copyOnly) {
+        await group('Verify', () => deadline.run('verify', async () => {
+            if (upload.sent.length === 0)
+                info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
+            else
+                await verifyUploads(client, upload.sent, options, upload.remote);
+        }));
+    }
+    return upload;
 }
 /** The HTTP clients (and undici with them) are loaded only when requests are sent: a dry run needs none. */
 async function createCocalcClient(inputs, options) {
@@ -7935,9 +8346,10 @@ function finishResult(result, copies, inputs) {
     return { ...result, status: overallStatus(outcomes), copies: outcomes, ...(failure ? { failure } : {}) };
 }
 /**
- * `copied` only when every copy is confirmed; `queued` when some may still be running; when any
- * copy failed or timed out, `uploaded` (the files did arrive in the source project) and the step
- * fails through `failure`.
+ * `copied` only when every copy is confirmed; `queued` when some may still be running;
+ * `unverified` when some finished as far as anyone can tell but nothing proved it; when any copy
+ * failed or timed out, `uploaded` (the files did arrive in the source project) and the step fails
+ * through `failure`.
  */
 function overallStatus(copies) {
     if (copies.length === 0)
@@ -7946,6 +8358,8 @@ function overallStatus(copies) {
         return 'uploaded';
     if (copies.some((copy) => copy.status === 'queued'))
         return 'queued';
+    if (copies.some((copy) => copy.status === 'unverified'))
+        return 'unverified';
     return 'copied';
 }
 /** One line naming every failed or timed-out target and why; undefined when none did. */
@@ -7954,7 +8368,7 @@ function copyFailure(copies, timeoutSeconds) {
     if (bad.length === 0)
         return undefined;
     const parts = bad.map((copy) => copy.status === 'timeout'
-        ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout`
+        ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout${copy.copy_id === '' && copy.error ? `: ${copy.error}` : ''}`
         : `the copy to project ${copy.project_id} (${copy.path}) failed: ${copy.error ?? 'no reason given'}`);
     const copied = copies.filter((copy) => copy.status === 'copied').length;
     const queued = copies.filter((copy) => copy.status === 'queued').length;
@@ -8216,7 +8630,9 @@ function renderReport(result, context = {}, options = {}) {
 }
 function heading(result) {
     const failed = result.failure !== undefined;
-    const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status];
+    const icon = failed
+        ? '❌'
+        : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status];
     return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`;
 }
 function title(result) {
@@ -8239,6 +8655,8 @@ function title(result) {
                 : `Published to CoCalc and copied to ${plural(targets, 'project')}`;
         case 'queued':
             return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`;
+        case 'unverified':
+            return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} requested, not verified`;
         default:
             return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc';
     }
@@ -8319,7 +8737,7 @@ function copiesSection(copies, budget) {
     return [...header, ...rows, ...failureLines];
 }
 function copyStatus(status) {
-    return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
+    return { copied: '✅ copied', unverified: '⚠️ not verified', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
 }
 /** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */
 function changesLine(changes) {

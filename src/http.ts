@@ -9,10 +9,12 @@ import { sleep as defaultSleep } from './concurrency.js'
 
 /**
  * How a request may be retried:
- * - `idempotent`: repeating it is harmless; retried on any transport error, 429, 502, 503, 504.
+ * - `idempotent`: repeating it is harmless; retried on any transport error, 429, 502, 503, 504,
+ *   and Cloudflare's 520-524 (cocalc.com sits behind Cloudflare).
  * - `create`: it creates something (a session, a copy); retried only when the server provably did
- *   not act: the connection was never made, or it answered 429/503. A 502/504 or a lost
- *   connection after sending may hide a success, so those are not repeated.
+ *   not act: the connection was never made, or it answered 429/503 with a Retry-After. A bare
+ *   503, a 502/504/52x (a 524 means the origin may have acted) or a lost connection after
+ *   sending may hide a success, so those are not repeated.
  * - `none`: never retried.
  */
 export type RetryPolicy = 'idempotent' | 'create' | 'none'
@@ -40,6 +42,8 @@ export interface HttpClientOptions {
   log?: (message: string) => void
   sleep?: (ms: number) => Promise<void>
   dispatcher?: Dispatcher
+  /** Aborts every request in flight and every pause between attempts (a step's deadline). */
+  signal?: AbortSignal
 }
 
 export interface HttpRequest {
@@ -87,7 +91,8 @@ export class HttpError extends ServiceError {
 }
 
 const RETRYABLE_STATUS: Record<Exclude<RetryPolicy, 'none'>, readonly number[]> = {
-  idempotent: [429, 502, 503, 504],
+  idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
+  // Only together with a Retry-After header: see retryableStatus.
   create: [429, 503]
 }
 
@@ -99,7 +104,8 @@ export class HttpClient {
   readonly baseUrl: string
   private readonly origin: string
   private readonly basePath: string
-  private readonly options: Required<Omit<HttpClientOptions, 'dispatcher' | 'headers' | 'secrets' | 'log'>> & {
+  private readonly stop: AbortSignal | undefined
+  private readonly options: Required<Omit<HttpClientOptions, 'dispatcher' | 'headers' | 'secrets' | 'log' | 'signal'>> & {
     headers: Record<string, string>
     log: (message: string) => void
   }
@@ -129,8 +135,9 @@ export class HttpClient {
       maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
       connections: options.connections ?? 8,
       log: options.log ?? (() => undefined),
-      sleep: options.sleep ?? ((ms) => defaultSleep(ms))
+      sleep: options.sleep ?? ((ms) => defaultSleep(ms, options.signal))
     }
+    this.stop = options.signal
     this.dispatcher = options.dispatcher
     this.ownsDispatcher = options.dispatcher === undefined
   }
@@ -148,12 +155,14 @@ export class HttpClient {
       const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()))
       let response: HttpResponse | undefined
       let failure: unknown
+      if (this.stop?.aborted) throw this.stopped(label)
       try {
         response = await this.attempt(method, label, { ...req, timeoutMs }, attempt)
       } catch (error) {
         failure = error
       }
-      const retryable = response ? this.retryableStatus(req.retry, response.status) : this.retryableError(req.retry, failure)
+      if (this.stop?.aborted) throw this.stopped(label)
+      const retryable = response ? this.retryableStatus(req.retry, response) : this.retryableError(req.retry, failure)
       if (!retryable || attempt >= maxAttempts) {
         if (response) return response
         throw this.transportError(label, failure, attempt, timeoutMs)
@@ -259,6 +268,11 @@ export class HttpClient {
     return text.slice(0, text.length - cut)
   }
 
+  /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
+  private stopped(label: string): HttpError {
+    return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout')
+  }
+
   /** Every message this client makes passes through here: no secret leaves in one. */
   private error(message: string, status?: number, transport?: TransportFailure): HttpError {
     return new HttpError(this.scrub(message), status, transport)
@@ -288,7 +302,7 @@ export class HttpClient {
     this.requestCount++
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs
     // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-    const signal = AbortSignal.timeout(timeoutMs)
+    const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs)
     const body = typeof req.body === 'function' ? req.body() : req.body
     const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
       method: method as Dispatcher.HttpMethod,
@@ -321,8 +335,10 @@ export class HttpClient {
     return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt }
   }
 
-  private retryableStatus(policy: RetryPolicy, status: number): boolean {
-    return policy !== 'none' && RETRYABLE_STATUS[policy].includes(status)
+  private retryableStatus(policy: RetryPolicy, response: HttpResponse): boolean {
+    if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status)) return false
+    // A create is repeated only when the server said it did not act and when to come back.
+    return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined
   }
 
   private retryableError(policy: RetryPolicy, error: unknown): boolean {

@@ -41,11 +41,11 @@ describe('cocalc mode against a misbehaving server', () => {
 
   it('starts the project again and retries when the upload service goes down mid-push (API v2)', async () => {
     const { source } = projectIds()
-    emulator.faults.uploadServiceDown = 1
+    emulator.faults.uploadNotReady = 1
     const files = sampleFiles()
     const result = await runCocalc(emulator, files, { inputs: { 'project-id': source } })
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/upload service is not running in the project: starting it/)
+    expect(result.stdout).toMatch(/the project may not be ready; starting it/)
     expect(emulator.requestsTo('projects/start').filter((r) => r.body.project_id === source).length).toBe(2)
     expectFolderHolds(emulator, source, 'course', files)
   })
@@ -97,13 +97,27 @@ describe('cocalc mode against a misbehaving server', () => {
     expect(copiesOutput(result)[0].status).toBe('failed')
   })
 
-  it('reports queued, with a warning, when the server has no copy-path-status', async () => {
+  it('reports queued, with a warning, when the server has no copy-path-status and verify is off', async () => {
+    const { source, t1 } = projectIds()
+    emulator.faults.next('projects/copy-path-status', Answers.html(404))
+    const result = await runCocalc(
+      emulator,
+      { 'notebooks/a.ipynb': '{}' },
+      { inputs: { 'project-id': source, 'target-project-id': t1, verify: 'false' } }
+    )
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('queued')
+    expect(result.warnings.join('\n')).toMatch(/cannot report copy status/)
+  })
+
+  it('with verify on, a server without copy-path-status is answered by the target: its files are hashed there', async () => {
     const { source, t1 } = projectIds()
     emulator.faults.next('projects/copy-path-status', Answers.html(404))
     const result = await runCocalc(emulator, { 'notebooks/a.ipynb': '{}' }, { inputs: { 'project-id': source, 'target-project-id': t1 } })
     expect(result.code).toBe(0)
-    expect(result.outputs.status).toBe('queued')
-    expect(result.warnings.join('\n')).toMatch(/cannot report copy status/)
+    expect(result.outputs.status).toBe('copied')
+    expect(emulator.requestsTo('exec').some((r) => r.body?.project_id === t1)).toBe(true)
+    expect(emulator.readFile(t1, 'course/notebooks/a.ipynb')?.toString()).toBe('{}')
   })
 
   it('names the input to fix when the key may not use a target project', async () => {

@@ -74,7 +74,7 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     const statusPolls = requests.filter((r) => r.endpoint === (api === 'v2' ? 'projects/copy-path-status' : 'copy_path_status'))
     expect(statusPolls.length).toBeGreaterThanOrEqual(3)
     if (api === 'v2') {
-      const chunks = requests.filter((r) => r.endpoint === 'upload' && r.fileName === 'image.png')
+      const chunks = requests.filter((r) => r.endpoint === 'upload' && r.fields?.fullPath === 'image.png')
       expect(chunks.map((r) => r.fields?.dzchunkindex)).toEqual(['0', '1', '2', '3'])
       expect(requests.some((r) => r.endpoint === 'projects/start')).toBe(true)
     } else {

@@ -10,48 +10,42 @@
  *        | read_text_file_from_project | project_exec
  *        | copy_path_between_projects | copy_path_status
  *
- * Each project is a virtual file system (path relative to home → bytes and mtime). Projects can
- * be stopped (the upload service then answers `500 Upload failed: ... Upload service not running.`
- * until `projects/start`; exec and text writes start them, as CoCalc does). API keys carry access
- * lists. Uploads are reassembled from their chunks, strictly in order. `exec`/`project_exec` run
- * exactly the two programs the action sends (the hash and the base64 decode scripts, recognised
- * by their text) and refuse anything else. Copies are rsync-like jobs (mirror a folder;
- * delete_missing; overwrite_newer by mtime; backup as `name~`; exclude in v1) that finish after
- * `copyDelayMs`.
+ * Each project is a file system (path relative to home → bytes and mtime) mirrored in a real
+ * temporary folder (./cocalc-disk.js). `exec`/`project_exec` run the command they are given
+ * with this machine's real `bash` in that folder, capped like the hub caps them (60 s, then
+ * `{"error":"undefined"}`; `faults.execCapMs` shortens it for tests). API keys carry access
+ * lists. Copies are rsync-like jobs (mirror a folder; delete_missing; overwrite_newer by mtime;
+ * backup as `name~`; exclude in v1) that finish after `copyDelayMs`.
+ *
+ * As strict as the real hub (its source, 2026-07, and v1 at c7956b572e^), not kinder:
+ * - `/upload` (src/packages/hub/servers/app/upload.ts): chunk state is keyed by (path, the
+ *   multipart file name); `dzuuid` is ignored; chunks are written in the order they arrive; a new
+ *   chunk 0 for a key whose upload never finished writes into the stale stream (every chunk is
+ *   answered 200 and the file ends up empty); a later chunk with no state is lost (the last one
+ *   answers 500 "upload failed"). A stopped or not-yet-ready project answers 500 "Upload
+ *   failed." (on the last chunk, or on the chunk after chunk 0 of a larger file).
+ * - the 200 comes before the file is renamed into place (src/packages/conat/files/write.ts emits
+ *   "rename" and answers at once): `faults.visibilityDelayMs` delays when it becomes visible.
+ * - v1 on a self-hosted (non-kucalc) server (src/packages/hub/copy-path.ts and
+ *   src/packages/server/projects/control/{multi-user,util}.ts at c7956b572e^) answers
+ *   `copy_path_id: ""` and runs rsync detached, dropping its errors: `faults.v1Detached`.
+ * - v2 on such a server (src/packages/next/pages/api/v2/projects/copy-path.ts, multi-user.ts)
+ *   always waits for the copy and answers `copy_id: ""`: `faults.oldServer`.
+ * - cocalc.com sits behind Cloudflare: `Answers.html(520..524)` gives its pages.
  *
  * Faults, switchable at run time through `faults`: canned answers per endpoint (error envelopes,
- * HTML 413/502/504, truncated or wrong-shape JSON, dropped connections), failing copies, copies
- * that never finish, an old server (synchronous copies without ids, no copy-path-status),
- * silently dropped writes (the first N, or to given paths), the upload service going down, and a
- * per-request latency. Every request is counted and logged.
+ * HTML 413/502/504/52x, truncated or wrong-shape JSON, dropped or hanging connections), failing
+ * copies, copies that never finish, silently dropped writes (the first N, or to given paths),
+ * projects that are not ready, a per-request latency. Every request is counted and logged.
  *
  * Plain JavaScript so that jest and `node` scripts (the local demo, the benchmark) can import it.
  */
 import { createServer } from 'node:http'
 import { createHash, randomUUID } from 'node:crypto'
-import { posix } from 'node:path'
-
-/** The action's hash script, byte for byte (src/cocalc/scripts.ts; a unit test keeps them equal). */
-export const HASH_SCRIPT = [
-  'for f in "$@"; do',
-  '  if [ -f "$f" ] && h=$(sha256sum < "$f" 2>/dev/null); then printf "%s\\n" "${h%% *}"; else printf "%s\\n" -; fi',
-  'done'
-].join('\n')
-
-/** The action's base64 decode script, byte for byte. */
-export const DECODE_SCRIPT = [
-  'set -euo pipefail',
-  'export LC_ALL=C',
-  'dest=$1 tmp=$2 dir=$3 count=$4',
-  'shopt -s nullglob',
-  'pieces=("$dir"/*.b64)',
-  'if [ "${#pieces[@]}" -ne "$count" ]; then echo "expected $count piece(s) in $dir, found ${#pieces[@]}" >&2; exit 3; fi',
-  'mkdir -p -- "$(dirname -- "$dest")"',
-  'trap \'rm -f -- "$tmp"\' EXIT',
-  'cat -- "${pieces[@]}" | base64 -d > "$tmp"',
-  'mv -f -- "$tmp" "$dest"',
-  'rm -rf -- "$dir"'
-].join('\n')
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, posix } from 'node:path'
+import { ProjectFiles, runCommand } from './cocalc-disk.js'
 
 /** The key every emulator accepts unless told otherwise (access to every project). */
 export const DEFAULT_API_KEY = 'sk-EmulatorKey0123456789abcdefXYZ'
@@ -62,7 +56,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * @typedef {{ content: Buffer, mtime: number }} FileEntry
- * @typedef {{ id: string, running: boolean, files: Map<string, FileEntry> }} Project
+ * @typedef {{ id: string, running: boolean, readyAt: number, files: ProjectFiles }} Project
+ * @typedef {{ parts: Buffer[], writer: boolean, path: string }} UploadStream
+ *   The hub's stream for one (path, file name): the writer that reads it stores it at `path`;
+ *   `writer` is false when nobody does.
+ * @typedef {{ errors: string[], path: string, stream: UploadStream, stale: boolean, next: number }} UploadState
  * @typedef {{
  *   id: string, api: 'v1' | 'v2', src: string, path: string, target: string, targetPath: string,
  *   overwriteNewer: boolean, deleteMissing: boolean, backup: boolean, exclude: string[],
@@ -87,6 +85,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * @param {number} status
  */
 export function htmlPage(status) {
+  if (status >= 520 && status <= 524) return cloudflarePage(status)
   const titles = /** @type {Record<number, string>} */ ({
     404: 'Not Found',
     413: 'Request Entity Too Large',
@@ -97,6 +96,30 @@ export function htmlPage(status) {
   })
   const title = `${status} ${titles[status] ?? 'Error'}`
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
+}
+
+/**
+ * Cloudflare's own error pages for 520-524 (the origin answered oddly, was down, unreachable, or
+ * too slow), shortened: a script, a style block and the text a browser shows.
+ * @param {number} status
+ */
+function cloudflarePage(status) {
+  const titles = /** @type {Record<number, string>} */ ({
+    520: 'Web server is returning an unknown error',
+    521: 'Web server is down',
+    522: 'Connection timed out',
+    523: 'Origin is unreachable',
+    524: 'A timeout occurred'
+  })
+  const title = `cocalc.com | ${status}: ${titles[status]}`
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="en-US"><head><title>${title}</title><style>body{font-family:system-ui}</style>`,
+    '<script>window._cf_chl_opt={cType:"managed"};</script></head>',
+    `<body><div id="cf-error-details"><h1><span>${titles[status]}</span> <span>Error code ${status}</span></h1>`,
+    `<p>Visit <a href="https://www.cloudflare.com/5xx-error-landing">cloudflare.com</a> for more information.</p>`,
+    `<p>Cloudflare Ray ID: <strong>8f1e2d3c4b5a6978</strong></p></div></body></html>`
+  ].join('\n')
 }
 
 /** Ready-made canned answers for `faults.next(endpoint, answer)`. */
@@ -127,8 +150,18 @@ export async function startCocalcEmulator(options = {}) {
   const apiKeys = options.apiKeys ?? { [DEFAULT_API_KEY]: '*' }
   /** @type {Map<string, ReturnType<typeof setTimeout>>} */
   const timers = new Map()
-  /** @type {Map<string, { parts: Buffer[], next: number }>} */
+  /** The hub's upload state by (path, file name): `errors`, `finished` in upload.ts. */
+  /** @type {Map<string, UploadState>} */
   const uploads = new Map()
+  /** The hub's write streams by (path, file name): `streams` in upload.ts, freed when a write ends. */
+  /** @type {Map<string, UploadStream>} */
+  const streams = new Map()
+  /** Where the projects' folders live (removed by close()). */
+  const root = mkdtempSync(join(tmpdir(), 'cocalc-emulator-'))
+  /** Commands still running after the hub stopped waiting for them. */
+  /** @type {Set<Promise<unknown>>} */
+  const running = new Set()
+  const stopCommands = new AbortController()
 
   const state = {
     /** @type {Map<string, Project>} */
@@ -142,7 +175,10 @@ export async function startCocalcEmulator(options = {}) {
     },
     /** Writes acknowledged but not stored (dropped by a fault), by path. */
     /** @type {string[]} */
-    droppedWrites: []
+    droppedWrites: [],
+    /** What the real hub would do silently: chunks out of order, writes into a stale stream. */
+    /** @type {string[]} */
+    uploadAnomalies: []
   }
 
   /** @type {CannedRule[]} */
@@ -165,8 +201,16 @@ export async function startCocalcEmulator(options = {}) {
     /** Writes to these project paths are always acknowledged but never stored. */
     /** @type {Set<string>} */
     dropPaths: new Set(),
-    /** The next N uploads answer "upload service not running" even when the project runs. */
-    uploadServiceDown: 0,
+    /** The next N uploads find the project's file service not listening (as a stopped project). */
+    uploadNotReady: 0,
+    /** Milliseconds after projects/start before the project's file service listens. */
+    readyDelayMs: 0,
+    /** Milliseconds between an upload's 200 and its file becoming visible in the project. */
+    visibilityDelayMs: 0,
+    /** Milliseconds the hub waits for a blocking exec before answering {"error":"undefined"} (CoCalc: 60 s). */
+    execCapMs: 60_000,
+    /** API v1 copies run detached, as on a self-hosted server: id "", errors dropped. */
+    v1Detached: false,
     /**
      * The next `times` requests to `endpoint` ('exec', 'projects/copy-path', 'upload',
      * 'project_exec', ...) get `answer` instead of being handled ('drop' closes the connection),
@@ -194,7 +238,11 @@ export async function startCocalcEmulator(options = {}) {
       faults.dropPaths.clear()
       faults.oldServer = false
       faults.dropWrites = 0
-      faults.uploadServiceDown = 0
+      faults.uploadNotReady = 0
+      faults.readyDelayMs = 0
+      faults.visibilityDelayMs = 0
+      faults.execCapMs = 60_000
+      faults.v1Detached = false
       faults.latencyMs = 0
     }
   }
@@ -206,10 +254,31 @@ export async function startCocalcEmulator(options = {}) {
   function project(id) {
     let found = state.projects.get(id)
     if (!found) {
-      found = { id, running: true, files: new Map() }
+      found = { id, running: true, readyAt: 0, files: new ProjectFiles(join(root, `p-${sha256(id).slice(0, 24)}`)) }
       state.projects.set(id, found)
     }
     return found
+  }
+  /**
+   * Starts a stopped project; its file service listens `readyDelayMs` later.
+   * @param {Project} target
+   */
+  function start(target) {
+    if (target.running) return
+    target.running = true
+    target.readyAt = Date.now() + faults.readyDelayMs
+  }
+
+  /**
+   * Whether the project's file service would answer an upload now (a fault may say no).
+   * @param {Project} target
+   */
+  function uploadReady(target) {
+    if (faults.uploadNotReady > 0) {
+      faults.uploadNotReady--
+      return false
+    }
+    return target.running && Date.now() >= target.readyAt
   }
   for (const id of options.projects ?? []) project(id)
   for (const id of options.stoppedProjects ?? []) project(id).running = false
@@ -325,7 +394,7 @@ export async function startCocalcEmulator(options = {}) {
       case 'projects/start': {
         if (!isUuid(body.project_id)) return fail('project_id must be a valid uuid')
         if (!mayUse(key, body.project_id)) return fail('must be a collaborator to start project')
-        project(body.project_id).running = true
+        start(project(body.project_id))
         return reply(200, { status: 'ok' })
       }
       case 'projects/write-text-file': {
@@ -335,7 +404,7 @@ export async function startCocalcEmulator(options = {}) {
         const path = homePath(body.path)
         if (!path) return fail(`invalid path '${body.path}'`)
         const target = project(body.project_id)
-        target.running = true
+        start(target)
         apiWrite(target, path, Buffer.from(body.content, 'utf8'))
         return reply(200, { status: 'ok' })
       }
@@ -343,8 +412,10 @@ export async function startCocalcEmulator(options = {}) {
         if (!isUuid(body.project_id)) return fail('project_id must be a valid uuid')
         if (!mayUse(key, body.project_id)) return fail('user must be a collaborator on the project')
         const target = project(body.project_id)
-        target.running = true
-        const result = runExec(target, body)
+        start(target)
+        const result = await runExec(target, body)
+        // The hub stopped waiting: its error is a string, so `err.message` is undefined.
+        if (result === 'cap') return fail('undefined')
         if ('error' in result) return fail(result.error)
         if (body.err_on_exit !== false && result.exit_code !== 0) return fail(`command exited with code ${result.exit_code}: ${result.stderr}`)
         return reply(200, { type: 'blocking', ...result })
@@ -408,7 +479,7 @@ export async function startCocalcEmulator(options = {}) {
         const path = homePath(String(body.path))
         if (!path) return fail(`invalid path '${body.path}'`)
         const target = project(body.project_id)
-        target.running = true
+        start(target)
         apiWrite(target, path, Buffer.from(String(body.content), 'utf8'))
         return ok('file_written_to_project')
       }
@@ -423,8 +494,9 @@ export async function startCocalcEmulator(options = {}) {
         if (!requireFields('project_id', 'command')) return
         if (!mayUse(key, body.project_id)) return fail('user must be a collaborator on the project')
         const target = project(body.project_id)
-        target.running = true
-        const result = runExec(target, body)
+        start(target)
+        const result = await runExec(target, body)
+        if (result === 'cap') return fail('timeout')
         if ('error' in result) return fail(result.error)
         if (body.err_on_exit !== false && result.exit_code !== 0) return fail(`command exited with code ${result.exit_code}: ${result.stderr}`)
         return ok('project_exec_output', result)
@@ -442,6 +514,15 @@ export async function startCocalcEmulator(options = {}) {
           body,
           exclude
         )
+        if (faults.v1Detached) {
+          // Self-hosted: copyPath returns "", so the answer carries an empty id. Waiting runs
+          // rsync and reports its error; otherwise rsync runs detached and its errors are lost.
+          if (body.wait_until_done === true) {
+            await runCopyNow(job)
+            if (job.error) return fail(`WARNING: copy exited with an error -- ${job.error}`)
+          } else scheduleCopy(job, { silent: true })
+          return ok('copy_path_between_projects_response', { copy_path_id: '' })
+        }
         if (faults.oldServer || body.wait_until_done === true) {
           await runCopyNow(job)
           return job.error ? fail(job.error) : ok('success')
@@ -481,8 +562,9 @@ export async function startCocalcEmulator(options = {}) {
   }
 
   /**
-   * The upload endpoint: one file part per request; chunks of one file arrive in order and are
-   * joined; the file lands at join(path, fullPath ?? filename) when the last chunk arrives.
+   * The upload endpoint, as the hub's (src/packages/hub/servers/app/upload.ts): one file part per
+   * request; chunks are keyed by (path, file name) and streamed in arrival order into one writer
+   * that lands the file at join(path, fullPath ?? file name) once the last chunk came.
    * @param {RecordedRequest} record
    * @param {URL} url
    * @param {string} contentType
@@ -493,77 +575,124 @@ export async function startCocalcEmulator(options = {}) {
     const text = (/** @type {number} */ status, /** @type {string} */ message) => reply(status, message, 'text/plain')
     if (!record.key || !(record.key in apiKeys)) return text(401, 'user must be signed in to upload files')
     const projectId = url.searchParams.get('project_id') ?? ''
-    if (!isUuid(projectId) || !mayUse(record.key, projectId)) return text(500, 'upload failed -- Error: user must be collaborator on project')
-    if (url.searchParams.get('compute_server_id') === null) return text(500, 'upload failed -- Error: compute_server_id must be given')
+    // Every error thrown before the chunk logic becomes this one generic answer in the hub.
+    if (!isUuid(projectId) || !mayUse(record.key, projectId)) return text(500, 'upload failed')
+    if (url.searchParams.get('compute_server_id') === null) return text(500, 'upload failed')
     const folder = url.searchParams.get('path') ?? ''
     const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
-    if (!/^multipart\/form-data/i.test(contentType) || !boundary)
-      return text(500, 'upload failed -- Error: bad content-type header, no multipart boundary')
+    if (!/^multipart\/form-data/i.test(contentType) || !boundary) return text(500, 'upload failed')
     const form = parseMultipart(raw, boundary[1] ?? boundary[2])
-    if ('error' in form) return text(500, `upload failed -- Error: ${form.error}`)
+    if ('error' in form) return text(500, 'upload failed')
     record.fields = form.fields
     record.fileName = form.file?.filename
     record.fileSize = form.file?.content.length
     record.body = { query: Object.fromEntries(url.searchParams), fields: form.fields }
-    if (!form.file) return text(500, 'upload failed -- Error: no file')
-    if (form.file.content.length === 0)
-      return text(500, 'upload failed -- Error: options.allowEmptyFiles is false, file size should be greater than 0')
+    // formidable refuses empty files (allowEmptyFiles: false) and forms without a file.
+    if (!form.file || form.file.content.length === 0) return text(500, 'upload failed')
     const target = project(projectId)
-    if (!target.running || faults.uploadServiceDown > 0) {
-      if (faults.uploadServiceDown > 0) faults.uploadServiceDown--
-      return text(500, 'Upload failed: Error: 503, Upload service not running.')
-    }
     const index = Number(form.fields.dzchunkindex ?? '0')
     const count = Number(form.fields.dztotalchunkcount ?? '1')
-    const key = JSON.stringify({ folder, filename: form.file.filename, projectId })
-    if (index === 0) uploads.set(key, { parts: [], next: 0 })
-    const entry = uploads.get(key)
-    if (!entry || entry.next !== index || !(index < count)) {
+    const key = JSON.stringify({ path: folder, filename: form.file.filename, projectId })
+    if (index > 0 && (uploads.get(key)?.errors.length ?? 0) > 0) {
       uploads.delete(key)
-      return text(500, `upload failed -- Error: chunk ${index} of ${count} arrived out of order`)
+      return text(500, 'Upload failed.')
     }
-    entry.parts.push(form.file.content)
-    entry.next++
-    if (index === count - 1) {
+    if (index === 0) startUpload(key, target, folder, form.fields.fullPath ?? form.file.filename)
+    const upload = uploads.get(key)
+    if (!upload) {
+      // Another hub process's upload (or one already cleaned up): a new stream nobody writes out.
+      if (!streams.has(key)) streams.set(key, { parts: [], writer: false, path: '' })
+      streams.get(key)?.parts.push(form.file.content)
+      state.uploadAnomalies.push(`chunk ${index} of ${form.file.filename}: no upload state`)
+      return index === count - 1 ? text(500, 'upload failed') : reply(200, { status: 'ok' })
+    }
+    if (index !== upload.next) state.uploadAnomalies.push(`chunk ${index} of ${form.file.filename} arrived when ${upload.next} was due`)
+    upload.next = index + 1
+    upload.stream.parts.push(form.file.content)
+    if (index < count - 1) return reply(200, { status: 'ok' })
+    finishUpload(key, upload, target)
+    if (upload.errors.length > 0) {
       uploads.delete(key)
-      const path = homePath(posix.join(folder, form.fields.fullPath ?? form.file.filename))
-      if (!path) return text(500, 'upload failed -- Error: invalid path')
-      apiWrite(target, path, Buffer.concat(entry.parts))
+      return text(500, 'Upload failed.')
     }
     return reply(200, { status: 'ok' })
   }
 
   /**
-   * Runs the exec programs the emulator knows.
+   * Chunk 0: a brand new upload state; the write goes to the key's stream, which is the stale one
+   * of an earlier upload that never finished, if there is one. A project whose file service does
+   * not listen fails the write at once (the chunk itself is still answered 200).
+   * @param {string} key
+   * @param {Project} target
+   * @param {string} folder
+   * @param {string} name
+   */
+  function startUpload(key, target, folder, name) {
+    const existing = streams.get(key)
+    const path = posix.join(folder, name)
+    const stream = existing ?? { parts: [], writer: true, path }
+    if (existing) state.uploadAnomalies.push(`a new upload of ${name} into the stale stream of an unfinished one`)
+    /** @type {UploadState} */
+    const upload = { errors: [], path, stream, stale: existing !== undefined, next: 0 }
+    uploads.set(key, upload)
+    if (!uploadReady(target)) {
+      upload.errors.push('Error: no responders available')
+      streams.delete(key)
+    } else streams.set(key, stream)
+  }
+
+  /**
+   * The last chunk: the stream ends and the writer stores what it read. A stale stream's data went
+   * to the earlier writer; this upload's own writer read nothing and stores an empty file. The
+   * answer comes before the file is renamed into place (`visibilityDelayMs`).
+   * @param {string} key
+   * @param {UploadState} upload
+   * @param {Project} target
+   */
+  function finishUpload(key, upload, target) {
+    streams.delete(key)
+    if (upload.errors.length > 0) return
+    const path = homePath(upload.path)
+    if (!path) {
+      upload.errors.push('Error: invalid path')
+      return
+    }
+    const content = upload.stale ? Buffer.alloc(0) : Buffer.concat(upload.stream.parts)
+    const earlier = homePath(upload.stream.path)
+    const land = () => {
+      if (upload.stale && upload.stream.writer && earlier) apiWrite(target, earlier, Buffer.concat(upload.stream.parts))
+      apiWrite(target, path, content)
+    }
+    if (faults.visibilityDelayMs <= 0) return land()
+    const id = randomUUID()
+    timers.set(
+      id,
+      setTimeout(() => {
+        timers.delete(id)
+        land()
+      }, faults.visibilityDelayMs)
+    )
+  }
+
+  /**
+   * Runs the command with the real `bash` in the project's folder (./cocalc-disk.js). The hub
+   * waits `execCapMs` at most; the command goes on after that, as in CoCalc.
    * @param {Project} target
    * @param {Record<string, any>} body
-   * @returns {{ stdout: string, stderr: string, exit_code: number } | { error: string }}
+   * @returns {Promise<import('./cocalc-disk.js').ExecOutput | { error: string } | 'cap'>}
    */
-  function runExec(target, body) {
-    const args = Array.isArray(body.args) ? body.args.map(String) : []
-    if (body.command === 'bash' && args[0] === '-c' && args[1] === HASH_SCRIPT) {
-      const lines = args.slice(3).map((path) => {
-        const entry = target.files.get(homePath(path) ?? '')
-        return entry ? sha256(entry.content) : '-'
-      })
-      return { stdout: lines.map((line) => `${line}\n`).join(''), stderr: '', exit_code: 0 }
+  async function runExec(target, body) {
+    const run = runCommand(target.files, body, 10, stopCommands.signal)
+    running.add(run)
+    run.finally(() => running.delete(run))
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer
+    const cap = new Promise((resolve) => (timer = setTimeout(() => resolve('cap'), faults.execCapMs)))
+    try {
+      return /** @type {any} */ (await Promise.race([run, cap]))
+    } finally {
+      clearTimeout(timer)
     }
-    if (body.command === 'bash' && args[0] === '-c' && args[1] === DECODE_SCRIPT) {
-      const [dest, tmp, dir, count] = args.slice(3)
-      const destPath = homePath(dest ?? '')
-      const dirPath = homePath(dir ?? '')
-      if (!destPath || !dirPath || !tmp) return { stdout: '', stderr: 'decode: bad arguments', exit_code: 2 }
-      const pieces = [...target.files.keys()].filter((path) => posix.dirname(path) === dirPath && path.endsWith('.b64')).sort(byBytes)
-      if (pieces.length !== Number(count)) {
-        return { stdout: '', stderr: `expected ${count} piece(s) in ${dir}, found ${pieces.length}`, exit_code: 3 }
-      }
-      const text = pieces.map((path) => target.files.get(path)?.content.toString('latin1') ?? '').join('')
-      if (!/^[A-Za-z0-9+/=\n]*$/.test(text)) return { stdout: '', stderr: 'base64: invalid input', exit_code: 1 }
-      target.files.set(destPath, { content: Buffer.from(text.replace(/\n/g, ''), 'base64'), mtime: Date.now() })
-      for (const path of pieces) target.files.delete(path)
-      return { stdout: '', stderr: '', exit_code: 0 }
-    }
-    return { error: `the emulator does not run this command: ${String(body.command)} ${args.slice(0, 2).join(' ').slice(0, 60)}` }
   }
 
   /**
@@ -594,12 +723,15 @@ export async function startCocalcEmulator(options = {}) {
       error: /** @type {string | null} */ (null)
     }
     state.copies.set(job.id, job)
-    if (!faults.oldServer) scheduleCopy(job)
+    if (!faults.oldServer && !(api === 'v1' && faults.v1Detached)) scheduleCopy(job)
     return job
   }
 
-  /** @param {CopyJob} job */
-  function scheduleCopy(job) {
+  /**
+   * @param {CopyJob} job
+   * @param {{ silent?: boolean }} [how] silent: a detached rsync, whose failure nobody records
+   */
+  function scheduleCopy(job, how = {}) {
     job.started = new Date().toISOString()
     if (faults.copyNeverFinishes.has(job.target)) return
     timers.set(
@@ -607,6 +739,7 @@ export async function startCocalcEmulator(options = {}) {
       setTimeout(() => {
         timers.delete(job.id)
         finishCopy(job)
+        if (how.silent) job.error = null
       }, faults.copyDelayMs)
     )
   }
@@ -677,12 +810,15 @@ export async function startCocalcEmulator(options = {}) {
     requestsTo(endpoint) {
       return state.requests.filter((request) => request.endpoint === endpoint)
     },
-    /** Stops listening, ends open connections and pending copy timers. */
+    /** Stops listening, ends open connections, pending timers and commands; removes the folders. */
     async close() {
       for (const timer of timers.values()) clearTimeout(timer)
       timers.clear()
       server.closeAllConnections()
       await new Promise((resolve) => server.close(() => resolve(undefined)))
+      stopCommands.abort()
+      await Promise.all(running)
+      rmSync(root, { recursive: true, force: true })
     }
   }
 }

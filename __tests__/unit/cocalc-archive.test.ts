@@ -94,8 +94,8 @@ describe('writeArchive + UNPACK_SCRIPT (real bash and GNU tar)', () => {
         const result = exec(home, unpackCommand(request))
         expect(result.stderr).toBe('')
         expect(result.status).toBe(0)
-        const hashes = parseUnpackOutput(result.stdout, members.length)
-        expect(hashes).toEqual(members.map((member) => member.file.sha256))
+        const found = parseUnpackOutput(result.stdout, members.length)
+        expect('problem' in found ? found : found.map((file) => file.sha256)).toEqual(members.map((member) => member.file.sha256))
         for (const member of members) {
           expect(sha(await readFile(path.join(home, 'published', member.name)))).toBe(member.file.sha256)
         }
@@ -183,7 +183,8 @@ describe('writeArchive + UNPACK_SCRIPT (real bash and GNU tar)', () => {
           expect(result.stderr).toMatch(/piece/)
         } else {
           expect(result.status).toBe(0)
-          expect(parseUnpackOutput(result.stdout, members.length)).toEqual(members.map((member) => member.file.sha256))
+          const found = parseUnpackOutput(result.stdout, members.length)
+          expect('problem' in found ? found : found.map((file) => file.sha256)).toEqual(members.map((member) => member.file.sha256))
         }
       }
     })
@@ -270,10 +271,13 @@ describe('archive helpers', () => {
     expect(gzipPays([member('a.png', 100_000, false), member('b', 10_000)])).toBe(false)
   })
 
-  it('parses the output strictly: one SHA-256 per member', () => {
+  it('parses the output strictly: every member there, with its SHA-256 and mtime', () => {
     const hash = 'a'.repeat(64)
-    expect(parseUnpackOutput(`${hash}\n${hash}\n`, 2)).toEqual([hash, hash])
-    expect(parseUnpackOutput(`${hash}\n`, 2)).toEqual({ problem: expect.stringMatching(/expected 2/) })
-    expect(parseUnpackOutput(`${hash}\n-\n`, 2)).toEqual({ problem: expect.stringMatching(/line 2/) })
+    expect(parseUnpackOutput(`missing:\n${hash}  x\n${hash}  y\nmtimes:\n1\n2\n`, 2)).toEqual([
+      { sha256: hash, mtime: 1 },
+      { sha256: hash, mtime: 2 }
+    ])
+    expect(parseUnpackOutput(`missing: 2\n${hash}  x\nmtimes:\n1\n`, 2)).toEqual({ problem: expect.stringMatching(/member 2/) })
+    expect('problem' in parseUnpackOutput(`missing:\n${hash}  x\n`, 2)).toBe(true)
   })
 })

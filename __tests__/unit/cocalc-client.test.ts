@@ -105,6 +105,20 @@ describe('API v2 client', () => {
     const indexes = emulator.state.requests.slice(before).map((r) => r.fields?.dzchunkindex ?? (r.status === 0 ? 'dropped' : String(r.status)))
     expect(indexes).toEqual(['0', '1', '2', '502', '0', '1', 'dropped', '0', '1', '2', '3', '4', '5'])
     expect(logs.filter((line) => line.includes('again from its first chunk'))).toHaveLength(2)
+    // Every attempt under a multipart file name of its own: the hub keys chunk state by that name.
+    const names = emulator.state.requests.slice(before).map((r) => r.fileName)
+    expect(new Set(names.filter(Boolean)).size).toBe(3)
+    expect(emulator.state.uploadAnomalies).toEqual([])
+  })
+
+  it("sends each file under a fresh multipart name (the real name in fullPath), so a restart never lands in an unfinished upload's stream", async () => {
+    const content = randomBytes(3000)
+    const before = emulator.state.requestCount
+    await v2({ chunkBytes: 1024 }).uploadFile('c/fresh.bin', await localFile('fresh.bin', content, false))
+    await v2({ chunkBytes: 1024 }).uploadFile('c/fresh.bin', await localFile('fresh.bin', content, false))
+    const requests = emulator.state.requests.slice(before)
+    expect(requests.every((r) => r.fields?.fullPath === 'fresh.bin' && /^[0-9a-f-]{36}\.upload$/.test(r.fileName ?? ''))).toBe(true)
+    expect(new Set(requests.map((r) => r.fileName)).size).toBe(2)
   })
 
   it('writes an empty file as text (the upload endpoint refuses empty files)', async () => {
@@ -116,19 +130,27 @@ describe('API v2 client', () => {
   it('hashes paths inside the project with one exec', async () => {
     emulator.writeFile(PROJECT, 'h/a.txt', 'a')
     const before = emulator.state.requestCount
-    expect(await v2().hashFiles(['h/a.txt', 'h/missing.txt'])).toEqual([sha256('a'), undefined])
+    const hashes = await v2().hashFiles(['h/a.txt', 'h/missing.txt'])
+    expect(hashes.map((entry) => entry?.sha256)).toEqual([sha256('a'), undefined])
     expect(emulator.state.requestCount - before).toBe(1)
     expect(emulator.requestsTo('exec').at(-1)?.body).toMatchObject({ project_id: PROJECT, command: 'bash', err_on_exit: false })
   })
 
-  it('starts the project and retries when the upload service is not running', async () => {
+  it('starts the project and sends the file again when the hub answers 500 "Upload failed." (project not ready)', async () => {
     emulator.stopProject(PROJECT)
-    emulator.faults.uploadServiceDown = 1
+    emulator.faults.uploadNotReady = 1
     const content = randomBytes(100)
     await v2().uploadFile('c/after-start.bin', await localFile('after-start.bin', content, false))
     expect(emulator.readFile(PROJECT, 'c/after-start.bin')?.equals(content)).toBe(true)
-    expect(logs.join('\n')).toMatch(/upload service is not running/)
+    expect(logs.join('\n')).toMatch(/Upload failed\.\): the project may not be ready; starting it/)
     expect(emulator.requestsTo('projects/start').length).toBeGreaterThan(0)
+  })
+
+  it('also knows the older hubs\' "upload service not running" answer', async () => {
+    emulator.faults.next('upload', { status: 500, body: 'Upload failed: upload service not running.' })
+    const content = randomBytes(100)
+    await v2().uploadFile('c/older.bin', await localFile('older.bin', content, false))
+    expect(emulator.readFile(PROJECT, 'c/older.bin')?.equals(content)).toBe(true)
   })
 
   it('falls back to smaller chunks when a proxy answers 413 to the first chunk', async () => {
@@ -178,7 +200,9 @@ describe('API v2 client', () => {
     emulator.faults.next('exec', Answers.json({ type: 'blocking' }))
     await expect(client.hashFiles(['a'])).rejects.toThrow(/without stdout and exit_code/)
     emulator.faults.next('exec', Answers.json({ stdout: '', stderr: '', exit_code: 0 }))
-    await expect(client.hashFiles(['a'])).rejects.toThrow(/expected 1 line/)
+    await expect(client.hashFiles(['a'])).rejects.toThrow(/unusable output \(the first line is not the list of missing files/)
+    emulator.faults.next('exec', Answers.v2Error('undefined'))
+    await expect(client.hashFiles(['a'])).rejects.toThrow(/stopped waiting for exec .*60 s limit/)
     emulator.faults.next('projects/write-text-file', Answers.json({}))
     await expect(client.uploadFile('c/lost.txt', await localFile('lost.txt', ''))).rejects.toThrow(/without status 'ok'/)
     emulator.faults.next('upload', Answers.json({ files: {} }))
@@ -298,7 +322,7 @@ describe('API v1 client', () => {
 
   it('hashes with project_exec', async () => {
     emulator.writeFile(PROJECT, 'v1/h.txt', 'h')
-    expect(await v1().hashFiles(['v1/h.txt', 'nope'])).toEqual([sha256('h'), undefined])
+    expect((await v1().hashFiles(['v1/h.txt', 'nope'])).map((entry) => entry?.sha256)).toEqual([sha256('h'), undefined])
   })
 
   it('turns 400 and {"event":"error"} answers into clear errors', async () => {

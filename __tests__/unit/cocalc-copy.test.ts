@@ -154,11 +154,42 @@ describe('requestCopies and waitForCopies', () => {
     expect(copies.map((c) => [c.target.projectId, c.copyId, c.status])).toEqual([
       ['t1', 'copy-t1', 'running'],
       ['t2', '', 'failed'],
-      ['t3', '', 'copied']
+      ['t3', '', 'running']
     ])
     expect(copies[1].error).toMatch(/collaborator on target project/)
     const time = clock()
     await waitForCopies(client, copies as CopyProgress[], { deadline: time.now() + 10_000, log: silent, now: time.now, sleep: time.sleep })
-    expect(copies.map((c) => c.status)).toEqual(['copied', 'failed', 'copied'])
+    // No copy id and nothing to check the target with: the server's silence proves nothing.
+    expect(copies.map((c) => c.status)).toEqual(['copied', 'failed', 'unverified'])
+  })
+
+  it('proves copies inside the target: a copy without id is polled until its files match, a finished one is checked', async () => {
+    const client = {
+      async copyStatus(): Promise<CopyState> {
+        return { state: 'finished' }
+      }
+    } as unknown as CocalcClient
+    const looks: Record<string, number> = {}
+    const check = async (projectId: string) => {
+      looks[projectId] = (looks[projectId] ?? 0) + 1
+      // t1 (no id) arrives at the third look; t2 (finished) never holds the right files.
+      const ok = projectId === 't1' ? looks[projectId] >= 3 : false
+      return { wrong: ok ? [] : [{ file: { name: 'a.txt' } } as never], kept: [], checked: 1 }
+    }
+    const copies: CopyProgress[] = [
+      { target: { projectId: 't1', path: 'c' }, copyId: '', status: 'running' },
+      { target: { projectId: 't2', path: 'c' }, copyId: 'id-2', status: 'running' },
+      { target: { projectId: 't3', path: 'c' }, copyId: '', status: 'running' }
+    ]
+    const time = clock()
+    const never = async (projectId: string) =>
+      projectId === 't3' ? { wrong: [{ file: { name: 'b.txt' } } as never], kept: [], checked: 2 } : check(projectId)
+    await waitForCopies(client, copies, { deadline: time.now() + 20_000, log: silent, check: never, now: time.now, sleep: time.sleep })
+    expect(copies.map((c) => c.status)).toEqual(['copied', 'failed', 'timeout'])
+    expect(copies[1].error).toBe('the copy finished, but 1 of 1 file(s) missing or different in the target: a.txt')
+    expect(copies[2].error).toMatch(
+      /^the files did not all arrive in the target before the timeout ran out \(1 of 2 file\(s\) missing or different in the target: b\.txt\)$/
+    )
+    expect(looks.t2).toBe(2)
   })
 })

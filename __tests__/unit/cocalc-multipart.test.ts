@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import fc from 'fast-check'
-import { chooseBoundary, formFileName, multipartBody, multipartContentType } from '../../src/cocalc/multipart.js'
+import { chooseBoundary, multipartBody, multipartContentType } from '../../src/cocalc/multipart.js'
 import { parseMultipart } from '../emulators/cocalc.js'
 
 describe('multipartBody', () => {
@@ -59,26 +59,5 @@ describe('chooseBoundary', () => {
     const boundary = chooseBoundary(randomBytes(1000), [])
     expect(boundary).toMatch(/^[-A-Za-z0-9]{1,70}$/)
     expect(chooseBoundary(Buffer.alloc(0), [])).not.toBe(boundary)
-  })
-})
-
-describe('formFileName', () => {
-  it('leaves ordinary names alone', () => {
-    expect(formFileName('notebook 1 (final).ipynb')).toBe('notebook 1 (final).ipynb')
-  })
-  it('encodes what the server parser would misread', () => {
-    expect(formFileName('a"b\\c%d')).toBe('a%22b%5Cc%25d')
-    expect(formFileName('数据.csv')).toBe('%E6%95%B0%E6%8D%AE.csv')
-  })
-  it('gives distinct names distinct values, also after the parser turns %22 into a quote', () => {
-    const decodeLikeFormidable = (value: string): string => value.slice(value.lastIndexOf('\\') + 1).replace(/%22/g, '"')
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), (a, b) => {
-        fc.pre(a !== b)
-        expect(decodeLikeFormidable(formFileName(a))).not.toBe(decodeLikeFormidable(formFileName(b)))
-        expect(formFileName(a)).toMatch(/^[\x20-\x7e]*$/)
-        expect(formFileName(a)).not.toMatch(/["\\]/)
-      })
-    )
   })
 })

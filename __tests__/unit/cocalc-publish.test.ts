@@ -200,7 +200,8 @@ describe('Progress', () => {
 describe('differing and listNames', () => {
   it('keeps the files whose remote hash is not the local one', () => {
     const items = ['a', 'b', 'c'].map((name) => ({ file: file(name), remotePath: `p/${name}` }))
-    expect(differing(items, [items[0].file.sha256, undefined, 'f'.repeat(64)]).map((i) => i.file.name)).toEqual(['b', 'c'])
+    const found = (sha256: string) => ({ sha256, mtime: 1 })
+    expect(differing(items, [found(items[0].file.sha256), undefined, found('f'.repeat(64))]).map((i) => i.file.name)).toEqual(['b', 'c'])
   })
   it('lists a few names, then a count', () => {
     const items = Array.from({ length: 8 }, (_, i) => ({ file: file(`f${i}`), remotePath: '' }))

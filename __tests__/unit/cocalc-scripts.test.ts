@@ -4,8 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DECODE_SCRIPT, HASH_SCRIPT, batchPaths, decodeCommand, hashCommand, parseHashOutput } from '../../src/cocalc/scripts.js'
-import * as emulator from '../emulators/cocalc.js'
+import { HASH_SCRIPT, batchPaths, decodeCommand, hashCommand, parseHashOutput } from '../../src/cocalc/scripts.js'
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 
@@ -24,15 +23,8 @@ async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-describe('the emulator recognises the scripts the action sends', () => {
-  it('has byte-identical copies of both scripts', () => {
-    expect(emulator.HASH_SCRIPT).toBe(HASH_SCRIPT)
-    expect(emulator.DECODE_SCRIPT).toBe(DECODE_SCRIPT)
-  })
-})
-
 describe('HASH_SCRIPT run by the local bash', () => {
-  it('prints one line per path, in order: the SHA-256, or - when missing or not a file', async () => {
+  it('hashes every path with one sha256sum, in order; missing, unreadable or folders are undefined', async () => {
     await withTempDir(async (home) => {
       const files: Record<string, Buffer> = {
         'plain.txt': Buffer.from('hello\n'),
@@ -40,6 +32,9 @@ describe('HASH_SCRIPT run by the local bash', () => {
         'ünïcødé/数据.csv': Buffer.from('a,b\n1,2\n'),
         '-leading-dash': Buffer.from('dash'),
         'back\\slash.txt': Buffer.from('backslash name'),
+        'new\nline.txt': Buffer.from('a newline in the name'),
+        'both\\n\n.txt': Buffer.from('an escaped-looking name'),
+        'carriage\rreturn.txt': Buffer.from('cr'),
         '$(touch pwned).txt': Buffer.from('no shell expansion'),
         'binary.bin': randomBytes(70_000),
         'empty.txt': Buffer.alloc(0)
@@ -53,9 +48,16 @@ describe('HASH_SCRIPT run by the local bash', () => {
       const result = execLikeCocalc(home, hashCommand(paths))
       expect(result.status).toBe(0)
       const parsed = parseHashOutput(result.stdout, paths.length)
-      expect(parsed).toEqual([...Object.values(files).map((content) => sha(content)), undefined, undefined, undefined])
+      if ('problem' in parsed) throw new Error(parsed.problem)
+      expect(parsed.map((entry) => entry?.sha256)).toEqual([...Object.values(files).map((content) => sha(content)), undefined, undefined, undefined])
+      expect(parsed.every((entry) => entry === undefined || Math.abs(entry.mtime - Date.now() / 1000) < 600)).toBe(true)
       expect(await readdir(home)).not.toContain('pwned')
     })
+  })
+
+  it('starts one sha256sum for the whole batch, never one per file', () => {
+    expect(HASH_SCRIPT.match(/sha256sum/g)).toHaveLength(1)
+    expect(HASH_SCRIPT).not.toMatch(/for f in "\$@"; do[^]*sha256sum[^]*done/)
   })
 
   it('handles thousands of paths in one call', async () => {
@@ -63,7 +65,8 @@ describe('HASH_SCRIPT run by the local bash', () => {
       const paths = Array.from({ length: 300 }, (_, i) => `f${i}.txt`)
       for (const name of paths.slice(0, 150)) await writeFile(path.join(home, name), name)
       const parsed = parseHashOutput(execLikeCocalc(home, hashCommand(paths)).stdout, paths.length)
-      expect(parsed).toEqual(paths.map((name, i) => (i < 150 ? sha(name) : undefined)))
+      if ('problem' in parsed) throw new Error(parsed.problem)
+      expect(parsed.map((entry) => entry?.sha256)).toEqual(paths.map((name, i) => (i < 150 ? sha(name) : undefined)))
     })
   })
 })
@@ -121,14 +124,22 @@ describe('DECODE_SCRIPT run by the local bash', () => {
 
 describe('parseHashOutput', () => {
   const a = 'a'.repeat(64)
-  it('accepts one hash or - per path', () => {
-    expect(parseHashOutput(`${a}\n-\n`, 2)).toEqual([a, undefined])
-    expect(parseHashOutput('', 0)).toEqual([])
+  const b = 'b'.repeat(64)
+  it('reads the missing list, one sha256sum line and one mtime per present path', () => {
+    expect(parseHashOutput(`missing: 2\n${a}  x\nmtimes:\n1700000000\n`, 2)).toEqual([{ sha256: a, mtime: 1700000000 }, undefined])
+    expect(parseHashOutput('missing:\nmtimes:\n', 0)).toEqual([])
+    expect(parseHashOutput('missing: 1 2\nmtimes:\n', 2)).toEqual([undefined, undefined])
+    // sha256sum escapes a name with a newline or backslash: the line starts with a backslash.
+    expect(parseHashOutput(`missing:\n\\${b}  new\\nline\nmtimes:\n5\n`, 1)).toEqual([{ sha256: b, mtime: 5 }])
   })
-  it('refuses a truncated or malformed answer instead of reading it as missing files', () => {
-    expect(parseHashOutput(`${a}\n`, 2)).toEqual({ problem: 'expected 2 line(s) of hashes, got 1' })
-    expect(parseHashOutput(`${a}\nsha256sum: error\n`, 2)).toHaveProperty('problem')
-    expect(parseHashOutput(`${a.toUpperCase()}\n`, 1)).toHaveProperty('problem')
+  it('refuses an answer cut short or malformed instead of reading it as missing files', () => {
+    expect(parseHashOutput(`missing:\n${a}  x\n`, 2)).toHaveProperty('problem')
+    expect(parseHashOutput(`missing:\n${a}  x\nmtimes:\n1\n`, 2)).toHaveProperty('problem')
+    expect(parseHashOutput('', 1)).toHaveProperty('problem')
+    expect(parseHashOutput(`${a}  x\n`, 1)).toHaveProperty('problem')
+    expect(parseHashOutput(`missing: 3\n${a}  x\nmtimes:\n1\n`, 2)).toHaveProperty('problem')
+    expect(parseHashOutput(`missing:\nsha256sum: x: Permission denied\nmtimes:\n1\n`, 1)).toHaveProperty('problem')
+    expect(parseHashOutput(`missing:\n${a.toUpperCase()}  x\nmtimes:\n1\n`, 1)).toHaveProperty('problem')
   })
 })
 

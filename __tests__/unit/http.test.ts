@@ -139,7 +139,7 @@ describe('requests', () => {
   })
 
   it('rebuilds a function body (a stream) for every attempt', async () => {
-    const server = await scripted(answer(503), ok())
+    const server = await scripted(answer(503, '', { 'retry-after': '0' }), ok())
     const { http } = client(server.url)
     const parts = [Buffer.from('{"Files":['), Buffer.from('"é🎉"'), Buffer.from(']}')]
     const length = String(parts.reduce((sum, part) => sum + part.length, 0))
@@ -165,6 +165,16 @@ describe('retry policy: idempotent', () => {
       expect.stringMatching(/answered HTTP 504; retrying in .* \(attempt 4 of 5\)$/),
       expect.stringMatching(/answered HTTP 429; retrying in .* \(attempt 5 of 5\)$/)
     ])
+  })
+
+  it("retries Cloudflare's 520-524 pages like a 502", async () => {
+    const page = '<!DOCTYPE html><html><head><title>cocalc.com | 522: Connection timed out</title></head><body>Error code 522</body></html>'
+    const server = await scripted(answer(520, page), answer(521, page), answer(522, page), answer(523, page), answer(524, page), ok('done'))
+    const { http, logs } = client(server.url, { maxRetries: 5 })
+    const response = await http.request({ method: 'GET', path: '/x', retry: 'idempotent' })
+    expect(response.body.toString()).toBe('done')
+    expect(server.seen).toHaveLength(6)
+    expect(logs.map((line) => /HTTP (\d+)/.exec(line)?.[1])).toEqual(['520', '521', '522', '523', '524'])
   })
 
   it('retries a connection reset and a timeout', async () => {
@@ -206,12 +216,20 @@ describe('retry policy: idempotent', () => {
 })
 
 describe('retry policy: create (the server must provably not have acted)', () => {
-  it('retries 429 and 503', async () => {
-    const server = await scripted(answer(429), answer(503), answer(200, 'made'))
+  it('retries 429 and 503 that carry Retry-After', async () => {
+    const server = await scripted(answer(429, '', { 'retry-after': '0' }), answer(503, '', { 'retry-after': '0' }), answer(200, 'made'))
     const { http } = client(server.url)
     const response = await http.request({ path: '/s', body: 'x', retry: 'create' })
     expect(response).toMatchObject({ status: 200, attempts: 3 })
     expect(server.seen).toHaveLength(3)
+  })
+
+  it.each([503, 429])('does NOT retry a bare %i (no Retry-After): it may hide a success', async (status) => {
+    const server = await scripted(answer(status), ok())
+    const { http, delays } = client(server.url)
+    expect((await http.request({ path: '/s', body: 'x', retry: 'create' })).status).toBe(status)
+    expect(server.seen).toHaveLength(1)
+    expect(delays).toEqual([])
   })
 
   it('retries a refused connection', async () => {
@@ -222,7 +240,7 @@ describe('retry policy: create (the server must provably not have acted)', () =>
     expect(delays).toHaveLength(3)
   })
 
-  it.each([502, 504, 500])('does NOT retry HTTP %i: the session may exist', async (status) => {
+  it.each([502, 504, 500, 520, 522, 524])('does NOT retry HTTP %i: the session may exist', async (status) => {
     const server = await scripted(answer(status, '<html><title>x</title></html>'), ok())
     const { http, delays } = client(server.url)
     expect((await http.request({ path: '/s', body: 'x', retry: 'create' })).status).toBe(status)
@@ -494,5 +512,27 @@ describe('secrets never appear in a message', () => {
     const http = new HttpClient({ service: 's', baseUrl: 'http://127.0.0.1:1', secrets: ['abc', password, `xx${password}yy`] })
     clients.push(http)
     expect(http.scrub(`1 xxabcdefyy 2 abcdef 3 abc`)).toBe('1 *** 2 *** 3 ***')
+  })
+})
+
+describe('signal (a step deadline)', () => {
+  it('stops a request in flight and never retries it, whatever its policy', async () => {
+    const server = await scripted(hang, ok())
+    const stop = new AbortController()
+    const { http, delays } = client(server.url, { signal: stop.signal, timeoutMs: 30_000 })
+    setTimeout(() => stop.abort(), 100)
+    const error = await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(error.message).toBe('svc POST /x was stopped: the time allowed ran out')
+    expect(http.requestCount).toBe(1)
+    expect(delays).toEqual([])
+  })
+
+  it('sends nothing once the signal aborted', async () => {
+    const server = await scripted(ok())
+    const stop = new AbortController()
+    stop.abort()
+    const { http } = client(server.url, { signal: stop.signal })
+    await httpError(http.request({ path: '/x', retry: 'idempotent' }))
+    expect(server.seen).toHaveLength(0)
   })
 })

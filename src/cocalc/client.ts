@@ -7,7 +7,7 @@ import type { CocalcApi } from '../inputs.js'
 import type { LocalFile } from '../files.js'
 import { HttpClient, type HttpClientOptions, type HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
-import type { BatchLimits } from './scripts.js'
+import type { BatchLimits, RemoteFile } from './scripts.js'
 
 export interface CopyRequest {
   targetProjectId: string
@@ -39,8 +39,12 @@ export interface CocalcClient {
   startProject(): Promise<void>
   /** Writes `file`'s bytes to `remotePath` (relative to the project's home), replacing it. */
   uploadFile(remotePath: string, file: LocalFile, onBytes?: (bytes: number) => void): Promise<void>
-  /** SHA-256 of each path inside the project (undefined: missing), in one request. */
-  hashFiles(remotePaths: readonly string[]): Promise<(string | undefined)[]>
+  /**
+   * SHA-256 and mtime of each path inside a project (the source unless `projectId` says
+   * otherwise; undefined: missing), in one request. Throws HashBatchCutOff when the answer was
+   * cut short (the hub's 60 s limit, a gateway timeout, partial output): a smaller batch may pass.
+   */
+  hashFiles(remotePaths: readonly string[], projectId?: string): Promise<(RemoteFile | undefined)[]>
   /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
   copyPath(request: CopyRequest): Promise<string>
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
@@ -62,6 +66,8 @@ export interface CocalcClientOptions {
   /** Extra HTTP options (tests: sleep, backoff). */
   http?: Partial<HttpClientOptions>
   sleep?: (ms: number) => Promise<void>
+  /** The step's deadline: stops every request and pause when it aborts. */
+  signal?: AbortSignal
 }
 
 /** `Authorization` value: the key as user name, empty password. */
@@ -83,9 +89,16 @@ export function createCocalcHttp(options: CocalcClientOptions): HttpClient {
     secrets: credentialForms(options.apiKey),
     connections: Math.max(2, options.concurrency),
     log: options.log,
+    signal: options.signal,
     ...options.http
   })
 }
+
+// Defined beside the hashing that handles it, so a dry run loads no HTTP client through it.
+export { HashBatchCutOff } from './hashing.js'
+
+/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
+export const TRANSIENT_STATUSES: readonly number[] = [429, 502, 503, 504, 520, 521, 522, 523, 524]
 
 /** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
 export const EXEC_TIMEOUT_SECONDS = 55

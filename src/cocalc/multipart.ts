@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 export interface MultipartFile {
   /** Form field name of the file part (`file` for CoCalc). */
   field: string
-  /** Value of the part's `filename` parameter (already made header-safe: see formFileName). */
+  /** Value of the part's `filename` parameter: header-safe ASCII (the client sends `<uuid>.upload`). */
   filename: string
   content: Buffer
 }
@@ -40,24 +40,6 @@ export function chooseBoundary(content: Buffer, fieldValues: readonly string[], 
     if (!content.includes(boundary) && !fieldValues.some((value) => value.includes(boundary))) return boundary
   }
   throw new Error('could not find a multipart boundary absent from the content')
-}
-
-/**
- * A `filename` parameter the server's parser (formidable) reads back unambiguously: it cuts the
- * name at the last backslash and turns `%22` into a quote, so backslashes, quotes, `%` and
- * anything outside printable ASCII are percent-encoded. The name only keys CoCalc's chunk
- * reassembly; the file's real name travels in the `fullPath` field.
- */
-export function formFileName(name: string): string {
-  let result = ''
-  for (const char of name) {
-    if (/^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' && char !== '%') result += char
-    else
-      result += Array.from(Buffer.from(char, 'utf8'))
-        .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-        .join('')
-  }
-  return result
 }
 
 /** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */

@@ -12,8 +12,12 @@ import { formatBytes } from '../files.js'
 import type { RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
 import type { CocalcClient, CocalcClientOptions } from './client.js'
-import { uploadChanged, verifyUploads, type Logger, type UploadItem } from './upload.js'
+import { uploadChanged, verifyUploads, type Logger, type SyncOptions, type UploadItem } from './upload.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
+import { StepDeadline } from './deadline.js'
+import { targetCheck } from './target-check.js'
+import type { RemoteFile } from './scripts.js'
+import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
 
@@ -54,6 +58,8 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   const { credentialForms } = await import('./client.js')
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
   const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
+  // `timeout` bounds everything from here on: upload, verification, copies and waits.
+  const deadline = new StepDeadline(inputs.timeoutSeconds)
   const client = await createCocalcClient(inputs, {
     baseUrl: inputs.cocalcUrl,
     apiKey: inputs.apiKey,
@@ -61,34 +67,43 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     concurrency: inputs.concurrency,
     chunkBytes,
     log: log.info,
-    warn: log.warning
+    warn: log.warning,
+    signal: deadline.signal
   })
   try {
-    const syncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log }
-    const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
-    const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
-      if (copyOnly) {
-        core.info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`)
-        await client.startProject()
-        return { sent: [], bytes: 0, knownIdentical: true }
-      }
-      core.info(
-        `Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`
-      )
-      await client.startProject()
-      return uploadChanged(client, items, syncOptions)
-    })
-    if (inputs.verify && !copyOnly) {
-      await core.group('Verify', async () => {
-        if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
-        else await verifyUploads(client, upload.sent, syncOptions)
-      })
+    const syncOptions: SyncOptions = {
+      concurrency: inputs.concurrency,
+      verify: inputs.verify,
+      log,
+      sleep: (ms) => sleep(ms, deadline.signal)
     }
+    const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline)
     const result: PublishResult = copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
     if (targets.length === 0) return result
 
-    const deadline = Date.now() + inputs.timeoutSeconds * 1000
-    const copies = await core.group('Copy', () =>
+    const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline)
+    return finishResult(result, copies, inputs)
+  } finally {
+    deadline.dispose()
+    core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
+    await client.close()
+  }
+}
+
+/**
+ * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
+ * uploaded files to compare, proves it inside its target.
+ */
+async function copyPhases(
+  client: CocalcClient,
+  inputs: CocalcInputs,
+  targets: readonly CopyTarget[],
+  uploaded: { items: readonly UploadItem[]; source: Map<string, RemoteFile> } | undefined,
+  log: Logger,
+  deadline: StepDeadline
+): Promise<CopyProgress[]> {
+  const copies = await core.group('Copy', () =>
+    deadline.run('copy', () =>
       requestCopies(
         client,
         targets,
@@ -103,18 +118,62 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
         log
       )
     )
-    if (inputs.wait) {
-      await core.group('Wait', async () => {
-        const running = copies.filter((copy) => copy.status === 'running').length
-        if (running > 0) core.info(`Waiting up to ${inputs.timeoutSeconds} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`)
-        await waitForCopies(client, copies, { deadline, log })
-      })
+  )
+  // Proof inside each target needs the files' hashes: with verify on and something uploaded.
+  const check =
+    inputs.verify && uploaded
+      ? targetCheck(client, {
+          items: uploaded.items,
+          source: uploaded.source,
+          overwriteNewer: inputs.overwriteNewer,
+          exclude: inputs.exclude,
+          concurrency: inputs.concurrency,
+          log: log.info
+        })
+      : undefined
+  await core.group(inputs.wait ? 'Wait' : 'Check the copies', async () => {
+    deadline.enter('wait')
+    const running = copies.filter((copy) => copy.status === 'running').length
+    if (running > 0 && inputs.wait) {
+      core.info(
+        `Waiting up to ${Math.max(0, Math.round((deadline.endsAt - Date.now()) / 1000))} s for ${running} cop${running === 1 ? 'y' : 'ies'} to finish`
+      )
     }
-    return finishResult(result, copies, inputs)
-  } finally {
-    core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
-    await client.close()
+    await waitForCopies(client, copies, { deadline: deadline.endsAt, log, check, wait: inputs.wait })
+  })
+  return copies
+}
+
+/** Start the project, upload what differs, verify it: each a phase of the deadline. */
+async function uploadPhases(
+  client: CocalcClient,
+  inputs: CocalcInputs,
+  items: readonly UploadItem[],
+  copyOnly: boolean,
+  options: SyncOptions,
+  deadline: StepDeadline
+): Promise<{ sent: UploadItem[]; remote: Map<string, RemoteFile> }> {
+  const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
+  const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
+    if (copyOnly) core.info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`)
+    else {
+      core.info(
+        `Publishing ${items.length} file(s), ${formatBytes(bytes)}, to ${inputs.path}/ in project ${inputs.projectId} (CoCalc API ${inputs.api})`
+      )
+    }
+    await deadline.run('start', () => client.startProject())
+    if (copyOnly) return { sent: [], remote: new Map<string, RemoteFile>() }
+    return deadline.run('upload', () => uploadChanged(client, items, options))
+  })
+  if (inputs.verify && !copyOnly) {
+    await core.group('Verify', () =>
+      deadline.run('verify', async () => {
+        if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
+        else await verifyUploads(client, upload.sent, options, upload.remote)
+      })
+    )
   }
+  return upload
 }
 
 /** The HTTP clients (and undici with them) are loaded only when requests are sent: a dry run needs none. */
@@ -148,14 +207,16 @@ export function finishResult(
 }
 
 /**
- * `copied` only when every copy is confirmed; `queued` when some may still be running; when any
- * copy failed or timed out, `uploaded` (the files did arrive in the source project) and the step
- * fails through `failure`.
+ * `copied` only when every copy is confirmed; `queued` when some may still be running;
+ * `unverified` when some finished as far as anyone can tell but nothing proved it; when any copy
+ * failed or timed out, `uploaded` (the files did arrive in the source project) and the step fails
+ * through `failure`.
  */
 export function overallStatus(copies: readonly CopyOutcome[]): PublishStatus {
   if (copies.length === 0) return 'uploaded'
   if (copies.some((copy) => copy.status === 'failed' || copy.status === 'timeout')) return 'uploaded'
   if (copies.some((copy) => copy.status === 'queued')) return 'queued'
+  if (copies.some((copy) => copy.status === 'unverified')) return 'unverified'
   return 'copied'
 }
 
@@ -165,7 +226,7 @@ export function copyFailure(copies: readonly CopyOutcome[], timeoutSeconds: numb
   if (bad.length === 0) return undefined
   const parts = bad.map((copy) =>
     copy.status === 'timeout'
-      ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout`
+      ? `the copy to project ${copy.project_id} (${copy.path}) did not finish within the ${timeoutSeconds} s timeout${copy.copy_id === '' && copy.error ? `: ${copy.error}` : ''}`
       : `the copy to project ${copy.project_id} (${copy.path}) failed: ${copy.error ?? 'no reason given'}`
   )
   const copied = copies.filter((copy) => copy.status === 'copied').length

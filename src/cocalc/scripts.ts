@@ -2,20 +2,29 @@
  * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
  * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
  * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
- *
- * The loopback emulator (__tests__/emulators/cocalc.js) recognises these exact texts; a unit test
- * keeps its copies equal to these.
+ * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
  */
 
 /**
- * Prints one line per argument, in order: the file's SHA-256 in hex, or `-` when it is missing or
- * unreadable. Reading through stdin makes sha256sum print `HASH  -`, so names with backslashes or
- * newlines never change the output's shape.
+ * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
+ * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
+ *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
+ *   one `sha256sum` line per other argument, in order;
+ *   `mtimes:`, then one line of seconds per other argument, in order.
+ * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
+ * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
  */
 export const HASH_SCRIPT = [
+  'export LC_ALL=C',
+  'i=0 missing= files=()',
   'for f in "$@"; do',
-  '  if [ -f "$f" ] && h=$(sha256sum < "$f" 2>/dev/null); then printf "%s\\n" "${h%% *}"; else printf "%s\\n" -; fi',
-  'done'
+  '  i=$((i + 1))',
+  '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+  'done',
+  'printf "missing:%s\\n" "$missing"',
+  '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
+  'printf "mtimes:\\n"',
+  '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
 ].join('\n')
 
 /**
@@ -46,23 +55,48 @@ export function decodeCommand(dest: string, tmp: string, dir: string, count: num
   return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] }
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
+/** What the hash script learnt about one existing file. */
+export interface RemoteFile {
+  sha256: string
+  /** Modification time, whole seconds since the epoch. */
+  mtime: number
+}
+
+const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/
+const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/
+const MTIME_LINE = /^-?[0-9]{1,15}$/
 
 /**
- * The hash script's output as one entry per path (undefined = missing). Anything but exactly one
- * well-formed line per path is an error: a truncated answer must never pass for "all missing".
+ * The hash script's output as one entry per path (undefined = missing). Anything but the exact
+ * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
+ * partial output) must never pass for "missing files".
  */
-export function parseHashOutput(stdout: string, count: number): (string | undefined)[] | { problem: string } {
+export function parseHashOutput(stdout: string, count: number): (RemoteFile | undefined)[] | { problem: string } {
   const lines = stdout.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
-  if (lines.length !== count) return { problem: `expected ${count} line(s) of hashes, got ${lines.length}` }
-  const hashes: (string | undefined)[] = []
-  for (const [index, line] of lines.entries()) {
-    if (line === '-') hashes.push(undefined)
-    else if (SHA256_HEX.test(line)) hashes.push(line)
-    else return { problem: `line ${index + 1} is neither a SHA-256 nor '-': ${JSON.stringify(line.slice(0, 80))}` }
+  const head = MISSING_LINE.exec(lines[0] ?? '')
+  if (!head) return { problem: `the first line is not the list of missing files: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}` }
+  const missing = new Set(head[1].split(' ').filter(Boolean).map(Number))
+  if ([...missing].some((n) => n > count)) return { problem: `it names a missing file beyond the ${count} asked for` }
+  const present = count - missing.size
+  if (lines.length !== 2 * present + 2 || lines[present + 1] !== 'mtimes:') {
+    return { problem: `expected ${present} hash(es) and ${present} mtime(s) for ${count} path(s), got ${lines.length} line(s)` }
   }
-  return hashes
+  const result: (RemoteFile | undefined)[] = []
+  let next = 1
+  for (let n = 1; n <= count; n++) {
+    if (missing.has(n)) {
+      result.push(undefined)
+      continue
+    }
+    const hash = SHA256_LINE.exec(lines[next])
+    const mtime = lines[next + present + 1]
+    if (!hash || !MTIME_LINE.test(mtime))
+      return { problem: `the line for path ${n} is neither a SHA-256 nor an mtime: ${JSON.stringify(lines[next].slice(0, 80))}` }
+    result.push({ sha256: hash[1], mtime: Number(mtime) })
+    next++
+  }
+  return result
 }
 
 export interface BatchLimits {

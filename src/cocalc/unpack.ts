@@ -11,7 +11,7 @@
  * Paths travel as arguments, never inside the script text. For API v1 the archive arrives as
  * base64 pieces, which the same exec decodes first.
  */
-import { parseHashOutput } from './scripts.js'
+import { HASH_SCRIPT, parseHashOutput, type RemoteFile } from './scripts.js'
 
 /** Exit codes the client acts on. */
 export const UNPACK_MISSING = 3
@@ -21,8 +21,8 @@ export const UNPACK_REFUSED = 5
 /**
  * Arguments: DEST WORK ARCHIVE PIECES PIECE_COUNT SIZE SHA256 COMPRESSION COUNT LISTING_SHA256
  * WAIT_TENTHS. WORK (which holds ARCHIVE, PIECES and the staging folder) is removed at the end,
- * whatever happens. stdout: COUNT lines, the SHA-256 of each member where it was written, in
- * member order.
+ * whatever happens. stdout: what HASH_SCRIPT prints for the members where they were written, in
+ * member order (its one `sha256sum` and one `stat` for all of them).
  */
 export const UNPACK_SCRIPT = `set -euo pipefail
 export LC_ALL=C
@@ -74,7 +74,8 @@ for n in "\${names[@]}"; do
   folder=$d
 done
 mv -f -t "$dest/$folder" -- "\${batch[@]}"
-sha256sum -z -- "\${paths[@]}" | cut -z -c1-64 | tr '\\0' '\\n'`
+set -- "\${paths[@]}"
+${HASH_SCRIPT}`
 
 export interface UnpackRequest {
   /** Folder the members are unpacked into, relative to the project's home. */
@@ -118,11 +119,11 @@ export function unpackCommand(request: UnpackRequest): { command: string; args: 
   }
 }
 
-/** The hashes the script printed, one per member; a missing or malformed line is a problem. */
-export function parseUnpackOutput(stdout: string, count: number): string[] | { problem: string } {
-  const hashes = parseHashOutput(stdout, count)
-  if ('problem' in hashes) return hashes
-  const missing = hashes.findIndex((hash) => hash === undefined)
-  if (missing >= 0) return { problem: `line ${missing + 1} has no SHA-256` }
-  return hashes as string[]
+/** What the script found at each member's place; an answer cut short or a missing file is a problem. */
+export function parseUnpackOutput(stdout: string, count: number): RemoteFile[] | { problem: string } {
+  const found = parseHashOutput(stdout, count)
+  if ('problem' in found) return found
+  const missing = found.findIndex((file) => file === undefined)
+  if (missing >= 0) return { problem: `member ${missing + 1} is not there after unpacking` }
+  return found as RemoteFile[]
 }

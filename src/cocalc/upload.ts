@@ -5,11 +5,12 @@
  */
 import type { LocalFile } from '../files.js'
 import { formatBytes } from '../files.js'
-import { mapLimit } from '../concurrency.js'
+import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, FileError, ServiceError, errorMessage } from '../errors.js'
 import type { CocalcClient } from './client.js'
 import { Progress } from './progress.js'
-import { batchPaths } from './scripts.js'
+import { hashRemote } from './hashing.js'
+import type { RemoteFile } from './scripts.js'
 
 export interface UploadItem {
   file: LocalFile
@@ -28,24 +29,34 @@ export interface SyncOptions {
   verify: boolean
   log: Logger
   now?: () => number
+  sleep?: (ms: number) => Promise<void>
 }
 
-/** Hashes `paths` in as few exec calls as the server's limits allow, in parallel batches. */
-export async function remoteHashes(client: CocalcClient, items: readonly UploadItem[], concurrency: number): Promise<(string | undefined)[]> {
-  const batches = batchPaths(
-    items.map((item) => item.remotePath),
-    items.map((item) => item.file.size),
-    client.hashBatchLimits
+/**
+ * Pauses before a file that hashes wrong is called lost: the hub answers an upload before the
+ * file is renamed into place (src/packages/conat/files/write.ts), so a hash taken at once may
+ * still see the old content.
+ */
+export const SETTLE_PAUSES_MS = [1000, 2000] as const
+
+/** What the project holds at each item's path (undefined: missing), in as few execs as the limits allow. */
+export async function remoteHashes(
+  client: CocalcClient,
+  items: readonly UploadItem[],
+  concurrency: number,
+  projectId?: string,
+  log?: (line: string) => void
+): Promise<(RemoteFile | undefined)[]> {
+  return hashRemote(
+    client,
+    items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })),
+    { concurrency, projectId, log }
   )
-  const answers = await mapLimit(batches, concurrency, (batch) => client.hashFiles(batch.map((index) => items[index].remotePath)))
-  const hashes = new Array<string | undefined>(items.length)
-  batches.forEach((batch, b) => batch.forEach((index, i) => (hashes[index] = answers[b][i])))
-  return hashes
 }
 
 /** Pure: the items whose remote hash is not the local one. */
-export function differing(items: readonly UploadItem[], hashes: readonly (string | undefined)[]): UploadItem[] {
-  return items.filter((item, index) => hashes[index] !== item.file.sha256)
+export function differing(items: readonly UploadItem[], hashes: readonly (RemoteFile | undefined)[]): UploadItem[] {
+  return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256)
 }
 
 /** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
@@ -53,10 +64,10 @@ export async function uploadChanged(
   client: CocalcClient,
   items: readonly UploadItem[],
   options: SyncOptions
-): Promise<{ sent: UploadItem[]; bytes: number; knownIdentical: boolean }> {
-  let before: (string | undefined)[] | undefined
+): Promise<{ sent: UploadItem[]; bytes: number; knownIdentical: boolean; remote: Map<string, RemoteFile> }> {
+  let before: (RemoteFile | undefined)[] | undefined
   try {
-    before = await remoteHashes(client, items, options.concurrency)
+    before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info)
   } catch (error) {
     // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
     if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message)) throw error
@@ -66,17 +77,63 @@ export async function uploadChanged(
   const unchanged = items.length - changed.length
   if (unchanged > 0) options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`)
   const bytes = await uploadAll(client, changed, options, 'Uploaded')
-  return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0 }
+  // What is known to be in place already (the unchanged files), for the checks after a copy.
+  const remote = new Map<string, RemoteFile>()
+  items.forEach((item, index) => {
+    const found = before?.[index]
+    if (found && found.sha256 === item.file.sha256) remote.set(item.remotePath, found)
+  })
+  return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0, remote }
+}
+
+/**
+ * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
+ * write that is merely not visible yet is not taken for a lost one.
+ */
+export async function settledHashes(
+  client: CocalcClient,
+  items: readonly UploadItem[],
+  options: SyncOptions,
+  projectId?: string
+): Promise<(RemoteFile | undefined)[]> {
+  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms))
+  const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info)
+  for (const pause of SETTLE_PAUSES_MS) {
+    const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256)
+    if (wrong.length === 0) break
+    options.log.debug(`${wrong.length} file(s) do not hash right yet: looking again in ${pause / 1000} s`)
+    await sleep(pause)
+    const again = await remoteHashes(
+      client,
+      wrong.map((index) => items[index]),
+      options.concurrency,
+      projectId,
+      options.log.info
+    )
+    wrong.forEach((index, i) => (hashes[index] = again[i]))
+  }
+  return hashes
 }
 
 /**
  * Hashes the sent files again; re-uploads mismatches once; fails naming what still differs.
  * Resolves with how many files needed the second upload.
  */
-export async function verifyUploads(client: CocalcClient, sent: readonly UploadItem[], options: SyncOptions): Promise<number> {
+export async function verifyUploads(
+  client: CocalcClient,
+  sent: readonly UploadItem[],
+  options: SyncOptions,
+  remote: Map<string, RemoteFile> = new Map()
+): Promise<number> {
   if (sent.length === 0) return 0
-  const after = await remoteHashes(client, sent, options.concurrency)
+  const after = await settledHashes(client, sent, options)
   const mismatched = differing(sent, after)
+  const record = (items: readonly UploadItem[], hashes: readonly (RemoteFile | undefined)[]): void =>
+    items.forEach((item, index) => {
+      const found = hashes[index]
+      if (found && found.sha256 === item.file.sha256) remote.set(item.remotePath, found)
+    })
+  record(sent, after)
   if (mismatched.length === 0) {
     options.log.info(`Verified: all ${sent.length} uploaded file(s) are byte-identical in the project`)
     return 0
@@ -85,7 +142,8 @@ export async function verifyUploads(client: CocalcClient, sent: readonly UploadI
     `${mismatched.length} file(s) did not arrive intact although CoCalc acknowledged them (${listNames(mismatched)}): uploading them once more`
   )
   await uploadAll(client, mismatched, options, 'Re-uploaded')
-  const again = await remoteHashes(client, mismatched, options.concurrency)
+  const again = await settledHashes(client, mismatched, options)
+  record(mismatched, again)
   const still = differing(mismatched, again)
   if (still.length > 0) {
     const arrived = sent.length - still.length

@@ -10,10 +10,11 @@ import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
 import { ServiceError } from '../errors.js'
 import { readChunks, readWhole } from './chunks.js'
-import { decodeCommand, hashCommand, parseHashOutput } from './scripts.js'
+import { decodeCommand, hashCommand, parseHashOutput, type RemoteFile } from './scripts.js'
 import {
   EXEC_HTTP_TIMEOUT_MS,
   EXEC_TIMEOUT_SECONDS,
+  HashBatchCutOff,
   copyStateOf,
   createCocalcHttp,
   envelopeError,
@@ -44,16 +45,15 @@ export class CocalcV1Client implements CocalcClient {
   /** v1 has no start call; every project call starts the project when needed. */
   async startProject(): Promise<void> {}
 
-  async hashFiles(remotePaths: readonly string[]): Promise<(string | undefined)[]> {
+  async hashFiles(remotePaths: readonly string[], projectId = this.options.projectId): Promise<(RemoteFile | undefined)[]> {
     const label = 'project_exec (sha256 of the uploaded files)'
-    const result = await this.exec(hashCommand(remotePaths))
-    if (result.exitCode !== 0) {
-      throw new ServiceError(
-        `hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`
-      )
-    }
+    const result = await this.execOrCutOff(hashCommand(remotePaths), projectId)
+    if (result === 'cut-off') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
-    if ('problem' in hashes) throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`)
+    if ('problem' in hashes || result.exitCode !== 0) {
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
+    }
     return hashes
   }
 
@@ -145,13 +145,25 @@ export class CocalcV1Client implements CocalcClient {
   }
 
   private async exec(command: { command: string; args: string[] }): Promise<ExecResult> {
+    const result = await this.execOrCutOff(command, this.options.projectId)
+    if (result === 'cut-off') throw new ServiceError('CoCalc stopped waiting for project_exec (its 60 s limit)')
+    return result
+  }
+
+  /** One project_exec; 'cut-off' when the hub stopped waiting for it (`{"event":"error","error":"timeout"}`). */
+  private async execOrCutOff(command: { command: string; args: string[] }, projectId: string): Promise<ExecResult | 'cut-off'> {
     const label = 'project_exec'
     const response = await this.post(
       label,
-      { project_id: this.options.projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
+      { project_id: projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
       'idempotent',
       EXEC_HTTP_TIMEOUT_MS
     )
+    if (response.status === 504 || response.status === 524) return 'cut-off'
+    if (response.status === 200) {
+      const body = this.http.parseJson(response, label)
+      if (body.event === 'error' && body.error === 'timeout') return 'cut-off'
+    }
     const body = this.answer(label, response, ['project_exec_output'])
     const result = execResult(body)
     if (!result) throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code')

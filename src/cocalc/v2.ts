@@ -10,12 +10,14 @@ import { HttpError, type HttpClient, type HttpResponse, type RetryPolicy } from 
 import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
-import { chooseBoundary, formFileName, multipartBody, multipartContentType } from './multipart.js'
-import { hashCommand, parseHashOutput } from './scripts.js'
+import { chooseBoundary, multipartBody, multipartContentType } from './multipart.js'
+import { hashCommand, parseHashOutput, type RemoteFile } from './scripts.js'
 import { V2_HASH_LIMITS } from './limits.js'
 import {
   EXEC_HTTP_TIMEOUT_MS,
   EXEC_TIMEOUT_SECONDS,
+  HashBatchCutOff,
+  TRANSIENT_STATUSES,
   copyStateOf,
   createCocalcHttp,
   envelopeError,
@@ -30,8 +32,8 @@ import {
   type CopyState
 } from './client.js'
 
-/** Upload attempts of one file while the project's upload service comes up. */
-const UPLOAD_START_ATTEMPTS = 5
+/** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
+const UPLOAD_START_ATTEMPTS = 6
 /** Fresh starts of a chunked file after a transient failure of one of its chunks. */
 const CHUNKED_RESTARTS = 2
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
@@ -39,8 +41,12 @@ const MIN_CHUNK_BYTES = 256 * 1024
 const UPLOAD_TIMEOUT_MS = 300_000
 export { V2_HASH_LIMITS }
 
-/** The project's upload service is down: start the project and try the file again. */
-class UploadServiceDown extends ServiceError {}
+/**
+ * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
+ * service does not listen (stopped, starting), and older hubs said `upload service not running`.
+ * Start the project, pause, and send the file again (with a new file name).
+ */
+class ProjectNotReady extends ServiceError {}
 /** A proxy refused the first chunk as too large: try again with smaller chunks. */
 class ChunkTooLarge extends ServiceError {
   constructor(
@@ -63,32 +69,35 @@ export class CocalcV2Client implements CocalcClient {
   constructor(private readonly options: CocalcClientOptions) {
     this.http = createCocalcHttp(options)
     this.chunkBytes = options.chunkBytes
-    this.sleep = options.sleep ?? ((ms) => defaultSleep(ms))
+    this.sleep = options.sleep ?? ((ms) => defaultSleep(ms, options.signal))
   }
 
   async startProject(): Promise<void> {
     await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent')
   }
 
-  async hashFiles(remotePaths: readonly string[]): Promise<(string | undefined)[]> {
+  async hashFiles(remotePaths: readonly string[], projectId = this.options.projectId): Promise<(RemoteFile | undefined)[]> {
     const { command, args } = hashCommand(remotePaths)
     const label = 'exec (sha256 of the uploaded files)'
-    const body = await this.call(
+    const response = await this.post(
       'exec',
-      { project_id: this.options.projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
+      { project_id: projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
       'idempotent',
       EXEC_HTTP_TIMEOUT_MS
     )
+    if (response.status === 504 || response.status === 524)
+      throw new HashBatchCutOff(`the gateway gave up waiting for ${label} (HTTP ${response.status})`)
+    const body = this.json('exec', response, (error) => error === 'undefined')
+    // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
+    if (body.error === 'undefined') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const result = execResult(body)
     if (!result)
       throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`)
-    if (result.exitCode !== 0) {
-      throw new ServiceError(
-        `hashing files inside the project failed (exit code ${result.exitCode}): ${this.http.scrub(oneLine(result.stderr)).slice(0, 300)}`
-      )
-    }
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
-    if ('problem' in hashes) throw new ServiceError(`CoCalc answered ${label} with unusable output: ${hashes.problem}`)
+    if ('problem' in hashes || result.exitCode !== 0) {
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
+    }
     return hashes
   }
 
@@ -107,9 +116,11 @@ export class CocalcV2Client implements CocalcClient {
         return
       } catch (error) {
         count(-sent)
-        if (error instanceof UploadServiceDown && attempt < UPLOAD_START_ATTEMPTS) {
+        if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
           const delay = Math.min(1000 * 2 ** (attempt - 1), 8000)
-          this.options.log(`CoCalc's upload service is not running in the project: starting it, then sending ${file.name} again in ${delay / 1000} s`)
+          this.options.log(
+            `CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`
+          )
           await this.restartProject(delay)
           continue
         }
@@ -203,6 +214,10 @@ export class CocalcV2Client implements CocalcClient {
     const name = posix.basename(remotePath)
     const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`
     const dzuuid = randomUUID()
+    // The hub keys a file's chunks by (path, file name) and ignores dzuuid: a new chunk 0 under
+    // the name of an upload that never finished would go into that upload's stale stream. So
+    // every attempt gets a name of its own; the real name travels in fullPath.
+    const formName = `${dzuuid}.upload`
     const chunkBytes = this.chunkBytes
     for await (const chunk of readChunks(file, chunkBytes)) {
       const fields: [string, string][] = [
@@ -219,7 +234,7 @@ export class CocalcV2Client implements CocalcClient {
         chunk.content,
         fields.map(([, value]) => value)
       )
-      const parts = multipartBody(boundary, fields, { field: 'file', filename: formFileName(name), content: chunk.content })
+      const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content })
       const length = parts.reduce((sum, part) => sum + part.length, 0)
       const response = await this.http.request({
         path: query,
@@ -248,7 +263,9 @@ export class CocalcV2Client implements CocalcClient {
     }
     const text = response.body.subarray(0, 4096).toString('utf8')
     const isHtml = /^\s*</.test(text)
-    if (/upload service not running/i.test(text)) throw new UploadServiceDown(`CoCalc's upload service is not running (${label})`, response.status)
+    if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
+      throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status)
+    }
     if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes)
     if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '') throw refusal(this.http, label, text, response.status)
     throw httpFailure(this.http, label, response)
@@ -269,17 +286,17 @@ export class CocalcV2Client implements CocalcClient {
     })
   }
 
-  /** A v2 answer: HTTP 200 with a JSON object and no `error` field, or an error. */
-  private json(name: string, response: HttpResponse): Record<string, unknown> {
+  /** A v2 answer: HTTP 200 with a JSON object and no `error` field (unless `accept` takes it), or an error. */
+  private json(name: string, response: HttpResponse, accept: (error: unknown) => boolean = () => false): Record<string, unknown> {
     if (response.status !== 200) throw httpFailure(this.http, name, response)
     const body = this.http.parseJson(response, name)
     const error = envelopeError(body)
-    if (error !== undefined) throw refusal(this.http, name, error)
+    if (error !== undefined && !accept(error)) throw refusal(this.http, name, error)
     return body
   }
 }
 
 /** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error: unknown): boolean {
-  return error instanceof HttpError && (error.transport !== undefined || [429, 502, 503, 504].includes(error.status ?? 0))
+  return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0))
 }

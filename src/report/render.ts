@@ -60,7 +60,9 @@ export function renderReport(result: PublishResult, context: RenderContext = {},
 
 function heading(result: PublishResult): string {
   const failed = result.failure !== undefined
-  const icon = failed ? '❌' : { created: '✅', uploaded: '✅', copied: '✅', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
+  const icon = failed
+    ? '❌'
+    : { created: '✅', uploaded: '✅', copied: '✅', unverified: '⚠️', queued: '⏳', 'dry-run': '🧪', skipped: '⏭️' }[result.status]
   return `### ${icon} ${title(result)}${failed ? ' — failed' : ''}`
 }
 
@@ -82,6 +84,8 @@ function title(result: PublishResult): string {
         : `Published to CoCalc and copied to ${plural(targets, 'project')}`
     case 'queued':
       return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} still running`
+    case 'unverified':
+      return `${result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc; copies'} to ${plural(targets, 'project')} requested, not verified`
     default:
       return result.copyOnly ? 'CoCalc folder copy' : 'Published to CoCalc'
   }
@@ -165,7 +169,7 @@ function copiesSection(copies: CopyOutcome[], budget: number): string[] {
 }
 
 function copyStatus(status: CopyOutcome['status']): string {
-  return { copied: '✅ copied', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status]
+  return { copied: '✅ copied', unverified: '⚠️ not verified', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status]
 }
 
 /** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */

@@ -6,8 +6,8 @@ import type { Mode } from '../inputs.js'
 import type { SkippedFile } from '../files.js'
 import type { ChangeReport } from '../changed-files.js'
 
-export type PublishStatus = 'created' | 'uploaded' | 'copied' | 'queued' | 'dry-run' | 'skipped'
-export type CopyStatus = 'copied' | 'queued' | 'failed' | 'timeout'
+export type PublishStatus = 'created' | 'uploaded' | 'copied' | 'unverified' | 'queued' | 'dry-run' | 'skipped'
+export type CopyStatus = 'copied' | 'unverified' | 'queued' | 'failed' | 'timeout'
 
 /** One target of a CoCalc copy; field names are those of the `copies` output. */
 export interface CopyOutcome {
