@@ -205,6 +205,23 @@ class CocalcV2Client {
             }
         }
     }
+    async stageArchive(archive, work, onBytes) {
+        const path = `${work}/archive`;
+        await this.uploadFile(path, archive, onBytes);
+        return { archive: path };
+    }
+    async execProgram(program, label) {
+        const response = await this.post('exec', { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: client/* EXEC_TIMEOUT_SECONDS */.QW }, 
+        // A repeat may find its work gone and say so (the caller then sends again): only provably unsent requests are repeated.
+        'create', client/* EXEC_HTTP_TIMEOUT_MS */.I8);
+        const body = this.json('exec', response, (error) => error === 'undefined');
+        if (body.error === 'undefined')
+            throw new errors/* ServiceError */._7(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
+        const result = (0,client/* execResult */.XD)(body);
+        if (!result)
+            throw (0,client/* unexpectedAnswer */.au)(this.http, label, response, 'stdout and exit_code');
+        return result;
+    }
     async copyPath(request) {
         const body = await this.call('projects/copy-path', {
             src_project_id: this.options.projectId,

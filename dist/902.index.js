@@ -17,6 +17,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
 /* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(333);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1532);
 /* harmony import */ var _scripts_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7703);
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6600);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9775);
@@ -27,6 +28,7 @@ __webpack_require__.r(__webpack_exports__);
  * large for one body) travel as base64 pieces written to a temporary folder, then decoded and
  * moved into place inside the project in one `project_exec`.
  */
+
 
 
 
@@ -69,6 +71,22 @@ class CocalcV1Client {
             }
         }
         await this.uploadPieces(remotePath, file, onBytes);
+    }
+    /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
+    async stageArchive(archive, work, onBytes = () => undefined) {
+        const bytes = await (0,_chunks_js__WEBPACK_IMPORTED_MODULE_2__/* .readWhole */ .oD)(archive);
+        const dir = `${work}/pieces`;
+        const count = (0,_chunks_js__WEBPACK_IMPORTED_MODULE_2__/* .chunkCount */ .Fk)(bytes.length, _limits_js__WEBPACK_IMPORTED_MODULE_5__/* .V1_PIECE_BYTES */ .VW);
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_6__/* .mapLimit */ .sf)(Array.from({ length: count }, (_, index) => index), this.options.concurrency, async (index) => {
+            const piece = bytes.subarray(index * _limits_js__WEBPACK_IMPORTED_MODULE_5__/* .V1_PIECE_BYTES */ .VW, (index + 1) * _limits_js__WEBPACK_IMPORTED_MODULE_5__/* .V1_PIECE_BYTES */ .VW);
+            const body = { project_id: this.options.projectId, path: `${dir}/${String(index).padStart(6, '0')}.b64`, content: piece.toString('base64') };
+            await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+            onBytes(piece.length);
+        });
+        return { archive: `${work}/archive`, pieces: { dir, count } };
+    }
+    async execProgram(program, _label) {
+        return this.exec(program);
     }
     async copyPath(request) {
         const body = {

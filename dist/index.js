@@ -454,9 +454,10 @@ const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxConten
 /* harmony export */   B8: () => (/* binding */ parseHashOutput),
 /* harmony export */   C1: () => (/* binding */ hashCommand),
 /* harmony export */   Mf: () => (/* binding */ decodeCommand),
-/* harmony export */   Nq: () => (/* binding */ batchPaths)
+/* harmony export */   Nq: () => (/* binding */ batchPaths),
+/* harmony export */   Px: () => (/* binding */ HASH_SCRIPT)
 /* harmony export */ });
-/* unused harmony exports HASH_SCRIPT, DECODE_SCRIPT */
+/* unused harmony export DECODE_SCRIPT */
 /**
  * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
  * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
@@ -804,7 +805,7 @@ async function readInPieces(path, pieceBytes, onPiece) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9950);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5261);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -814,7 +815,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9950:
+/***/ 5261:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7566,7 +7567,373 @@ class Progress {
 
 // EXTERNAL MODULE: ./src/cocalc/hashing.ts
 var hashing = __nccwpck_require__(8323);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./src/cocalc/limits.ts
+var limits = __nccwpck_require__(9775);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: ./src/cocalc/chunks.ts
+var chunks = __nccwpck_require__(333);
+;// CONCATENATED MODULE: ./src/cocalc/archive.ts
+/**
+ * Many files as one archive: the files that need sending are packed into one tar stream (gzip
+ * where it pays) and written to a temporary file on the runner, so the upload can send it in
+ * chunks and the project unpacks it with one exec (./unpack.ts). tar-stream writes the headers:
+ * names longer than 100 bytes and non-ASCII names get PAX records, which GNU tar reads back.
+ */
+
+
+
+
+
+
+/** Bytes read from a large member at a time while packing. */
+const PACK_READ_BYTES = 1024 * 1024;
+/** Below this, gzip saves too little to be worth a pass on either side. */
+const GZIP_MIN_BYTES = 16 * 1024;
+/**
+ * Pure: members folder by folder, names sorted within a folder, so the unpack script moves each
+ * folder's files into place with one `mv`.
+ */
+function orderMembers(members) {
+    const key = (name) => {
+        const slash = name.lastIndexOf('/');
+        return slash < 0 ? ['', name] : [name.slice(0, slash), name.slice(slash + 1)];
+    };
+    return [...members].sort((a, b) => {
+        const [folderA, baseA] = key(a.name);
+        const [folderB, baseB] = key(b.name);
+        return compare(folderA, folderB) || compare(baseA, baseB);
+    });
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * Pure: gzip pays when most of the bytes are text; images, zips and notebooks' embedded PNGs are
+ * compressed already, and compressing them again costs time on both sides for nothing.
+ */
+function gzipPays(members) {
+    let total = 0;
+    let text = 0;
+    for (const { file } of members) {
+        total += file.size;
+        if (file.isText)
+            text += file.size;
+    }
+    return total >= GZIP_MIN_BYTES && text * 2 >= total;
+}
+/** Pure: what `tar --list` prints for the archive (one name a line): the unpack script checks it. */
+function listingOf(members) {
+    return members.map((member) => `${member.name}\n`).join('');
+}
+/** SHA-256 (hex) of a string's UTF-8 bytes. */
+function sha256Hex(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/**
+ * Writes the archive of `members` (in the given order) to `path`: regular files, mode 0644,
+ * owned by nobody in particular. Every file is checked against its collected SHA-256 as it is
+ * read (readChunks), so a file that changed since collection fails here, not in the project.
+ */
+async function writeArchive(members, path, gzip) {
+    // Loaded here, not at start: a run that sends no archive (a dry run, cocode) never needs them.
+    const [{ default: tar }, { createGzip }] = await Promise.all([__nccwpck_require__.e(/* import() */ 118).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6118, 19)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8522, 23))]);
+    const pack = tar.pack();
+    const tap = new HashingCounter();
+    const stages = gzip ? [createGzip({ level: 6 }), tap] : [tap];
+    const written = (0,external_node_stream_promises_namespaceObject.pipeline)([pack, ...stages, (0,external_node_fs_.createWriteStream)(path)]);
+    // The pipeline's failure (a full disk) must not go unhandled while entries are still added.
+    written.catch(() => undefined);
+    try {
+        const mtime = new Date();
+        for (const member of members)
+            await addMember(pack, member, mtime);
+        pack.finalize();
+    }
+    catch (error) {
+        pack.destroy(error);
+        throw error;
+    }
+    await written;
+    return { path, size: tap.bytes, sha256: tap.digest(), gzip };
+}
+async function addMember(pack, member, mtime) {
+    const header = { name: member.name, size: member.file.size, mode: 0o644, mtime, type: 'file', uid: 0, gid: 0 };
+    const entry = pack.entry(header);
+    const done = new Promise((resolve, reject) => {
+        entry.once('finish', () => resolve());
+        entry.once('error', reject);
+        entry.once('close', () => resolve());
+    });
+    for await (const chunk of (0,chunks/* readChunks */.zO)(member.file, PACK_READ_BYTES)) {
+        if (!entry.write(chunk.content))
+            await (0,external_node_events_.once)(entry, 'drain');
+    }
+    entry.end(null);
+    await done;
+}
+/** Passes bytes through, counting them and hashing them on the way. */
+class HashingCounter extends external_node_stream_.Transform {
+    bytes = 0;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    _transform(chunk, _encoding, callback) {
+        this.bytes += chunk.length;
+        this.hash.update(chunk);
+        callback(null, chunk);
+    }
+    digest() {
+        return this.hash.digest('hex');
+    }
+}
+
+// EXTERNAL MODULE: ./src/cocalc/scripts.ts
+var scripts = __nccwpck_require__(7703);
+;// CONCATENATED MODULE: ./src/cocalc/unpack.ts
+/**
+ * The program that unpacks an uploaded archive (./archive.ts) inside the project, in one exec:
+ * it waits briefly for the archive (CoCalc's upload answers before the file is in place), checks
+ * its size and SHA-256, lists its members and refuses absolute names, `..` and anything but
+ * regular files before extracting a byte (GNU tar strips or skips such members itself, but no
+ * tar is trusted with that alone), checks the listing is exactly what was packed, extracts into
+ * a private folder, moves each file into place with rename (atomic: a reader sees the old file
+ * or the new one, never half of one), and prints the SHA-256 of every file where it now lies,
+ * from one `sha256sum` process: uploading and verifying are one round trip.
+ *
+ * Paths travel as arguments, never inside the script text. For API v1 the archive arrives as
+ * base64 pieces, which the same exec decodes first.
+ */
+
+/** Exit codes the client acts on. */
+const UNPACK_MISSING = 3;
+const UNPACK_CORRUPT = 4;
+const UNPACK_REFUSED = 5;
+/**
+ * Arguments: DEST WORK ARCHIVE PIECES PIECE_COUNT SIZE SHA256 COMPRESSION COUNT LISTING_SHA256
+ * WAIT_TENTHS. WORK (which holds ARCHIVE, PIECES and the staging folder) is removed at the end,
+ * whatever happens. stdout: what HASH_SCRIPT prints for the members where they were written, in
+ * member order (its one `sha256sum` and one `stat` for all of them).
+ */
+const UNPACK_SCRIPT = `set -euo pipefail
+export LC_ALL=C
+dest=$1 work=$2 archive=$3 pieces=$4 piece_count=$5 size=$6 sum=$7 zip=$8 count=$9 listing=\${10} wait=\${11}
+stage=$work/stage
+trap 'rm -rf -- "$work"' EXIT
+fail() { printf '%s\\n' "$2" >&2; exit "$1"; }
+if [ -n "$pieces" ]; then
+  shopt -s nullglob
+  p=("$pieces"/*.b64)
+  [ "\${#p[@]}" -eq "$piece_count" ] || fail 3 "expected $piece_count piece(s) of the archive, found \${#p[@]}"
+  cat -- "\${p[@]}" | base64 -d > "$archive" || fail 4 "the archive's pieces are not valid base64"
+fi
+for ((i = 0; i < wait; i++)); do
+  [ -f "$archive" ] && [ "$(stat -c %s -- "$archive")" = "$size" ] && break
+  sleep 0.1
+done
+[ -f "$archive" ] || fail 3 "the archive did not arrive"
+actual=$(stat -c %s -- "$archive")
+[ "$actual" = "$size" ] || fail 4 "the archive has $actual bytes, not $size"
+got=$(sha256sum < "$archive")
+[ "\${got%% *}" = "$sum" ] || fail 4 "the archive's SHA-256 is not that of the archive sent"
+t=(tar --no-same-owner --no-same-permissions)
+[ "$zip" = gzip ] && t+=(-z)
+"\${t[@]}" -tf "$archive" --quoting-style=literal > "$work/names" || fail 4 "the archive cannot be listed"
+if grep -qE '^/|(^|/)\\.\\.(/|$)' "$work/names"; then fail 5 "the archive has a member with an absolute name or '..': refused"; fi
+"\${t[@]}" -tvf "$archive" > "$work/types" || fail 4 "the archive cannot be listed"
+if grep -qv '^-' "$work/types"; then fail 5 "the archive has a member that is not a regular file: refused"; fi
+l=$(sha256sum < "$work/names")
+[ "\${l%% *}" = "$listing" ] || fail 5 "the archive's members are not the files sent: refused"
+mapfile -t names < "$work/names"
+[ "\${#names[@]}" -eq "$count" ] || fail 5 "the archive has \${#names[@]} member(s), not $count: refused"
+mkdir -p -- "$stage"
+"\${t[@]}" -xmf "$archive" -C "$stage" || fail 4 "the archive cannot be extracted"
+paths=() dirs=() batch=() folder=
+for n in "\${names[@]}"; do
+  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
+  [ -f "$stage/$n" ] && [ ! -L "$stage/$n" ] || fail 5 "member $((\${#paths[@]} + 1)) was not extracted as a regular file: refused"
+  paths+=("$dest/$n")
+  [ "$d" = "$folder" ] || dirs+=("$dest/$d")
+  folder=$d
+done
+mkdir -p -- "\${dirs[@]}"
+folder=
+for n in "\${names[@]}"; do
+  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
+  if [ "$d" != "$folder" ] && [ "\${#batch[@]}" -gt 0 ]; then mv -f -t "$dest/$folder" -- "\${batch[@]}"; batch=(); fi
+  batch+=("$stage/$n")
+  folder=$d
+done
+mv -f -t "$dest/$folder" -- "\${batch[@]}"
+set -- "\${paths[@]}"
+${scripts/* HASH_SCRIPT */.Px}`;
+/** `bash -c SCRIPT unpack ARG...`: the exec command and arguments of one unpack. */
+function unpackCommand(request) {
+    return {
+        command: 'bash',
+        args: [
+            '-c',
+            UNPACK_SCRIPT,
+            'unpack',
+            request.dest,
+            request.work,
+            request.archive,
+            request.pieces?.dir ?? '',
+            String(request.pieces?.count ?? 0),
+            String(request.size),
+            request.sha256,
+            request.gzip ? 'gzip' : 'none',
+            String(request.count),
+            request.listingSha256,
+            String(request.waitTenths)
+        ]
+    };
+}
+/** What the script found at each member's place; an answer cut short or a missing file is a problem. */
+function parseUnpackOutput(stdout, count) {
+    const found = (0,scripts/* parseHashOutput */.B8)(stdout, count);
+    if ('problem' in found)
+        return found;
+    const missing = found.findIndex((file) => file === undefined);
+    if (missing >= 0)
+        return { problem: `member ${missing + 1} is not there after unpacking` };
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/bulk.ts
+/**
+ * Archive transfer: many files in one upload and one exec instead of a request per file. The
+ * files that need sending are packed into one tar (./archive.ts), staged in the project (v2: the
+ * `/upload` endpoint in chunks; v1: base64 pieces), and unpacked by one exec (./unpack.ts) that
+ * also hashes every file where it was written: uploading and verifying are one round trip. An
+ * archive that did not arrive, or arrived damaged, is sent once more; a file that hashes wrong
+ * after unpacking is left to the per-file path, which sends and verifies it again.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Files above this go on their own: they fill upload chunks by themselves, so batching gains
+ * nothing (a large binary is rarely compressible either).
+ */
+const ARCHIVE_MEMBER_MAX_BYTES = 4 * 1024 * 1024;
+/** Fewer files than this go on their own: an archive saves no round trip for them. */
+const ARCHIVE_MIN_FILES = 2;
+/** One archive's content at most, so its unpacking stays far inside exec's 60 s cap. */
+const ARCHIVE_MAX_BYTES = 128 * 1024 * 1024;
+/** One archive's members at most (the unpack program's arguments and loops stay small). */
+const ARCHIVE_MAX_MEMBERS = 20_000;
+/** Tenths of a second the unpack program waits for an archive the hub has not put in place yet. */
+const ARCHIVE_WAIT_TENTHS = 50;
+/**
+ * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
+ * changed file), so its faults can be exercised with many files. Not an input: users never need it.
+ */
+const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES';
+/** Pure: which items travel in archives (in batches) and which on their own. */
+function planArchives(items, folder) {
+    const prefix = `${folder}/`;
+    const fits = (item) => item.file.size <= ARCHIVE_MEMBER_MAX_BYTES && item.remotePath.startsWith(prefix) && item.remotePath.length > prefix.length;
+    const archived = items.filter(fits);
+    if (archived.length < ARCHIVE_MIN_FILES)
+        return { batches: [], single: [...items] };
+    const batches = [];
+    let current = [];
+    let bytes = 0;
+    for (const item of archived) {
+        if (current.length > 0 && (current.length >= ARCHIVE_MAX_MEMBERS || bytes + item.file.size > ARCHIVE_MAX_BYTES)) {
+            batches.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(item);
+        bytes += item.file.size;
+    }
+    batches.push(current);
+    return { batches, single: items.filter((item) => !fits(item)) };
+}
+/**
+ * Sends `items` as one archive and resolves with what the project holds at each item's path
+ * after unpacking (in `items` order), or undefined when the archive did not arrive intact twice
+ * (the caller then sends the files one by one). Throws when the project refuses or fails.
+ */
+async function sendArchive(client, items, options) {
+    const byName = new Map();
+    for (const item of items)
+        byName.set(item.remotePath.slice(options.folder.length + 1), item);
+    const members = orderMembers([...byName].map(([name, item]) => ({ name, file: item.file })));
+    const scratch = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(options.tempDir ?? external_node_os_namespaceObject.tmpdir(), 'publish-archive-'));
+    try {
+        const gzip = gzipPays(members);
+        const written = await writeArchive(members, external_node_path_.join(scratch, gzip ? 'files.tar.gz' : 'files.tar'), gzip);
+        const content = members.reduce((sum, member) => sum + member.file.size, 0);
+        options.log(`Sending ${members.length} file(s), ${formatBytes(content)}, as one archive of ${formatBytes(written.size)}${gzip ? ' (gzip)' : ''}`);
+        const archive = {
+            name: `the archive of ${members.length} file(s)`,
+            absolutePath: written.path,
+            size: written.size,
+            sha256: written.sha256,
+            isText: false
+        };
+        const found = await deliver(client, archive, members, gzip, options);
+        if (!found)
+            return undefined;
+        const byMember = new Map(members.map((member, index) => [member.name, found[index]]));
+        return items.map((item) => byMember.get(item.remotePath.slice(options.folder.length + 1)));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
+}
+/** Stages and unpacks the archive; a second attempt (fresh names) when it went missing or arrived damaged. */
+const ARCHIVE_ATTEMPTS = 2;
+async function deliver(client, archive, members, gzip, options) {
+    const label = client.api === 'v1' ? 'project_exec (unpack the archive)' : 'exec (unpack the archive)';
+    const listingSha256 = sha256Hex(listingOf(members));
+    for (let attempt = 1;; attempt++) {
+        const work = `${limits/* V1_PIECES_ROOT */.J1}/${(0,external_node_crypto_.randomUUID)()}`;
+        const staged = await client.stageArchive(archive, work);
+        const result = await client.execProgram(unpackCommand({
+            dest: options.folder,
+            work,
+            archive: staged.archive,
+            pieces: staged.pieces,
+            size: archive.size,
+            sha256: archive.sha256,
+            gzip,
+            count: members.length,
+            listingSha256,
+            waitTenths: ARCHIVE_WAIT_TENTHS
+        }), label);
+        const reason = client.http.scrub(result.stderr.replace(/\s+/g, ' ').trim()).slice(0, 300);
+        if (result.exitCode === 0) {
+            const found = parseUnpackOutput(result.stdout, members.length);
+            if (!('problem' in found))
+                return found;
+            throw new errors/* ServiceError */._7(`CoCalc answered ${label} with unusable output (${found.problem})`);
+        }
+        if (result.exitCode === UNPACK_MISSING || result.exitCode === UNPACK_CORRUPT) {
+            if (attempt === ARCHIVE_ATTEMPTS)
+                return undefined;
+            options.log(`The archive did not arrive intact in the project (${reason}): sending it again`);
+            continue;
+        }
+        throw new errors/* ServiceError */._7(`unpacking ${archive.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/upload.ts
+
 
 
 
@@ -7586,7 +7953,10 @@ async function remoteHashes(client, items, concurrency, projectId, log) {
 function differing(items, hashes) {
     return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256);
 }
-/** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
+/**
+ * Runs the upload phase (hash, upload what differs). Files sent in an archive come back verified
+ * (the unpacking hashes them); the others are verified in a separate phase: see verifyUploads.
+ */
 async function uploadChanged(client, items, options) {
     let before;
     try {
@@ -7602,15 +7972,64 @@ async function uploadChanged(client, items, options) {
     const unchanged = items.length - changed.length;
     if (unchanged > 0)
         options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`);
-    const bytes = await uploadAll(client, changed, options, 'Uploaded');
-    // What is known to be in place already (the unchanged files), for the checks after a copy.
+    // What is known to be in place (the unchanged files, then the verified ones), for the checks after a copy.
     const remote = new Map();
     items.forEach((item, index) => {
         const found = before?.[index];
         if (found && found.sha256 === item.file.sha256)
             remote.set(item.remotePath, found);
     });
-    return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0, remote };
+    const unverified = await sendChanged(client, changed, options, remote);
+    const bytes = changed.reduce((sum, item) => sum + item.file.size, 0);
+    return { sent: changed, unverified, bytes, knownIdentical: before !== undefined && changed.length === 0, remote };
+}
+/**
+ * Sends `changed`: in archives where that pays, the rest (and any archived file that hashes
+ * wrong after unpacking) one request per file. Resolves with the files still to verify.
+ */
+async function sendChanged(client, changed, options, remote) {
+    const folder = options.archiveFolder;
+    const plan = folder === undefined ? { batches: [], single: [...changed] } : planArchives(changed, folder);
+    const unverified = [...plan.single];
+    let arrived = 0;
+    for (const batch of plan.batches) {
+        let found;
+        try {
+            found = await sendArchive(client, batch, { folder: folder, log: options.log.info });
+        }
+        catch (error) {
+            throw partialFailure(error, arrived, changed.length);
+        }
+        if (!found) {
+            options.log.warning(`The archive of ${batch.length} file(s) did not arrive intact twice: sending the files one by one`);
+            unverified.push(...batch);
+            continue;
+        }
+        const wrong = batch.filter((item, index) => found[index]?.sha256 !== item.file.sha256);
+        batch.forEach((item, index) => {
+            if (found[index]?.sha256 === item.file.sha256)
+                remote.set(item.remotePath, found[index]);
+        });
+        arrived += batch.length - wrong.length;
+        if (wrong.length === 0) {
+            options.log.info(`Verified: all ${batch.length} file(s) of the archive are byte-identical where they were unpacked`);
+            continue;
+        }
+        options.log.warning(`${wrong.length} file(s) of the archive hash wrong after unpacking (${listNames(wrong)}): sending them one by one`);
+        unverified.push(...wrong);
+    }
+    await uploadAll(client, unverified, options, 'Uploaded', { arrived, total: changed.length });
+    return unverified;
+}
+/**
+ * The error of a push that failed part-way, saying what did and did not arrive, so a partial push
+ * is never mistaken for a complete one. Errors that are not the action's own pass unchanged.
+ */
+function partialFailure(error, done, total) {
+    if (!(error instanceof errors/* ActionError */.lZ))
+        return error;
+    const message = `${(0,errors/* errorMessage */.gJ)(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
+    return error instanceof errors/* FileError */.f6 ? new errors/* FileError */.f6(message) : new errors/* ServiceError */._7(message, error instanceof errors/* ServiceError */._7 ? error.status : undefined);
 }
 /**
  * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
@@ -7661,26 +8080,22 @@ async function verifyUploads(client, sent, options, remote = new Map()) {
     options.log.info(`Verified after the second upload: all ${sent.length} uploaded file(s) are byte-identical in the project`);
     return mismatched.length;
 }
-async function uploadAll(client, items, options, verb) {
+async function uploadAll(client, items, options, verb, earlier = { arrived: 0, total: items.length }) {
     if (items.length === 0)
         return 0;
     const totalBytes = items.reduce((sum, item) => sum + item.file.size, 0);
     options.log.info(`${verb === 'Uploaded' ? 'Uploading' : 'Re-uploading'} ${items.length} file(s), ${formatBytes(totalBytes)}`);
     const progress = new Progress(verb, items.length, totalBytes, options.log.info, options.now);
-    const done = [];
+    let done = 0;
     try {
         await (0,src_concurrency/* mapLimit */.sf)(items, options.concurrency, async (item) => {
             await client.uploadFile(item.remotePath, item.file, (bytes) => progress.add(0, bytes));
             progress.add(1, 0);
-            done.push(item.file.name);
+            done++;
         });
     }
     catch (error) {
-        if (!(error instanceof errors/* ActionError */.lZ))
-            throw error;
-        // Say what did and did not arrive, so a partial push is never mistaken for a complete one.
-        const message = `${(0,errors/* errorMessage */.gJ)(error)} (${done.length} of ${items.length} file(s) were uploaded before this failure; the other ${items.length - done.length} were not, or not completely)`;
-        throw error instanceof errors/* FileError */.f6 ? new errors/* FileError */.f6(message) : new errors/* ServiceError */._7(message, error instanceof errors/* ServiceError */._7 ? error.status : undefined);
+        throw partialFailure(error, earlier.arrived + done, earlier.total);
     }
     return totalBytes;
 }
@@ -8093,12 +8508,6 @@ class StepDeadline {
     }
 }
 
-// EXTERNAL MODULE: ./src/cocalc/chunks.ts
-var chunks = __nccwpck_require__(333);
-// EXTERNAL MODULE: ./src/cocalc/scripts.ts
-var scripts = __nccwpck_require__(7703);
-// EXTERNAL MODULE: ./src/cocalc/limits.ts
-var limits = __nccwpck_require__(9775);
 ;// CONCATENATED MODULE: ./src/cocalc/plan.ts
 
 
@@ -8184,6 +8593,7 @@ function planRequests(inputs, items, chunkBytes) {
  * does not throw: the result carries `failure`, so outputs and the summary are written first
  * and the step fails afterwards with every target reported.
  */
+
 
 
 
@@ -8306,15 +8716,18 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
         }
         await deadline.run('start', () => client.startProject());
         if (copyOnly)
-            return { sent: [], remote: new Map() };
-        return deadline.run('upload', () => uploadChanged(client, items, options));
+            return { sent: [], unverified: [], remote: new Map() };
+        const archiveFolder = process.env[ARCHIVES_ENV] === 'off' ? undefined : inputs.path;
+        return deadline.run('upload', () => uploadChanged(client, items, { ...options, archiveFolder }));
     });
     if (inputs.verify && !copyOnly) {
         await group('Verify', () => deadline.run('verify', async () => {
             if (upload.sent.length === 0)
                 info(`Verified: all ${items.length} file(s) were already byte-identical in the project`);
+            else if (upload.unverified.length === 0)
+                info(`Verified: all ${upload.sent.length} uploaded file(s) are byte-identical in the project`);
             else
-                await verifyUploads(client, upload.sent, options, upload.remote);
+                await verifyUploads(client, upload.unverified, options, upload.remote);
         }));
     }
     return upload;

@@ -15,6 +15,8 @@ import tar from 'tar-stream'
 type TarHeader = Partial<tar.Header> & { name: string }
 import type { LocalFile } from '../../src/files.js'
 import { gzipPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from '../../src/cocalc/archive.js'
+import { ARCHIVE_MAX_BYTES, ARCHIVE_MEMBER_MAX_BYTES, planArchives } from '../../src/cocalc/bulk.js'
+import type { UploadItem } from '../../src/cocalc/upload.js'
 import { UNPACK_CORRUPT, UNPACK_MISSING, UNPACK_REFUSED, parseUnpackOutput, unpackCommand, type UnpackRequest } from '../../src/cocalc/unpack.js'
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
@@ -279,5 +281,42 @@ describe('archive helpers', () => {
     ])
     expect(parseUnpackOutput(`missing: 2\n${hash}  x\nmtimes:\n1\n`, 2)).toEqual({ problem: expect.stringMatching(/member 2/) })
     expect('problem' in parseUnpackOutput(`missing:\n${hash}  x\n`, 2)).toBe(true)
+  })
+})
+
+describe('planArchives (which files travel in an archive)', () => {
+  const item = (name: string, size = 100): UploadItem => ({
+    remotePath: `course/${name}`,
+    file: { name, absolutePath: `/x/${name}`, size, sha256: '0'.repeat(64), isText: true }
+  })
+
+  it('archives small files, and leaves a large one (a binary, say) to the per-file path', () => {
+    const big = item('video.bin', ARCHIVE_MEMBER_MAX_BYTES + 1)
+    const plan = planArchives([item('a'), big, item('b')], 'course')
+    expect(plan.batches.map((batch) => batch.map((i) => i.file.name))).toEqual([['a', 'b']])
+    expect(plan.single).toEqual([big])
+  })
+
+  it('sends a lone small file on its own: an archive would save no round trip', () => {
+    const plan = planArchives([item('a'), item('big', ARCHIVE_MEMBER_MAX_BYTES + 1)], 'course')
+    expect(plan.batches).toEqual([])
+    expect(plan.single.map((i) => i.file.name)).toEqual(['a', 'big'])
+  })
+
+  it('splits archives by content, so one unpack stays far inside the exec limit', () => {
+    const count = Math.floor(ARCHIVE_MAX_BYTES / ARCHIVE_MEMBER_MAX_BYTES) + 1
+    const plan = planArchives(
+      Array.from({ length: count }, (_, i) => item(`f${i}`, ARCHIVE_MEMBER_MAX_BYTES)),
+      'course'
+    )
+    expect(plan.batches).toHaveLength(2)
+    expect(plan.batches.flat()).toHaveLength(count)
+    for (const batch of plan.batches) expect(batch.reduce((sum, i) => sum + i.file.size, 0)).toBeLessThanOrEqual(ARCHIVE_MAX_BYTES)
+  })
+
+  it('never archives a file outside the folder the archive is unpacked into', () => {
+    const outside: UploadItem = { ...item('a'), remotePath: 'elsewhere/a' }
+    const plan = planArchives([outside, item('b'), item('c')], 'course')
+    expect(plan.single).toEqual([outside])
   })
 })

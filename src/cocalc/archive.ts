@@ -9,8 +9,7 @@ import { createWriteStream } from 'node:fs'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { once } from 'node:events'
-import { createGzip } from 'node:zlib'
-import tar from 'tar-stream'
+import type { Pack } from 'tar-stream'
 import type { LocalFile } from '../files.js'
 import { readChunks } from './chunks.js'
 
@@ -83,6 +82,8 @@ export function sha256Hex(text: string | Buffer): string {
  * read (readChunks), so a file that changed since collection fails here, not in the project.
  */
 export async function writeArchive(members: readonly ArchiveMember[], path: string, gzip: boolean): Promise<WrittenArchive> {
+  // Loaded here, not at start: a run that sends no archive (a dry run, cocode) never needs them.
+  const [{ default: tar }, { createGzip }] = await Promise.all([import('tar-stream'), import('node:zlib')])
   const pack = tar.pack()
   const tap = new HashingCounter()
   const stages: NodeJS.ReadWriteStream[] = gzip ? [createGzip({ level: 6 }), tap] : [tap]
@@ -101,7 +102,7 @@ export async function writeArchive(members: readonly ArchiveMember[], path: stri
   return { path, size: tap.bytes, sha256: tap.digest(), gzip }
 }
 
-async function addMember(pack: tar.Pack, member: ArchiveMember, mtime: Date): Promise<void> {
+async function addMember(pack: Pack, member: ArchiveMember, mtime: Date): Promise<void> {
   const header = { name: member.name, size: member.file.size, mode: 0o644, mtime, type: 'file' as const, uid: 0, gid: 0 }
   const entry = pack.entry(header)
   const done = new Promise<void>((resolve, reject) => {

@@ -45,11 +45,24 @@ export interface CocalcClient {
    * cut short (the hub's 60 s limit, a gateway timeout, partial output): a smaller batch may pass.
    */
   hashFiles(remotePaths: readonly string[], projectId?: string): Promise<(RemoteFile | undefined)[]>
+  /**
+   * Puts an archive where the unpack program (./unpack.ts) finds it, under `work` (a fresh folder
+   * for each attempt): v2 uploads it as a file, v1 writes it as base64 pieces the program decodes.
+   */
+  stageArchive(archive: LocalFile, work: string, onBytes?: (bytes: number) => void): Promise<StagedArchive>
+  /** Runs a program in the source project (no shell around it) and returns what it printed. */
+  execProgram(program: { command: string; args: string[] }, label: string): Promise<ExecResult>
   /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
   copyPath(request: CopyRequest): Promise<string>
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
   copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
   close(): Promise<void>
+}
+
+/** Where a staged archive is: the file, or (v1) the pieces to decode into that file. */
+export interface StagedArchive {
+  archive: string
+  pieces?: { dir: string; count: number }
 }
 
 export interface CocalcClientOptions {

@@ -20,6 +20,7 @@ import type { RemoteFile } from './scripts.js'
 import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
+import { ARCHIVES_ENV } from './bulk.js'
 
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
@@ -152,7 +153,7 @@ async function uploadPhases(
   copyOnly: boolean,
   options: SyncOptions,
   deadline: StepDeadline
-): Promise<{ sent: UploadItem[]; remote: Map<string, RemoteFile> }> {
+): Promise<{ sent: UploadItem[]; unverified: UploadItem[]; remote: Map<string, RemoteFile> }> {
   const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
   const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
     if (copyOnly) core.info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`)
@@ -162,14 +163,16 @@ async function uploadPhases(
       )
     }
     await deadline.run('start', () => client.startProject())
-    if (copyOnly) return { sent: [], remote: new Map<string, RemoteFile>() }
-    return deadline.run('upload', () => uploadChanged(client, items, options))
+    if (copyOnly) return { sent: [], unverified: [], remote: new Map<string, RemoteFile>() }
+    const archiveFolder = process.env[ARCHIVES_ENV] === 'off' ? undefined : inputs.path
+    return deadline.run('upload', () => uploadChanged(client, items, { ...options, archiveFolder }))
   })
   if (inputs.verify && !copyOnly) {
     await core.group('Verify', () =>
       deadline.run('verify', async () => {
         if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
-        else await verifyUploads(client, upload.sent, options, upload.remote)
+        else if (upload.unverified.length === 0) core.info(`Verified: all ${upload.sent.length} uploaded file(s) are byte-identical in the project`)
+        else await verifyUploads(client, upload.unverified, options, upload.remote)
       })
     )
   }

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto'
 import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
 import { ServiceError } from '../errors.js'
-import { readChunks, readWhole } from './chunks.js'
+import { chunkCount, readChunks, readWhole } from './chunks.js'
+import { mapLimit } from '../concurrency.js'
 import { decodeCommand, hashCommand, parseHashOutput, type RemoteFile } from './scripts.js'
 import {
   EXEC_HTTP_TIMEOUT_MS,
@@ -27,7 +28,8 @@ import {
   type CocalcClientOptions,
   type CopyRequest,
   type CopyState,
-  type ExecResult
+  type ExecResult,
+  type StagedArchive
 } from './client.js'
 
 import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT } from './limits.js'
@@ -69,6 +71,28 @@ export class CocalcV1Client implements CocalcClient {
       }
     }
     await this.uploadPieces(remotePath, file, onBytes)
+  }
+
+  /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
+  async stageArchive(archive: LocalFile, work: string, onBytes: (bytes: number) => void = () => undefined): Promise<StagedArchive> {
+    const bytes = await readWhole(archive)
+    const dir = `${work}/pieces`
+    const count = chunkCount(bytes.length, V1_PIECE_BYTES)
+    await mapLimit(
+      Array.from({ length: count }, (_, index) => index),
+      this.options.concurrency,
+      async (index) => {
+        const piece = bytes.subarray(index * V1_PIECE_BYTES, (index + 1) * V1_PIECE_BYTES)
+        const body = { project_id: this.options.projectId, path: `${dir}/${String(index).padStart(6, '0')}.b64`, content: piece.toString('base64') }
+        await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
+        onBytes(piece.length)
+      }
+    )
+    return { archive: `${work}/archive`, pieces: { dir, count } }
+  }
+
+  async execProgram(program: { command: string; args: string[] }, _label: string): Promise<ExecResult> {
+    return this.exec(program)
   }
 
   async copyPath(request: CopyRequest): Promise<string> {

@@ -29,7 +29,9 @@ import {
   type CocalcClient,
   type CocalcClientOptions,
   type CopyRequest,
-  type CopyState
+  type CopyState,
+  type ExecResult,
+  type StagedArchive
 } from './client.js'
 
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
@@ -147,6 +149,27 @@ export class CocalcV2Client implements CocalcClient {
         throw error
       }
     }
+  }
+
+  async stageArchive(archive: LocalFile, work: string, onBytes?: (bytes: number) => void): Promise<StagedArchive> {
+    const path = `${work}/archive`
+    await this.uploadFile(path, archive, onBytes)
+    return { archive: path }
+  }
+
+  async execProgram(program: { command: string; args: string[] }, label: string): Promise<ExecResult> {
+    const response = await this.post(
+      'exec',
+      { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
+      // A repeat may find its work gone and say so (the caller then sends again): only provably unsent requests are repeated.
+      'create',
+      EXEC_HTTP_TIMEOUT_MS
+    )
+    const body = this.json('exec', response, (error) => error === 'undefined')
+    if (body.error === 'undefined') throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
+    const result = execResult(body)
+    if (!result) throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code')
+    return result
   }
 
   async copyPath(request: CopyRequest): Promise<string> {
