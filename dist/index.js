@@ -7578,7 +7578,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./src/cocalc/chunks.ts
-var chunks = __nccwpck_require__(333);
+var cocalc_chunks = __nccwpck_require__(333);
 ;// CONCATENATED MODULE: ./src/cocalc/archive.ts
 /**
  * Many files as one archive: the files that need sending are packed into one tar stream (gzip
@@ -7671,7 +7671,7 @@ async function addMember(pack, member, mtime) {
         entry.once('error', reject);
         entry.once('close', () => resolve());
     });
-    for await (const chunk of (0,chunks/* readChunks */.zO)(member.file, PACK_READ_BYTES)) {
+    for await (const chunk of (0,cocalc_chunks/* readChunks */.zO)(member.file, PACK_READ_BYTES)) {
         if (!entry.write(chunk.content))
             await (0,external_node_events_.once)(entry, 'drain');
     }
@@ -8513,10 +8513,10 @@ class StepDeadline {
 
 
 
+
 function planRequests(inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
     const auth = "(Authorization: Basic, from 'cocalc-api-key')";
-    const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
     const hashBatches = (0,scripts/* batchPaths */.Nq)(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? limits/* V1_HASH_LIMITS */.O7 : limits/* V2_HASH_LIMITS */.XU).length;
     const lines = [`All requests ${auth}`];
     if (inputs.patterns.length === 0) {
@@ -8527,26 +8527,44 @@ function planRequests(inputs, items, chunkBytes) {
     else if (inputs.api === 'v2') {
         lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
         lines.push(`POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : (0,chunks/* chunkCount */.Fk)(item.file.size, chunkBytes)), 0);
-        const empty = items.filter((item) => item.file.size === 0).length;
-        lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(bytes)}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
-        if (empty > 0)
-            lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`);
-        if (inputs.verify)
-            lines.push(`POST ${base}/api/v2/exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+        const { batches, single } = planArchives(items, inputs.path);
+        if (batches.length > 0) {
+            const archived = batches.flat();
+            const chunks = batches.reduce((sum, batch) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(tarBytes(batch), chunkBytes), 0);
+            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${limits/* V1_PIECES_ROOT */.J1}/<id>: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}), in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`);
+            lines.push(`POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`);
+        }
+        if (single.length > 0) {
+            const uploads = single.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : (0,cocalc_chunks/* chunkCount */.Fk)(item.file.size, chunkBytes)), 0);
+            const empty = single.filter((item) => item.file.size === 0).length;
+            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(sizeOf(single))}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
+            if (empty > 0)
+                lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`);
+            if (inputs.verify)
+                lines.push(`POST ${base}/api/v2/exec: sha256 of those files again (verify), re-uploading any mismatch once`);
+        }
     }
     else {
         lines.push(`POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const text = items.filter((item) => item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH).length;
-        const pieces = items
-            .filter((item) => !(item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH))
-            .reduce((sum, item) => sum + (0,chunks/* chunkCount */.Fk)(item.file.size, limits/* V1_PIECE_BYTES */.VW), 0);
-        lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text})`);
-        if (pieces > 0) {
-            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${items.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`);
+        const { batches, single } = planArchives(items, inputs.path);
+        if (batches.length > 0) {
+            const archived = batches.flat();
+            const pieces = batches.reduce((sum, batch) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(tarBytes(batch), limits/* V1_PIECE_BYTES */.VW), 0);
+            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}) as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`);
         }
-        if (inputs.verify)
-            lines.push(`POST ${base}/api/v1/project_exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`);
+        if (single.length > 0) {
+            const text = single.filter((item) => item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH).length;
+            const pieces = single
+                .filter((item) => !(item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH))
+                .reduce((sum, item) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(item.file.size, limits/* V1_PIECE_BYTES */.VW), 0);
+            if (text > 0)
+                lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text})`);
+            if (pieces > 0) {
+                lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${single.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`);
+            }
+            if (inputs.verify)
+                lines.push(`POST ${base}/api/v1/project_exec: sha256 of those files again (verify), re-uploading any mismatch once`);
+        }
     }
     for (const target of inputs.targetProjectIds) {
         if (inputs.api === 'v2') {
@@ -8583,6 +8601,13 @@ function planRequests(inputs, items, chunkBytes) {
         lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`);
     }
     return lines;
+}
+function sizeOf(items) {
+    return items.reduce((sum, item) => sum + item.file.size, 0);
+}
+/** Bytes of a plain tar of `items` at most (a header and padding per file, PAX records for long names, the end blocks). */
+function tarBytes(items) {
+    return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/publish.ts
@@ -8919,7 +8944,7 @@ function urlLink(url, options = {}) {
     return `[${code(safe, { max: 120, ...options })}](${safe})`;
 }
 /** UTF-8 size: GitHub's limit counts characters, and bytes are never fewer, so what fits in bytes fits. */
-function sizeOf(markdown) {
+function markdown_sizeOf(markdown) {
     return Buffer.byteLength(markdown, 'utf8');
 }
 /**
@@ -8928,11 +8953,11 @@ function sizeOf(markdown) {
  */
 function fitLines(count, line, budget, more) {
     const lines = [];
-    const reserve = sizeOf(more(count)) + 1;
+    const reserve = markdown_sizeOf(more(count)) + 1;
     let used = 0;
     for (let index = 0; index < count; index++) {
         const next = line(index);
-        const size = sizeOf(next) + 1;
+        const size = markdown_sizeOf(next) + 1;
         const isLast = index === count - 1;
         if (used + size + (isLast ? 0 : reserve) > budget) {
             lines.push(more(count - index));
@@ -9026,11 +9051,11 @@ function renderReport(result, context = {}, options = {}) {
     const head = [...(options.preamble ? [options.preamble] : []), heading(result), '', ...problems(result), ...facts(result, context)];
     const tail = options.notes && options.notes.length > 0 ? ['', ...options.notes] : [];
     // 64 bytes of slack for the blank lines that join the sections.
-    let budget = limit - sizeOf(head.join('\n')) - sizeOf(tail.join('\n')) - 64;
+    let budget = limit - markdown_sizeOf(head.join('\n')) - markdown_sizeOf(tail.join('\n')) - 64;
     // Priority when space is short: targets, then the plan, then skipped files, then the file list.
     const take = (section, share) => {
         const lines = section(Math.floor(budget * share));
-        budget -= sizeOf(lines.join('\n')) + 2;
+        budget -= markdown_sizeOf(lines.join('\n')) + 2;
         return lines;
     };
     const copies = take((b) => copiesSection(result.copies ?? [], b), 0.5);
@@ -9145,7 +9170,7 @@ function copiesSection(copies, budget) {
             ...fitLines(failures.length, (i) => `- ${code(failures[i].project_id)}: ${code(failures[i].error ?? '', { max: 1000 })}`, failureBudget - 30, (left) => `- … and ${left} more`)
         ]
         : [];
-    const tableBudget = budget - sizeOf(header.join('\n')) - sizeOf(failureLines.join('\n')) - 2;
+    const tableBudget = budget - markdown_sizeOf(header.join('\n')) - markdown_sizeOf(failureLines.join('\n')) - 2;
     const rows = fitLines(copies.length, (i) => row(copies[i]), tableBudget, (left) => `| … and ${left} more | | | | |`);
     return [...header, ...rows, ...failureLines];
 }
@@ -9189,11 +9214,11 @@ function foldedList(caption, count, line, budget) {
     const more = (left) => `- … and ${left} more`;
     if (count <= FOLD_AFTER) {
         const open = [`**${caption}:**`, ''];
-        return [...open, ...fitLines(count, line, budget - sizeOf(open.join('\n')) - 2, more)];
+        return [...open, ...fitLines(count, line, budget - markdown_sizeOf(open.join('\n')) - 2, more)];
     }
     const top = [`<details><summary>${caption}</summary>`, ''];
     const bottom = ['', '</details>'];
-    const room = budget - sizeOf(top.join('\n')) - sizeOf(bottom.join('\n')) - 2;
+    const room = budget - markdown_sizeOf(top.join('\n')) - markdown_sizeOf(bottom.join('\n')) - 2;
     return [...top, ...fitLines(count, line, room, more), ...bottom];
 }
 function plural(count, noun) {

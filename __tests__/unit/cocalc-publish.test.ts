@@ -129,8 +129,10 @@ describe('planRequests (dry run)', () => {
     const text = plan.join('\n')
     expect(text).toContain(`POST https://cocalc.example/api/v2/projects/start {"project_id":"${P}"}`)
     expect(text).toMatch(/api\/v2\/exec: sha256 of the 3 destination path/)
-    expect(text).toMatch(/\/upload\?project_id=.*at most 3 file\(s\).*in at most 4 request\(s\)/)
-    expect(text).toContain('projects/write-text-file: 1 empty file')
+    // The two small files go as one archive, unpacked and hashed by one exec; the large one alone.
+    expect(text).toMatch(/\/upload\?project_id=.*packed into 1 archive\(s\) \(at most 2 file\(s\), 100 B\), in at most 1 request\(s\)/)
+    expect(text).toMatch(/api\/v2\/exec: unpack each archive into course\/ and hash every file where it lands/)
+    expect(text).toMatch(/\/upload\?project_id=.*each other file that differs: at most 1 file\(s\), 20 MiB, in at most 3 request\(s\)/)
     expect(text).toContain(
       `POST https://cocalc.example/api/v2/projects/copy-path {"src_project_id":"${P}","path":"course","target_project_id":"${T2}","target_path":"handout","overwrite_newer":true,"delete_missing":false,"backup":true,"wait_until_done":false}`
     )
@@ -141,6 +143,7 @@ describe('planRequests (dry run)', () => {
     const text = planRequests({ ...inputs, api: 'v1', exclude: ['*.log'], wait: false, verify: false }, items, 8 * 1024 * 1024).join('\n')
     expect(text).toContain('/api/v1/project_exec')
     expect(text).toMatch(/write_text_file_to_project \+ project_exec: 1 binary or large file\(s\) as at most 427 base64 piece/)
+    expect(text).toMatch(/the small files that differ packed into 1 archive\(s\) \(at most 2 file\(s\), 100 B\) as at most 1 base64 piece/)
     expect(text).toContain('"src_path":"course"')
     expect(text).toContain('"exclude":["*.log"]')
     expect(text).not.toContain('copy_path_status')

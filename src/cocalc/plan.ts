@@ -7,7 +7,8 @@ import { formatBytes } from '../files.js'
 import { chunkCount } from './chunks.js'
 import { batchPaths } from './scripts.js'
 import type { UploadItem } from './upload.js'
-import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V2_HASH_LIMITS } from './limits.js'
+import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT, V2_HASH_LIMITS } from './limits.js'
+import { planArchives } from './bulk.js'
 
 type PlanInputs = Pick<
   CocalcInputs,
@@ -30,7 +31,6 @@ type PlanInputs = Pick<
 export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], chunkBytes: number): string[] {
   const base = inputs.cocalcUrl
   const auth = "(Authorization: Basic, from 'cocalc-api-key')"
-  const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
   const hashBatches = batchPaths(
     items.map((item) => item.remotePath),
     items.map((item) => item.file.size),
@@ -45,28 +45,49 @@ export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], c
     lines.push(
       `POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`
     )
-    const uploads = items.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0)
-    const empty = items.filter((item) => item.file.size === 0).length
-    lines.push(
-      `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(bytes)}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`
-    )
-    if (empty > 0) lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`)
-    if (inputs.verify) lines.push(`POST ${base}/api/v2/exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
+    const { batches, single } = planArchives(items, inputs.path)
+    if (batches.length > 0) {
+      const archived = batches.flat()
+      const chunks = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), chunkBytes), 0)
+      lines.push(
+        `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${V1_PIECES_ROOT}/<id>: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}), in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`
+      )
+      lines.push(`POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`)
+    }
+    if (single.length > 0) {
+      const uploads = single.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0)
+      const empty = single.filter((item) => item.file.size === 0).length
+      lines.push(
+        `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(sizeOf(single))}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`
+      )
+      if (empty > 0) lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`)
+      if (inputs.verify) lines.push(`POST ${base}/api/v2/exec: sha256 of those files again (verify), re-uploading any mismatch once`)
+    }
   } else {
     lines.push(
       `POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`
     )
-    const text = items.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length
-    const pieces = items
-      .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
-      .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0)
-    lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text})`)
-    if (pieces > 0) {
+    const { batches, single } = planArchives(items, inputs.path)
+    if (batches.length > 0) {
+      const archived = batches.flat()
+      const pieces = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), V1_PIECE_BYTES), 0)
       lines.push(
-        `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${items.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`
+        `POST ${base}/api/v1/write_text_file_to_project + project_exec: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}) as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`
       )
     }
-    if (inputs.verify) lines.push(`POST ${base}/api/v1/project_exec: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
+    if (single.length > 0) {
+      const text = single.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length
+      const pieces = single
+        .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
+        .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0)
+      if (text > 0) lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text})`)
+      if (pieces > 0) {
+        lines.push(
+          `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${single.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`
+        )
+      }
+      if (inputs.verify) lines.push(`POST ${base}/api/v1/project_exec: sha256 of those files again (verify), re-uploading any mismatch once`)
+    }
   }
   for (const target of inputs.targetProjectIds) {
     if (inputs.api === 'v2') {
@@ -102,4 +123,13 @@ export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], c
     lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`)
   }
   return lines
+}
+
+function sizeOf(items: readonly UploadItem[]): number {
+  return items.reduce((sum, item) => sum + item.file.size, 0)
+}
+
+/** Bytes of a plain tar of `items` at most (a header and padding per file, PAX records for long names, the end blocks). */
+function tarBytes(items: readonly UploadItem[]): number {
+  return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024)
 }
