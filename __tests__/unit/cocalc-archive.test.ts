@@ -14,7 +14,7 @@ import tar from 'tar-stream'
 
 type TarHeader = Partial<tar.Header> & { name: string }
 import type { LocalFile } from '../../src/files.js'
-import { gzipPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from '../../src/cocalc/archive.js'
+import { compressionPays, gzipPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from '../../src/cocalc/archive.js'
 import { ARCHIVE_MAX_BYTES, ARCHIVE_MEMBER_MAX_BYTES, planArchives } from '../../src/cocalc/bulk.js'
 import type { UploadItem } from '../../src/cocalc/upload.js'
 import { UNPACK_CORRUPT, UNPACK_MISSING, UNPACK_REFUSED, parseUnpackOutput, unpackCommand, type UnpackRequest } from '../../src/cocalc/unpack.js'
@@ -318,5 +318,16 @@ describe('planArchives (which files travel in an archive)', () => {
     const outside: UploadItem = { ...item('a'), remotePath: 'elsewhere/a' }
     const plan = planArchives([outside, item('b'), item('c')], 'course')
     expect(plan.single).toEqual([outside])
+  })
+})
+
+describe('compressionPays (a trial on a sample decides)', () => {
+  it('says yes for code and text, no for random or encoded data', async () => {
+    await withTempDir(async (dir) => {
+      const code = await collected(dir, { 'a.py': Buffer.from('def f(x):\n    return x + 1\n'.repeat(2000)) })
+      expect(await compressionPays(code)).toBe(true)
+      const encoded = await collected(dir, { 'b.txt': Buffer.from(randomBytes(40_000).toString('base64')) })
+      expect(await compressionPays(encoded)).toBe(false)
+    })
   })
 })

@@ -14,7 +14,7 @@ import { formatBytes, type LocalFile } from '../files.js'
 import { ServiceError } from '../errors.js'
 import type { CocalcClient } from './client.js'
 import { V1_PIECES_ROOT } from './limits.js'
-import { gzipPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from './archive.js'
+import { compressionPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from './archive.js'
 import { UNPACK_CORRUPT, UNPACK_MISSING, parseUnpackOutput, unpackCommand } from './unpack.js'
 import type { RemoteFile } from './scripts.js'
 import type { UploadItem } from './upload.js'
@@ -85,7 +85,7 @@ export async function sendArchive(
   const members: ArchiveMember[] = orderMembers([...byName].map(([name, item]) => ({ name, file: item.file })))
   const scratch = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'publish-archive-'))
   try {
-    const gzip = gzipPays(members)
+    const gzip = await compressionPays(members)
     const written = await writeArchive(members, path.join(scratch, gzip ? 'files.tar.gz' : 'files.tar'), gzip)
     const content = members.reduce((sum, member) => sum + member.file.size, 0)
     options.log(`Sending ${members.length} file(s), ${formatBytes(content)}, as one archive of ${formatBytes(written.size)}${gzip ? ' (gzip)' : ''}`)

@@ -45,8 +45,11 @@ actual=$(stat -c %s -- "$archive")
 [ "$actual" = "$size" ] || fail 4 "the archive has $actual bytes, not $size"
 got=$(sha256sum < "$archive")
 [ "\${got%% *}" = "$sum" ] || fail 4 "the archive's SHA-256 is not that of the archive sent"
+if [ "$zip" = gzip ]; then
+  gzip -dc -- "$archive" > "$work/plain.tar" || fail 4 "the archive cannot be decompressed"
+  archive=$work/plain.tar
+fi
 t=(tar --no-same-owner --no-same-permissions)
-[ "$zip" = gzip ] && t+=(-z)
 "\${t[@]}" -tf "$archive" --quoting-style=literal > "$work/names" || fail 4 "the archive cannot be listed"
 if grep -qE '^/|(^|/)\\.\\.(/|$)' "$work/names"; then fail 5 "the archive has a member with an absolute name or '..': refused"; fi
 "\${t[@]}" -tvf "$archive" > "$work/types" || fail 4 "the archive cannot be listed"
@@ -57,21 +60,18 @@ mapfile -t names < "$work/names"
 [ "\${#names[@]}" -eq "$count" ] || fail 5 "the archive has \${#names[@]} member(s), not $count: refused"
 mkdir -p -- "$stage"
 "\${t[@]}" -xmf "$archive" -C "$stage" || fail 4 "the archive cannot be extracted"
-paths=() dirs=() batch=() folder=
+[ -z "$(find "$stage" ! -type f ! -type d -print -quit)" ] || fail 5 "the archive held something that is not a regular file: refused"
+paths=() batch=() folder=
 for n in "\${names[@]}"; do
   case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  [ -f "$stage/$n" ] && [ ! -L "$stage/$n" ] || fail 5 "member $((\${#paths[@]} + 1)) was not extracted as a regular file: refused"
-  paths+=("$dest/$n")
-  [ "$d" = "$folder" ] || dirs+=("$dest/$d")
-  folder=$d
-done
-mkdir -p -- "\${dirs[@]}"
-folder=
-for n in "\${names[@]}"; do
-  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  if [ "$d" != "$folder" ] && [ "\${#batch[@]}" -gt 0 ]; then mv -f -t "$dest/$folder" -- "\${batch[@]}"; batch=(); fi
+  if [ "$d" != "$folder" ]; then
+    [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$dest/$folder" -- "\${batch[@]}"
+    batch=()
+    mkdir -p -- "$dest/$d"
+    folder=$d
+  fi
   batch+=("$stage/$n")
-  folder=$d
+  paths+=("$dest/$n")
 done
 mv -f -t "$dest/$folder" -- "\${batch[@]}"
 set -- "\${paths[@]}"
