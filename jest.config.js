@@ -10,6 +10,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }]
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // Scratch space (demo builds, Stryker's sandboxes) holds copies of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/reports/'],
   testTimeout: 60000,
   collectCoverageFrom: ['src/**/*.ts'],
   verbose: false

@@ -281,531 +281,11 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 333:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fk: () => (/* binding */ chunkCount),
-/* harmony export */   oD: () => (/* binding */ readWhole),
-/* harmony export */   zO: () => (/* binding */ readChunks)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _fileio_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5929);
-/**
- * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
- * the bytes are those that were collected: the SHA-256 of everything read is checked before the
- * last piece is handed out, so a file that changed since collection is never completed remotely.
- */
-
-
-
-/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
-function chunkCount(size, chunkBytes) {
-    return Math.max(1, Math.ceil(size / chunkBytes));
-}
-async function* readChunks(file, chunkBytes) {
-    const count = chunkCount(file.size, chunkBytes);
-    if (count === 1 && file.size <= _fileio_js__WEBPACK_IMPORTED_MODULE_2__/* .SMALL_FILE_BYTES */ .XG) {
-        yield { index: 0, count, offset: 0, content: readSmall(file) };
-        return;
-    }
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    let fd;
-    try {
-        fd = await (0,_fileio_js__WEBPACK_IMPORTED_MODULE_2__/* .openForReading */ .sb)(file.absolutePath);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
-    }
-    try {
-        for (let index = 0; index < count; index++) {
-            const offset = index * chunkBytes;
-            const length = Math.min(chunkBytes, file.size - offset);
-            const last = index === count - 1;
-            // The last read asks for one byte more than the file should hold: getting it means it grew.
-            const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
-            const bytesRead = await (0,_fileio_js__WEBPACK_IMPORTED_MODULE_2__/* .readFully */ .lR)(fd, buffer, buffer.length, offset);
-            if (bytesRead < length)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
-            const content = buffer.subarray(0, length);
-            hash.update(content);
-            if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} changed while the action ran: publish it once it is stable`);
-            }
-            yield { index, count, offset, content };
-        }
-    }
-    finally {
-        await (0,_fileio_js__WEBPACK_IMPORTED_MODULE_2__/* .closeFile */ .D3)(fd);
-    }
-}
-function readSmall(file) {
-    let content;
-    try {
-        content = (0,_fileio_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallFile */ .EW)(file.absolutePath, file.size);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
-    }
-    if (content.length < file.size)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
-    if (content.length > file.size || (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} changed while the action ran: publish it once it is stable`);
-    }
-    return content;
-}
-/** The whole file (for small files), checked against its collected hash. */
-async function readWhole(file) {
-    for await (const chunk of readChunks(file, Math.max(1, file.size)))
-        return chunk.content;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .FileError */ .f6(`${file.name} cannot be read`);
-}
-
-
-/***/ }),
-
-/***/ 8323:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ hashRemote),
-/* harmony export */   s: () => (/* binding */ HashBatchCutOff)
-/* harmony export */ });
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7703);
-/**
- * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
- * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
- * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
- * asked again, down to single files.
- */
-
-
-
-/** A hash exec that did not come back whole: split the batch and ask again. */
-class HashBatchCutOff extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7 {
-}
-/** One entry per path, in order: what the project holds there (undefined: no readable file). */
-async function hashRemote(client, entries, options) {
-    const batches = (0,_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .batchPaths */ .Nq)(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
-    const answers = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .mapLimit */ .sf)(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
-    const result = new Array(entries.length);
-    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
-    return result;
-}
-async function hashBatch(client, paths, options, retried = false) {
-    try {
-        return await client.hashFiles(paths, options.projectId);
-    }
-    catch (error) {
-        if (!(error instanceof HashBatchCutOff))
-            throw error;
-        if (paths.length === 1) {
-            // One more try for a lone file (the cut-off may have been the project's bad moment).
-            if (!retried)
-                return hashBatch(client, paths, options, true);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
-        }
-        const half = Math.ceil(paths.length / 2);
-        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
-        const first = await hashBatch(client, paths.slice(0, half), options);
-        const second = await hashBatch(client, paths.slice(half), options);
-        return [...first, ...second];
-    }
-}
-
-
-/***/ }),
-
-/***/ 9775:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   J1: () => (/* binding */ V1_PIECES_ROOT),
-/* harmony export */   O7: () => (/* binding */ V1_HASH_LIMITS),
-/* harmony export */   VW: () => (/* binding */ V1_PIECE_BYTES),
-/* harmony export */   XU: () => (/* binding */ V2_HASH_LIMITS),
-/* harmony export */   bH: () => (/* binding */ V1_BODY_LIMIT)
-/* harmony export */ });
-/** Largest v1 JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
-const V1_BODY_LIMIT = 96 * 1024;
-/** Raw bytes per v1 base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
-const V1_PIECE_BYTES = 48 * 1024;
-/** Where v1 pieces wait to be decoded: in the project's home, so the final move is a rename. */
-const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
-/** v1 hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
-const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
-/**
- * v2 hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
- * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
- */
-const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
-
-
-/***/ }),
-
-/***/ 7703:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B8: () => (/* binding */ parseHashOutput),
-/* harmony export */   C1: () => (/* binding */ hashCommand),
-/* harmony export */   Mf: () => (/* binding */ decodeCommand),
-/* harmony export */   Nq: () => (/* binding */ batchPaths),
-/* harmony export */   Px: () => (/* binding */ HASH_SCRIPT)
-/* harmony export */ });
-/* unused harmony export DECODE_SCRIPT */
-/**
- * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
- * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
- * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
- * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
- */
-/**
- * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
- * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
- *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
- *   one `sha256sum` line per other argument, in order;
- *   `mtimes:`, then one line of seconds per other argument, in order.
- * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
- * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
- */
-const HASH_SCRIPT = [
-    'export LC_ALL=C',
-    'i=0 missing= files=()',
-    'for f in "$@"; do',
-    '  i=$((i + 1))',
-    '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
-    'done',
-    'printf "missing:%s\\n" "$missing"',
-    '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
-    'printf "mtimes:\\n"',
-    '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
-].join('\n');
-/**
- * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
- * atomically: into TMP first, then renamed. Exits 3 when a piece is missing, so the caller can
- * write them again. Arguments: DEST TMP DIR COUNT.
- */
-const DECODE_SCRIPT = [
-    'set -euo pipefail',
-    'export LC_ALL=C',
-    'dest=$1 tmp=$2 dir=$3 count=$4',
-    'shopt -s nullglob',
-    'pieces=("$dir"/*.b64)',
-    'if [ "${#pieces[@]}" -ne "$count" ]; then echo "expected $count piece(s) in $dir, found ${#pieces[@]}" >&2; exit 3; fi',
-    'mkdir -p -- "$(dirname -- "$dest")"',
-    'trap \'rm -f -- "$tmp"\' EXIT',
-    'cat -- "${pieces[@]}" | base64 -d > "$tmp"',
-    'mv -f -- "$tmp" "$dest"',
-    'rm -rf -- "$dir"'
-].join('\n');
-/** `bash -c SCRIPT hash PATH...`: the exec command and arguments that hash `paths`. */
-function hashCommand(paths) {
-    return { command: 'bash', args: ['-c', HASH_SCRIPT, 'hash', ...paths] };
-}
-function decodeCommand(dest, tmp, dir, count) {
-    return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] };
-}
-const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/;
-const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/;
-const MTIME_LINE = /^-?[0-9]{1,15}$/;
-/**
- * The hash script's output as one entry per path (undefined = missing). Anything but the exact
- * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
- * partial output) must never pass for "missing files".
- */
-function parseHashOutput(stdout, count) {
-    const lines = stdout.split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    const head = MISSING_LINE.exec(lines[0] ?? '');
-    if (!head)
-        return { problem: `the first line is not the list of missing files: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}` };
-    const missing = new Set(head[1].split(' ').filter(Boolean).map(Number));
-    if ([...missing].some((n) => n > count))
-        return { problem: `it names a missing file beyond the ${count} asked for` };
-    const present = count - missing.size;
-    if (lines.length !== 2 * present + 2 || lines[present + 1] !== 'mtimes:') {
-        return { problem: `expected ${present} hash(es) and ${present} mtime(s) for ${count} path(s), got ${lines.length} line(s)` };
-    }
-    const result = [];
-    let next = 1;
-    for (let n = 1; n <= count; n++) {
-        if (missing.has(n)) {
-            result.push(undefined);
-            continue;
-        }
-        const hash = SHA256_LINE.exec(lines[next]);
-        const mtime = lines[next + present + 1];
-        if (!hash || !MTIME_LINE.test(mtime))
-            return { problem: `the line for path ${n} is neither a SHA-256 nor an mtime: ${JSON.stringify(lines[next].slice(0, 80))}` };
-        result.push({ sha256: hash[1], mtime: Number(mtime) });
-        next++;
-    }
-    return result;
-}
-/**
- * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
- * `sizes[i]` is the expected size of `paths[i]`.
- */
-function batchPaths(paths, sizes, limits) {
-    const batches = [];
-    let current = [];
-    let argumentBytes = 0;
-    let contentBytes = 0;
-    for (const [index, path] of paths.entries()) {
-        const cost = Buffer.byteLength(JSON.stringify(path)) + 1;
-        const size = sizes[index] ?? 0;
-        const full = current.length > 0 &&
-            (current.length >= limits.maxPaths || argumentBytes + cost > limits.maxArgumentBytes || contentBytes + size > limits.maxContentBytes);
-        if (full) {
-            batches.push(current);
-            current = [];
-            argumentBytes = 0;
-            contentBytes = 0;
-        }
-        current.push(index);
-        argumentBytes += cost;
-        contentBytes += size;
-    }
-    if (current.length > 0)
-        batches.push(current);
-    return batches;
-}
-
-
-/***/ }),
-
-/***/ 1532:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   sf: () => (/* binding */ mapLimit),
-/* harmony export */   yy: () => (/* binding */ sleep),
-/* harmony export */   zm: () => (/* binding */ createLimiter)
-/* harmony export */ });
-/**
- * Runs `worker` over `items` with at most `limit` calls in flight, keeping results in input order.
- * The first failure stops new work from starting and is rethrown once running calls settle.
- */
-async function mapLimit(items, limit, worker) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (failure === undefined && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await worker(items[index], index);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    });
-    await Promise.all(lanes);
-    if (failure !== undefined)
-        throw failure.error;
-    return results;
-}
-/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
-function sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/**
- * A gate for work that arrives over time (mapLimit needs the whole list up front): at most `limit`
- * tasks run at once, the others wait in arrival order.
- */
-function createLimiter(limit) {
-    let running = 0;
-    const waiting = [];
-    return async (task) => {
-        while (running >= Math.max(1, limit))
-            await new Promise((resolve) => waiting.push(resolve));
-        running++;
-        try {
-            return await task();
-        }
-        finally {
-            running--;
-            waiting.shift()?.();
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _7: () => (/* binding */ ServiceError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   f6: () => (/* binding */ FileError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   lZ: () => (/* binding */ ActionError)
-/* harmony export */ });
-/**
- * Errors the action expects and explains to the workflow author. `run()` prints their message as
- * one line with no stack trace; anything else is a bug and is reported with its stack in debug.
- */
-class ActionError extends Error {
-    name = 'ActionError';
-}
-/** An input is missing or malformed. Thrown before any request is sent. */
-class InputError extends ActionError {
-    input;
-    name = 'InputError';
-    constructor(input, problem) {
-        super(`Input '${input}': ${problem}`);
-        this.input = input;
-    }
-}
-/** A local file cannot be published (too large, unreadable, changed while read...). */
-class FileError extends ActionError {
-    name = 'FileError';
-}
-/** A remote service refused, failed, or answered something we cannot trust. */
-class ServiceError extends ActionError {
-    status;
-    name = 'ServiceError';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    // An Error from another realm (Node's own errors under jest's VM modules) fails instanceof.
-    if (error !== null && typeof error === 'object' && typeof error.message === 'string')
-        return error.message;
-    return String(error);
-}
-
-
-/***/ }),
-
-/***/ 5929:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D3: () => (/* binding */ closeFile),
-/* harmony export */   EW: () => (/* binding */ readSmallFile),
-/* harmony export */   XG: () => (/* binding */ SMALL_FILE_BYTES),
-/* harmony export */   lR: () => (/* binding */ readFully),
-/* harmony export */   sb: () => (/* binding */ openForReading),
-/* harmony export */   tu: () => (/* binding */ readInPieces)
-/* harmony export */ });
-/* unused harmony exports readAt, withOpenFile */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * Positional file reads with little per-call overhead: node:fs callbacks wrapped in promises.
- * fs/promises' FileHandle and read streams cost several times more CPU per small file, which
- * shows when thousands of files are hashed and sent (and, with parallel uploads, delays every
- * request in flight).
- */
-
-function openForReading(path) {
-    return new Promise((resolve, reject) => node_fs__WEBPACK_IMPORTED_MODULE_0__.open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
-}
-function closeFile(fd) {
-    return new Promise((resolve, reject) => node_fs__WEBPACK_IMPORTED_MODULE_0__.close(fd, (error) => (error ? reject(error) : resolve())));
-}
-/** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with the count read (0 at the end). */
-function readAt(fd, buffer, offset, length, position) {
-    return new Promise((resolve, reject) => node_fs__WEBPACK_IMPORTED_MODULE_0__.read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
-}
-/**
- * Fills `buffer[0, length)` from `position`, reading again after short reads. Resolves with the
- * bytes read: less than `length` only when the file ended first.
- */
-async function readFully(fd, buffer, length, position) {
-    let filled = 0;
-    while (filled < length) {
-        const bytesRead = await readAt(fd, buffer, filled, length - filled, position + filled);
-        if (bytesRead === 0)
-            break;
-        filled += bytesRead;
-    }
-    return filled;
-}
-/** Runs `use` with the file open, closing it whatever happens. */
-async function withOpenFile(path, use) {
-    const fd = await openForReading(path);
-    try {
-        return await use(fd);
-    }
-    finally {
-        await closeFile(fd);
-    }
-}
-/** Files up to this size are read in one synchronous call: cheaper than the thread pool's round trips. */
-const SMALL_FILE_BYTES = 64 * 1024;
-/**
- * Reads a small file whole, asking for one byte more than `expectedSize` (so a file that grew is
- * noticed): a handful of microseconds that would otherwise be several thread-pool hand-offs.
- * Resolves with the bytes read; the caller compares the length.
- */
-function readSmallFile(path, expectedSize) {
-    // Non-blocking: a file swapped for a named pipe since it was checked must not freeze the event loop.
-    const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0));
-    try {
-        const buffer = Buffer.allocUnsafe(expectedSize + 1);
-        let filled = 0;
-        while (filled < buffer.length) {
-            const bytesRead = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, buffer, filled, buffer.length - filled, filled);
-            if (bytesRead === 0)
-                break;
-            filled += bytesRead;
-        }
-        return buffer.subarray(0, filled);
-    }
-    finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
-    }
-}
-/** Reads a file to its end in pieces of `pieceBytes` (one buffer, reused: `onPiece` must not keep it). */
-async function readInPieces(path, pieceBytes, onPiece) {
-    await withOpenFile(path, async (fd) => {
-        const buffer = Buffer.allocUnsafe(pieceBytes);
-        for (let position = 0;;) {
-            const bytesRead = await readFully(fd, buffer, buffer.length, position);
-            if (bytesRead > 0)
-                onPiece(buffer.subarray(0, bytesRead));
-            position += bytesRead;
-            if (bytesRead < buffer.length)
-                return;
-        }
-    });
-}
-
-
-/***/ }),
-
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2457);
 /** The action's entry point: everything happens in run(). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -815,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5261:
+/***/ 2457:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2975,10 +2455,47 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Errors the action expects and explains to the workflow author. `run()` prints their message as
+ * one line with no stack trace; anything else is a bug and is reported with its stack in debug.
+ */
+class ActionError extends Error {
+    name = 'ActionError';
+}
+/** An input is missing or malformed. Thrown before any request is sent. */
+class InputError extends ActionError {
+    input;
+    name = 'InputError';
+    constructor(input, problem) {
+        super(`Input '${input}': ${problem}`);
+        this.input = input;
+    }
+}
+/** A local file cannot be published (too large, unreadable, changed while read...). */
+class errors_FileError extends ActionError {
+    name = 'FileError';
+}
+/** A remote service refused, failed, or answered something we cannot trust. */
+class ServiceError extends ActionError {
+    status;
+    name = 'ServiceError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+function errors_errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    // An Error from another realm (Node's own errors under jest's VM modules) fails instanceof.
+    if (error !== null && typeof error === 'object' && typeof error.message === 'string')
+        return error.message;
+    return String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Every input of the action, read and validated into one typed object before anything runs.
@@ -3020,9 +2537,15 @@ const Input = {
     Wait: 'wait',
     Timeout: 'timeout',
     Verify: 'verify',
-    ChangedFilesOnly: 'changed-files-only'
+    ChangedFilesOnly: 'changed-files-only',
+    Share: 'share',
+    ShareDescription: 'share-description'
 };
 const MODES = ['cocode', 'cocalc'];
+/** `share`: how the published folder is shown on CoCalc's share server (`none`: not shared). */
+const SHARE_MODES = ['none', 'unlisted', 'public', 'authenticated'];
+/** CoCalc shows a share's description as Markdown of at most this many characters (public-paths.ts). */
+const SHARE_DESCRIPTION_MAX = 1024;
 function envInputReader(env = process.env) {
     return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
@@ -3045,9 +2568,9 @@ function readInputs(options = {}) {
     };
     const modeText = read(Input.Mode).toLowerCase();
     if (!modeText)
-        throw new errors/* InputError */.dz(Input.Mode, `is required: use ${listOf(MODES)}`);
+        throw new InputError(Input.Mode, `is required: use ${listOf(MODES)}`);
     if (!isMode(modeText)) {
-        throw new errors/* InputError */.dz(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
+        throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
     }
     const githubToken = read(Input.GithubToken);
     if (githubToken)
@@ -3069,7 +2592,10 @@ function readInputs(options = {}) {
     };
     if (modeText === 'cocode') {
         if (common.patterns.length === 0) {
-            throw new errors/* InputError */.dz(Input.Files, 'is required in cocode mode: give one glob pattern per line');
+            throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
+        }
+        if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+            throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
         }
         const description = read(Input.Description);
         const username = secret(Input.CocodeUsername);
@@ -3094,18 +2620,18 @@ function readInputs(options = {}) {
     const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2');
     const projectIdText = read(Input.ProjectId);
     if (!projectIdText)
-        throw new errors/* InputError */.dz(Input.ProjectId, 'is required in cocalc mode: the UUID of the project to upload to');
+        throw new InputError(Input.ProjectId, 'is required in cocalc mode: the UUID of the project to upload to');
     const projectId = parseUuid(Input.ProjectId, projectIdText);
     const projectPath = parseProjectPath(Input.Path, read(Input.Path) || defaultPath(env));
     const targetPathText = read(Input.TargetPath);
     const targetPath = targetPathText ? parseProjectPath(Input.TargetPath, targetPathText) : projectPath;
     const targetProjectIds = parseTargets(read(Input.TargetProjectId));
     if (targetProjectIds.some((id) => id === projectId) && targetPath === projectPath) {
-        throw new errors/* InputError */.dz(Input.TargetProjectId, `copies '${projectPath}' of project ${projectId} onto itself: set a different 'target-path'`);
+        throw new InputError(Input.TargetProjectId, `copies '${projectPath}' of project ${projectId} onto itself: set a different 'target-path'`);
     }
     const exclude = parseLines(read(Input.Exclude));
     if (exclude.length > 0 && api === 'v2') {
-        throw new errors/* InputError */.dz(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server");
+        throw new InputError(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server");
     }
     const cocalc = {
         ...common,
@@ -3123,11 +2649,13 @@ function readInputs(options = {}) {
         exclude,
         wait: parseBoolean(Input.Wait, read(Input.Wait), true),
         timeoutSeconds: parseOptionalInteger(Input.Timeout, read(Input.Timeout), 1, 24 * 3600) ?? 600,
-        verify: parseBoolean(Input.Verify, read(Input.Verify), true)
+        verify: parseBoolean(Input.Verify, read(Input.Verify), true),
+        share: parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none'),
+        shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
     // No patterns means "copy what is already in the project": that needs somewhere to copy to.
     if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
-        throw new errors/* InputError */.dz(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
+        throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
     }
     return cocalc;
 }
@@ -3156,7 +2684,7 @@ function parseBoolean(name, text, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(value))
         return false;
-    throw new errors/* InputError */.dz(name, `'${text}' is not a boolean: use 'true' or 'false'`);
+    throw new InputError(name, `'${text}' is not a boolean: use 'true' or 'false'`);
 }
 function parseChoice(name, text, choices, fallback) {
     if (text === '')
@@ -3164,7 +2692,7 @@ function parseChoice(name, text, choices, fallback) {
     const value = text.toLowerCase();
     const found = choices.find((choice) => choice === value);
     if (found === undefined)
-        throw new errors/* InputError */.dz(name, `'${text}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+        throw new InputError(name, `'${text}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`);
     return found;
 }
 const SIZE_UNITS = {
@@ -3187,13 +2715,13 @@ function parseSize(name, text, fallback) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text);
     const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
     if (!match || unit === undefined) {
-        throw new errors/* InputError */.dz(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`);
+        throw new InputError(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 1)
-        throw new errors/* InputError */.dz(name, `'${text}' is less than 1 byte`);
+        throw new InputError(name, `'${text}' is less than 1 byte`);
     if (!Number.isSafeInteger(bytes))
-        throw new errors/* InputError */.dz(name, `'${text}' is too large`);
+        throw new InputError(name, `'${text}' is too large`);
     return bytes;
 }
 function parseOptionalInteger(name, text, min, max) {
@@ -3201,15 +2729,15 @@ function parseOptionalInteger(name, text, min, max) {
         return undefined;
     const cleaned = text.startsWith('#') ? text.slice(1) : text;
     if (!/^\d+$/.test(cleaned))
-        throw new errors/* InputError */.dz(name, `'${text}' is not a whole number`);
+        throw new InputError(name, `'${text}' is not a whole number`);
     const value = Number(cleaned);
     if (value < min || value > max)
-        throw new errors/* InputError */.dz(name, `${value} is out of range: use ${min} to ${max}`);
+        throw new InputError(name, `${value} is out of range: use ${min} to ${max}`);
     return value;
 }
 function parseUuid(name, text) {
     if (!UUID.test(text))
-        throw new errors/* InputError */.dz(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
+        throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
     return text.toLowerCase();
 }
 /** Target UUIDs separated by newlines and/or commas; duplicates dropped, order kept. */
@@ -3227,20 +2755,20 @@ function parseTargets(text) {
  */
 function parseProjectPath(name, text) {
     if (/[\u0000-\u001f\u007f]/.test(text))
-        throw new errors/* InputError */.dz(name, 'contains a control character');
+        throw new InputError(name, 'contains a control character');
     if (text.includes('\\'))
-        throw new errors/* InputError */.dz(name, `'${text}' contains a backslash: use '/' between folders`);
+        throw new InputError(name, `'${text}' contains a backslash: use '/' between folders`);
     if (text.startsWith('/') || text.startsWith('~')) {
-        throw new errors/* InputError */.dz(name, `'${text}' is absolute: give a folder relative to the project's home`);
+        throw new InputError(name, `'${text}' is absolute: give a folder relative to the project's home`);
     }
     const segments = text.split('/').filter((segment) => segment !== '' && segment !== '.');
     if (segments.includes('..'))
-        throw new errors/* InputError */.dz(name, `'${text}' contains '..': give a folder inside the project's home`);
+        throw new InputError(name, `'${text}' contains '..': give a folder inside the project's home`);
     if (segments.length === 0)
-        throw new errors/* InputError */.dz(name, `'${text}' names the project's home itself: give a folder inside it`);
+        throw new InputError(name, `'${text}' names the project's home itself: give a folder inside it`);
     // Checked after normalising: './~/x' would otherwise become '~/x', which a shell expands.
     if (segments[0].startsWith('~'))
-        throw new errors/* InputError */.dz(name, `'${text}' starts with '~': give a folder relative to the project's home`);
+        throw new InputError(name, `'${text}' starts with '~': give a folder relative to the project's home`);
     return segments.join('/');
 }
 /** Default CoCalc folder: the repository's name (owner/NAME), else "repository". */
@@ -3251,14 +2779,23 @@ function defaultPath(env) {
 }
 function parseWorkingDirectory(text, env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    return external_node_path_.resolve(workspace, text || '.');
+    return external_node_path_namespaceObject.resolve(workspace, text || '.');
+}
+function parseShareDescription(text) {
+    if (text === '')
+        return undefined;
+    const length = [...text].length;
+    if (length > SHARE_DESCRIPTION_MAX) {
+        throw new InputError(Input.ShareDescription, `is ${length} characters long: CoCalc shows at most ${SHARE_DESCRIPTION_MAX}`);
+    }
+    return text;
 }
 function parseCommentTag(text) {
     if (text === '')
         return undefined;
     // The tag is embedded in an HTML comment: keep it to characters that cannot close it.
     if (!/^[\w .:/@+=-]{1,100}$/.test(text)) {
-        throw new errors/* InputError */.dz(Input.CommentTag, 'use up to 100 letters, digits, spaces and . _ : / @ + = -');
+        throw new InputError(Input.CommentTag, 'use up to 100 letters, digits, spaces and . _ : / @ + = -');
     }
     return text;
 }
@@ -3279,11 +2816,11 @@ function parseServiceUrl(name, text, fallback, mask) {
             for (const part of userInfo.split(':'))
                 if (part)
                     mask(part);
-            throw new errors/* InputError */.dz(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
+            throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
         }
         if (hasQuery)
-            throw new errors/* InputError */.dz(name, 'is not a valid URL, and must be a base URL without ?query or #fragment');
-        throw new errors/* InputError */.dz(name, `'${text}' is not a URL`);
+            throw new InputError(name, 'is not a valid URL, and must be a base URL without ?query or #fragment');
+        throw new InputError(name, `'${text}' is not a URL`);
     }
     if (url.username || url.password) {
         for (const part of [url.username, url.password]) {
@@ -3294,12 +2831,12 @@ function parseServiceUrl(name, text, fallback, mask) {
             if (decoded !== part)
                 mask(decoded);
         }
-        throw new errors/* InputError */.dz(name, 'must not contain credentials: pass them in their own secret inputs');
+        throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs');
     }
     if (hasQuery || url.search || url.hash)
-        throw new errors/* InputError */.dz(name, 'must be a base URL without ?query or #fragment');
+        throw new InputError(name, 'must be a base URL without ?query or #fragment');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz(name, `'${text}' must start with https:// (or http:// for a local server)`);
+        throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`);
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -7039,10 +6576,152 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
-// EXTERNAL MODULE: ./src/concurrency.ts
-var src_concurrency = __nccwpck_require__(1532);
-// EXTERNAL MODULE: ./src/fileio.ts
-var fileio = __nccwpck_require__(5929);
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/**
+ * Runs `worker` over `items` with at most `limit` calls in flight, keeping results in input order.
+ * The first failure stops new work from starting and is rethrown once running calls settle.
+ */
+async function mapLimit(items, limit, worker) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (failure === undefined && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await worker(items[index], index);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    });
+    await Promise.all(lanes);
+    if (failure !== undefined)
+        throw failure.error;
+    return results;
+}
+/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
+function concurrency_sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/**
+ * A gate for work that arrives over time (mapLimit needs the whole list up front): at most `limit`
+ * tasks run at once, the others wait in arrival order.
+ */
+function createLimiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (task) => {
+        while (running >= Math.max(1, limit))
+            await new Promise((resolve) => waiting.push(resolve));
+        running++;
+        try {
+            return await task();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/fileio.ts
+/**
+ * Positional file reads with little per-call overhead: node:fs callbacks wrapped in promises.
+ * fs/promises' FileHandle and read streams cost several times more CPU per small file, which
+ * shows when thousands of files are hashed and sent (and, with parallel uploads, delays every
+ * request in flight).
+ */
+
+function openForReading(path) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
+}
+function closeFile(fd) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.close(fd, (error) => (error ? reject(error) : resolve())));
+}
+/** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with the count read (0 at the end). */
+function readAt(fd, buffer, offset, length, position) {
+    return new Promise((resolve, reject) => external_node_fs_namespaceObject.read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+/**
+ * Fills `buffer[0, length)` from `position`, reading again after short reads. Resolves with the
+ * bytes read: less than `length` only when the file ended first.
+ */
+async function readFully(fd, buffer, length, position) {
+    let filled = 0;
+    while (filled < length) {
+        const bytesRead = await readAt(fd, buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0)
+            break;
+        filled += bytesRead;
+    }
+    return filled;
+}
+/** Runs `use` with the file open, closing it whatever happens. */
+async function withOpenFile(path, use) {
+    const fd = await openForReading(path);
+    try {
+        return await use(fd);
+    }
+    finally {
+        await closeFile(fd);
+    }
+}
+/** Files up to this size are read in one synchronous call: cheaper than the thread pool's round trips. */
+const SMALL_FILE_BYTES = 64 * 1024;
+/**
+ * Reads a small file whole, asking for one byte more than `expectedSize` (so a file that grew is
+ * noticed): a handful of microseconds that would otherwise be several thread-pool hand-offs.
+ * Resolves with the bytes read; the caller compares the length.
+ */
+function readSmallFile(path, expectedSize) {
+    // Non-blocking: a file swapped for a named pipe since it was checked must not freeze the event loop.
+    const fd = external_node_fs_namespaceObject.openSync(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    try {
+        const buffer = Buffer.allocUnsafe(expectedSize + 1);
+        let filled = 0;
+        while (filled < buffer.length) {
+            const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, filled, buffer.length - filled, filled);
+            if (bytesRead === 0)
+                break;
+            filled += bytesRead;
+        }
+        return buffer.subarray(0, filled);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** Reads a file to its end in pieces of `pieceBytes` (one buffer, reused: `onPiece` must not keep it). */
+async function readInPieces(path, pieceBytes, onPiece) {
+    await withOpenFile(path, async (fd) => {
+        const buffer = Buffer.allocUnsafe(pieceBytes);
+        for (let position = 0;;) {
+            const bytesRead = await readFully(fd, buffer, buffer.length, position);
+            if (bytesRead > 0)
+                onPiece(buffer.subarray(0, bytesRead));
+            position += bytesRead;
+            if (bytesRead < buffer.length)
+                return;
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/files.ts
 /**
  * File collection: glob patterns in, a sorted list of files (with their size, SHA-256 and whether
@@ -7058,7 +6737,7 @@ var fileio = __nccwpck_require__(5929);
 
 
 async function collectFiles(options) {
-    const baseDir = external_node_path_.resolve(options.baseDir);
+    const baseDir = external_node_path_namespaceObject.resolve(options.baseDir);
     const realBase = await realBaseDir(baseDir);
     const skipped = [];
     const rooted = [];
@@ -7072,7 +6751,7 @@ async function collectFiles(options) {
     }
     const candidates = new Map();
     // Each candidate is checked while the globber walks on: its file-system round trips overlap.
-    const limit = (0,src_concurrency/* createLimiter */.zm)(options.concurrency ?? 8);
+    const limit = createLimiter(options.concurrency ?? 8);
     const checks = [];
     const realFolders = new Map();
     const realFolder = (folder) => {
@@ -7089,10 +6768,10 @@ async function collectFiles(options) {
             omitBrokenSymbolicLinks: true,
             // The globber tests the base folder's own name too: a base like `.notebooks` would hide
             // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
-            excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_.basename(realBase).startsWith('.')
+            excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_namespaceObject.basename(realBase).startsWith('.')
         });
         for await (const match of globber.globGenerator()) {
-            const relative = external_node_path_.relative(realBase, match);
+            const relative = external_node_path_namespaceObject.relative(realBase, match);
             if (!isInsideRelative(relative)) {
                 skipped.push({ name: match, reason: 'is outside the working directory' });
                 continue;
@@ -7127,9 +6806,9 @@ async function collectFiles(options) {
     if (tooLarge.length > 0) {
         const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
         const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
-        throw new errors/* FileError */.f6(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
+        throw new errors_FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
     }
-    const files = await (0,src_concurrency/* mapLimit */.sf)(accepted, options.concurrency ?? 8, async (file) => {
+    const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
         const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
         return { ...file, sha256, isText };
     });
@@ -7147,17 +6826,17 @@ function rootPattern(pattern, baseDir, globBase = baseDir) {
     const excludes = negation.length % 2 === 1;
     if (body === '')
         return { pattern: undefined };
-    if (external_node_path_.isAbsolute(body)) {
-        const relative = external_node_path_.relative(baseDir, external_node_path_.normalize(body));
+    if (external_node_path_namespaceObject.isAbsolute(body)) {
+        const relative = external_node_path_namespaceObject.relative(baseDir, external_node_path_namespaceObject.normalize(body));
         if (relative !== '' && !isInsideRelative(relative))
             return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN };
         // path.relative drops a trailing separator, which means "folders only" to the globber.
-        body = (relative || '.') + (/[\\/]$/.test(body) ? external_node_path_.sep : '');
+        body = (relative || '.') + (/[\\/]$/.test(body) ? external_node_path_namespaceObject.sep : '');
     }
-    const normalized = external_node_path_.normalize(body);
-    if (normalized === '..' || normalized.startsWith(`..${external_node_path_.sep}`))
+    const normalized = external_node_path_namespaceObject.normalize(body);
+    if (normalized === '..' || normalized.startsWith(`..${external_node_path_namespaceObject.sep}`))
         return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN };
-    const rooted = normalized === '.' || normalized === `.${external_node_path_.sep}` ? globEscape(globBase) : external_node_path_.join(globEscape(globBase), normalized);
+    const rooted = normalized === '.' || normalized === `.${external_node_path_namespaceObject.sep}` ? globEscape(globBase) : external_node_path_namespaceObject.join(globEscape(globBase), normalized);
     return { pattern: negation + rooted };
 }
 const OUTSIDE_PATTERN = 'reaches outside the working directory, so nothing it matches is published';
@@ -7182,13 +6861,13 @@ async function realBaseDir(baseDir) {
     try {
         const real = await promises_namespaceObject.realpath(baseDir);
         if (!(await promises_namespaceObject.stat(real)).isDirectory())
-            throw new errors/* FileError */.f6(`working-directory '${baseDir}' is not a folder`);
+            throw new errors_FileError(`working-directory '${baseDir}' is not a folder`);
         return real;
     }
     catch (error) {
-        if (error instanceof errors/* FileError */.f6)
+        if (error instanceof errors_FileError)
             throw error;
-        throw new errors/* FileError */.f6(`working-directory '${baseDir}' cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw new errors_FileError(`working-directory '${baseDir}' cannot be read: ${errors_errorMessage(error)}`);
     }
 }
 /** Never rejects: a problem is a reason to skip the file. */
@@ -7198,8 +6877,8 @@ async function checkCandidate(match, realBase, realFolder) {
     // at its literal part, which may pass through a linked folder.) Links take the long way.
     const own = await promises_namespaceObject.lstat(match).catch(() => undefined);
     if (own?.isFile()) {
-        const folder = await realFolder(external_node_path_.dirname(match)).catch(() => undefined);
-        if (folder !== undefined && isInsideRelative(external_node_path_.relative(realBase, external_node_path_.join(folder, external_node_path_.basename(match)))))
+        const folder = await realFolder(external_node_path_namespaceObject.dirname(match)).catch(() => undefined);
+        if (folder !== undefined && isInsideRelative(external_node_path_namespaceObject.relative(realBase, external_node_path_namespaceObject.join(folder, external_node_path_namespaceObject.basename(match)))))
             return { size: own.size };
     }
     let real;
@@ -7208,16 +6887,16 @@ async function checkCandidate(match, realBase, realFolder) {
     }
     catch (error) {
         const isLink = await promises_namespaceObject.lstat(match).then((stats) => stats.isSymbolicLink(), () => false);
-        return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}` };
+        return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errors_errorMessage(error)}` };
     }
-    if (!isInsideRelative(external_node_path_.relative(realBase, real)))
+    if (!isInsideRelative(external_node_path_namespaceObject.relative(realBase, real)))
         return { reason: 'resolves outside the working directory (symbolic link)' };
     let stats;
     try {
         stats = await promises_namespaceObject.stat(real);
     }
     catch (error) {
-        return { reason: `cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}` };
+        return { reason: `cannot be read: ${errors_errorMessage(error)}` };
     }
     if (stats.isDirectory())
         return { reason: 'is a symbolic link to a folder, which is not followed' };
@@ -7227,7 +6906,7 @@ async function checkCandidate(match, realBase, realFolder) {
 }
 /** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
 function isInsideRelative(relative) {
-    return relative !== '' && relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative);
+    return relative !== '' && relative !== '..' && !relative.startsWith(`..${external_node_path_namespaceObject.sep}`) && !external_node_path_namespaceObject.isAbsolute(relative);
 }
 /** Bytes read at a time while inspecting: memory stays flat whatever the file's size. */
 const INSPECT_PIECE_BYTES = 256 * 1024;
@@ -7247,16 +6926,16 @@ async function inspectFile(absolutePath, name, expectedSize) {
     };
     try {
         // Read to the end either way: a size other than the one stat saw means the file changed.
-        if (expectedSize <= fileio/* SMALL_FILE_BYTES */.XG)
-            take((0,fileio/* readSmallFile */.EW)(absolutePath, expectedSize));
+        if (expectedSize <= SMALL_FILE_BYTES)
+            take(readSmallFile(absolutePath, expectedSize));
         else
-            await (0,fileio/* readInPieces */.tu)(absolutePath, INSPECT_PIECE_BYTES, take);
+            await readInPieces(absolutePath, INSPECT_PIECE_BYTES, take);
     }
     catch (error) {
-        throw new errors/* FileError */.f6(`${name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw new errors_FileError(`${name} cannot be read: ${errors_errorMessage(error)}`);
     }
     if (size !== expectedSize)
-        throw new errors/* FileError */.f6(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
+        throw new errors_FileError(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
     return { sha256: hash.digest('hex'), isText: text.end() };
 }
 /**
@@ -7331,7 +7010,7 @@ function compareNames(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 function toPosix(relative) {
-    return relative.split(external_node_path_.sep).join('/');
+    return relative.split(external_node_path_namespaceObject.sep).join('/');
 }
 /** A size for messages: readable, and exact when the unit would round it. */
 function describeSize(bytes) {
@@ -7351,8 +7030,6 @@ function formatBytes(bytes) {
     return `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/context.ts
 /**
  * What the run knows about where it runs: repository, commit, event and pull request. Read from
@@ -7384,7 +7061,7 @@ function readPayload(eventPath) {
     if (!eventPath)
         return {};
     try {
-        const parsed = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
         return isRecord(parsed) ? parsed : {};
     }
     catch {
@@ -7438,10 +7115,649 @@ function defaultDescription(context, fallbackName) {
     return `${at} — PR #${pr.number}${pr.title ? `: ${pr.title}` : ''}`;
 }
 
+// EXTERNAL MODULE: ./src/undici-on-demand.ts
+var undici_on_demand = __nccwpck_require__(3113);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+/** A request failed: transport error, bad status, or an answer we cannot use. */
+class HttpError extends ServiceError {
+    transport;
+    name = 'HttpError';
+    constructor(message, status, 
+    /** Set when there was no usable answer at all. */
+    transport) {
+        super(message, status);
+        this.transport = transport;
+    }
+}
+const RETRYABLE_STATUS = {
+    idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
+    // Only together with a Retry-After header: see retryableStatus.
+    create: [429, 503]
+};
+/** Transport errors raised before a single byte of the request reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+class http_HttpClient {
+    service;
+    baseUrl;
+    origin;
+    basePath;
+    stop;
+    options;
+    secrets;
+    dispatcher;
+    ownsDispatcher;
+    /** Requests sent, retries included: the benchmark and tests read it. */
+    requestCount = 0;
+    constructor(options) {
+        const url = new URL(options.baseUrl);
+        this.service = options.service;
+        this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+        this.origin = url.origin;
+        this.basePath = url.pathname.replace(/\/+$/, '');
+        // Longest first, so a secret inside another (a password inside its Basic form) never leaves a piece behind.
+        this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+        this.options = {
+            service: options.service,
+            baseUrl: this.baseUrl,
+            headers: options.headers ?? {},
+            timeoutMs: options.timeoutMs ?? 60_000,
+            connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+            maxRetries: options.maxRetries ?? 4,
+            backoffMs: options.backoffMs ?? 500,
+            maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+            connections: options.connections ?? 8,
+            log: options.log ?? (() => undefined),
+            sleep: options.sleep ?? ((ms) => concurrency_sleep(ms, options.signal))
+        };
+        this.stop = options.signal;
+        this.dispatcher = options.dispatcher;
+        this.ownsDispatcher = options.dispatcher === undefined;
+    }
+    /**
+     * Sends a request, retrying as its policy allows. Resolves with the final answer whatever its
+     * status (callers give statuses their meaning); rejects with an HttpError on transport failure.
+     */
+    async request(req) {
+        const method = req.method ?? 'POST';
+        const label = `${method} ${req.path.split('?')[0]}`;
+        const maxAttempts = req.retry === 'none' ? 1 : this.options.maxRetries + 1;
+        const endsAt = req.budgetMs === undefined ? undefined : Date.now() + req.budgetMs;
+        for (let attempt = 1;; attempt++) {
+            const timeoutMs = Math.max(1, Math.min(req.timeoutMs ?? this.options.timeoutMs, endsAt === undefined ? Infinity : endsAt - Date.now()));
+            let response;
+            let failure;
+            if (this.stop?.aborted)
+                throw this.stopped(label);
+            try {
+                response = await this.attempt(method, label, { ...req, timeoutMs }, attempt);
+            }
+            catch (error) {
+                failure = error;
+            }
+            if (this.stop?.aborted)
+                throw this.stopped(label);
+            const retryable = response ? this.retryableStatus(req.retry, response) : this.retryableError(req.retry, failure);
+            if (!retryable || attempt >= maxAttempts) {
+                if (response)
+                    return response;
+                throw this.transportError(label, failure, attempt, timeoutMs);
+            }
+            const delay = this.delayBefore(attempt, response);
+            if (delay !== undefined && endsAt !== undefined && Date.now() + delay >= endsAt) {
+                this.log(`${this.service}: ${label} ${response ? `answered HTTP ${response.status}` : 'failed'}; no time left to retry`);
+                if (response)
+                    return response;
+                throw this.transportError(label, failure, attempt, timeoutMs);
+            }
+            if (delay === undefined) {
+                // The server asked for a pause longer than we may wait: its answer stands.
+                this.log(`${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`);
+                if (response)
+                    return response;
+                throw this.transportError(label, failure, attempt, timeoutMs);
+            }
+            const why = response ? `answered HTTP ${response.status}` : `failed (${describeTransportError(failure)})`;
+            this.log(`${this.service}: ${label} ${why}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
+            await this.options.sleep(delay);
+        }
+    }
+    /** Parses a JSON answer; an HTML page, truncated JSON or non-object is an HttpError. */
+    parseJson(response, label) {
+        const text = response.body.toString('utf8');
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw this.error(`${this.service} answered ${label} with HTTP ${response.status} and a body that is not JSON: ${this.excerpt(response)}`, response.status);
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+            throw this.error(`${this.service} answered ${label} with JSON of an unexpected shape: ${this.excerpt(response)}`, response.status);
+        }
+        return parsed;
+    }
+    /** The standard error for an answer the caller cannot accept. */
+    statusError(response, label, advice = '') {
+        if (response.status >= 300 && response.status < 400) {
+            const location = headerValue(response.headers, 'location') ?? '';
+            let where = 'elsewhere';
+            try {
+                where = new URL(location, this.baseUrl).origin;
+            }
+            catch {
+                // keep "elsewhere"
+            }
+            return this.error(`${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`, response.status);
+        }
+        const tail = advice ? ` ${advice}` : '';
+        return this.error(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status);
+    }
+    /**
+     * A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to their text,
+     * control characters (terminal escapes, line breaks) become spaces.
+     */
+    excerpt(response, max = 200) {
+        let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'));
+        // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
+        if (response.body.length > 16 * 1024)
+            text = this.dropSecretPrefixAtEnd(text);
+        if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
+            const withoutCode = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ');
+            // The <title> usually repeats the page's heading: keep it only when the body says nothing.
+            const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '));
+            text = bodyText.trim() === '' ? textOf(withoutCode) : bodyText;
+        }
+        text = this.scrub(text
+            .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim());
+        if (text === '')
+            return '(empty answer)';
+        if (text.length <= max)
+            return text;
+        // Do not cut a surrogate pair in two.
+        const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max;
+        return `${text.slice(0, end)}…`;
+    }
+    /** Replaces every known secret in `text`. */
+    scrub(text) {
+        let result = text;
+        for (const secret of this.secrets)
+            result = result.split(secret).join('***');
+        return result;
+    }
+    dropSecretPrefixAtEnd(text) {
+        let cut = 0;
+        for (const secret of this.secrets) {
+            for (let length = Math.min(secret.length - 1, text.length); length > cut; length--) {
+                if (text.endsWith(secret.slice(0, length)))
+                    cut = length;
+            }
+        }
+        return text.slice(0, text.length - cut);
+    }
+    /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
+    stopped(label) {
+        return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout');
+    }
+    /** Every message this client makes passes through here: no secret leaves in one. */
+    error(message, status, transport) {
+        return new HttpError(this.scrub(message), status, transport);
+    }
+    log(line) {
+        this.options.log(this.scrub(line));
+    }
+    async close() {
+        if (this.ownsDispatcher && this.dispatcher)
+            await this.dispatcher.close();
+        this.dispatcher = undefined;
+    }
+    getDispatcher(Agent) {
+        this.dispatcher ??= new Agent({
+            connections: this.options.connections,
+            keepAliveTimeout: 10_000,
+            connect: { timeout: this.options.connectTimeoutMs },
+            headersTimeout: this.options.timeoutMs,
+            bodyTimeout: this.options.timeoutMs
+        });
+        return this.dispatcher;
+    }
+    async attempt(method, label, req, attempt) {
+        this.requestCount++;
+        const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+        // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
+        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
+        // undici is loaded on the first request, not at start: a dry run never needs it.
+        const { Agent, request } = await (0,undici_on_demand/* loadUndici */.b7)();
+        const body = typeof req.body === 'function' ? req.body() : req.body;
+        const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
+            method: method,
+            headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
+            body,
+            signal,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+            // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
+            // so the credentials in the headers never travel to another origin.
+            dispatcher: this.getDispatcher(Agent)
+        });
+        const chunks = [];
+        let size = 0;
+        try {
+            for await (const chunk of answer.body) {
+                size += chunk.length;
+                if (size > this.options.maxBodyBytes) {
+                    throw this.error(`${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatSize(this.options.maxBodyBytes)}; refusing to read further`, answer.statusCode);
+                }
+                chunks.push(chunk);
+            }
+        }
+        catch (error) {
+            answer.body.destroy();
+            throw error;
+        }
+        return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks), attempts: attempt };
+    }
+    retryableStatus(policy, response) {
+        if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status))
+            return false;
+        // A create is repeated only when the server said it did not act and when to come back.
+        return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined;
+    }
+    retryableError(policy, error) {
+        if (policy === 'none' || error instanceof HttpError)
+            return false;
+        if (policy === 'idempotent')
+            return true;
+        return transportFailure(error) === 'not-sent';
+    }
+    /** Milliseconds to wait before the next attempt, or undefined to give up (Retry-After too long). */
+    delayBefore(attempt, response) {
+        const retryAfter = response ? parseRetryAfter(headerValue(response.headers, 'retry-after')) : undefined;
+        if (retryAfter !== undefined)
+            return retryAfter <= this.options.maxRetryAfterMs ? retryAfter : undefined;
+        const ceiling = Math.min(this.options.backoffMs * 2 ** (attempt - 1), 15_000);
+        // "Equal jitter": at least half the ceiling, so retries spread out but never hammer.
+        return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
+    transportError(label, error, attempts, timeoutMs) {
+        if (error instanceof HttpError)
+            return error;
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        const kind = transportFailure(error);
+        const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error);
+        return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind);
+    }
+}
+function textOf(html) {
+    return decodeEntities(html.replace(/<[^>]*>/g, ' '));
+}
+/** Text of the few entities error pages use; the rest stay as they are. */
+function decodeEntities(text) {
+    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+    return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code) => {
+        if (code.startsWith('#')) {
+            const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+            return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+        }
+        return named[code.toLowerCase()] ?? entity;
+    });
+}
+function formatSize(bytes) {
+    return bytes >= 1024 * 1024
+        ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`
+        : bytes >= 1024
+            ? `${Math.round(bytes / 1024)} KiB`
+            : `${bytes} bytes`;
+}
+function headerValue(headers, name) {
+    const value = headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function errorCode(error) {
+    if (error && typeof error === 'object') {
+        const own = error.code;
+        if (typeof own === 'string')
+            return own;
+        const cause = error.cause;
+        if (cause && typeof cause === 'object' && typeof cause.code === 'string') {
+            return cause.code;
+        }
+    }
+    return '';
+}
+function transportFailure(error) {
+    if (isTimeout(error))
+        return 'timeout';
+    const code = errorCode(error);
+    if (NOT_SENT_CODES.has(code))
+        return 'not-sent';
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+        return 'timeout';
+    return 'lost';
+}
+/** The abort of our timeout signal (a DOMException, not always `instanceof Error` across realms). */
+function isTimeout(error) {
+    const name = error !== null && typeof error === 'object' ? error.name : undefined;
+    return name === 'TimeoutError' || name === 'AbortError';
+}
+function formatSeconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+function describeTransportError(error) {
+    if (isTimeout(error))
+        return 'timed out waiting for the server';
+    const code = errorCode(error);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused';
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return 'host name not found';
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return 'timed out connecting';
+        case 'UND_ERR_HEADERS_TIMEOUT':
+        case 'UND_ERR_BODY_TIMEOUT':
+            return 'timed out waiting for the server';
+        case 'ECONNRESET':
+        case 'UND_ERR_SOCKET':
+            return 'the connection was closed before the answer was complete';
+        default: {
+            const message = errors_errorMessage(error);
+            return code ? `${message} (${code})` : message;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocode/json.ts
+/**
+ * JSON string literals written straight from UTF-8 bytes: the same bytes as
+ * `Buffer.from(JSON.stringify(bytes.toString('utf8')))`, without the two or three string copies
+ * of a file that route takes (a large session would otherwise need several times its size).
+ */
+
+/** Extra output bytes per input byte: `"` and `\` take one more, control characters one or five. */
+const EXTRA = new Uint8Array(256);
+/** The short escapes JSON.stringify uses (\b \t \n \f \r \" \\, as bytes); other control characters become \u00xx. */
+const SHORT = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
+for (let byte = 0; byte < 0x20; byte++)
+    EXTRA[byte] = byte in SHORT ? 1 : 5;
+EXTRA[0x22] = 1;
+EXTRA[0x5c] = 1;
+/** Bytes the JSON string literal of `bytes` takes, quotes included. */
+function jsonStringLength(bytes) {
+    let extra = 0;
+    for (let i = 0; i < bytes.length; i++)
+        extra += EXTRA[bytes[i]];
+    return bytes.length + extra + 2;
+}
+/**
+ * Writes the JSON string literal of the UTF-8 `bytes` into `target` at `offset` (which must have
+ * jsonStringLength(bytes) bytes free); returns the offset after it. Bytes of 0x80 and above
+ * pass through: in valid UTF-8 they only form characters JSON.stringify leaves as they are.
+ */
+function writeJsonString(bytes, target, offset) {
+    target[offset] = 0x22;
+    const at = writeJsonChars(bytes, bytes.length, target, offset + 1);
+    target[at] = 0x22;
+    return at + 1;
+}
+/** Writes the escaped form of `bytes[0, end)` (no quotes) into `target` at `offset`; returns the offset after it. */
+function writeJsonChars(bytes, end, target, offset) {
+    let at = offset;
+    for (let i = 0; i < end; i++) {
+        const byte = bytes[i];
+        // Byte by byte: runs between escapes are short in code, where a copy() call per run costs more.
+        if (EXTRA[byte] === 0) {
+            target[at++] = byte;
+            continue;
+        }
+        target[at++] = 0x5c;
+        const short = SHORT[byte];
+        if (short !== undefined)
+            target[at++] = short;
+        else
+            at += target.write(`u00${byte.toString(16).padStart(2, '0')}`, at, 'latin1');
+    }
+    return at;
+}
+/**
+ * `before` + the JSON string literal of `content` + `after`, as one buffer. Content that is not
+ * valid UTF-8 (never the case for collected text) takes the string route, which replaces what
+ * cannot be decoded exactly as toString does.
+ */
+function jsonStringBetween(before, content, after) {
+    if (!isUtf8(content))
+        return Buffer.from(before + JSON.stringify(content.toString('utf8')) + after);
+    const head = Buffer.byteLength(before);
+    const target = Buffer.allocUnsafe(head + jsonStringLength(content) + Buffer.byteLength(after));
+    target.write(before, 0);
+    const end = writeJsonString(content, target, head);
+    target.write(after, end);
+    return target;
+}
+/**
+ * The inside of the JSON string literal of UTF-8 bytes that arrive in pieces, as strings of
+ * about one piece each: the same text JSON.stringify makes. Strings, not buffers: they live on
+ * V8's young heap and are collected within milliseconds, where a buffer per piece is external
+ * memory that V8 lets pile up to tens of MiB before collecting it. A character cut between two
+ * pieces is carried into the next. Pieces may be reused by their producer once the next is asked
+ * for. The input must be valid UTF-8 (collected text is).
+ */
+async function* jsonTextPieces(pieces) {
+    let out = Buffer.alloc(0);
+    let carry = Buffer.alloc(0);
+    for await (const piece of pieces) {
+        const bytes = carry.length > 0 ? Buffer.concat([carry, piece]) : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+        const end = completeCharacters(bytes);
+        if (out.length < end * 6)
+            out = Buffer.allocUnsafe(Math.max(64 * 1024, end * 6));
+        const length = writeJsonChars(bytes, end, out, 0);
+        carry = Buffer.from(bytes.subarray(end));
+        if (length > 0)
+            yield out.toString('utf8', 0, length);
+    }
+    if (carry.length > 0)
+        yield JSON.stringify(carry.toString('utf8')).slice(1, -1);
+}
+/** Bytes of the JSON text jsonTextPieces makes for `bytes` (no quotes). */
+function jsonTextLength(bytes) {
+    return jsonStringLength(bytes) - 2;
+}
+/** How many leading bytes of `bytes` form whole UTF-8 characters (a cut one at the end is left out). */
+function completeCharacters(bytes) {
+    for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+        const byte = bytes[bytes.length - back];
+        if (byte < 0x80)
+            return bytes.length;
+        if (byte >= 0xc0) {
+            const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+            return size > back ? bytes.length - back : bytes.length;
+        }
+    }
+    return bytes.length;
+}
+
+;// CONCATENATED MODULE: ./src/cocode/client.ts
+
+
+
+
+function basicAuthorization(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+/** Every form a credential could take in a server's answer: as is, JSON-escaped, URL-encoded, Basic. */
+function credentialForms(credentials) {
+    const authorization = basicAuthorization(credentials.username, credentials.password);
+    const forms = [authorization, authorization.slice('Basic '.length)];
+    for (const value of [credentials.username, credentials.password]) {
+        if (value === '')
+            continue;
+        forms.push(value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value));
+    }
+    return [...new Set(forms)];
+}
+function createCocodeHttp(baseUrl, credentials, options = {}) {
+    return new http_HttpClient({
+        service: 'cocode',
+        baseUrl,
+        headers: { authorization: basicAuthorization(credentials.username, credentials.password) },
+        secrets: credentialForms(credentials),
+        // The only answer worth reading is a URL or a short error; anything bigger is a broken server.
+        maxBodyBytes: 1024 * 1024,
+        ...options
+    });
+}
+/** Bytes of a whole file's content escaped at a time (the body is sent in pieces of about this size). */
+const PIECE_BYTES = 64 * 1024;
+/**
+ * The session body, streamed: every name and content is escaped as JSON.stringify does (quotes
+ * broke the old hand-built clients), one piece of one file at a time, so memory does not grow with
+ * the session. The files are read twice: once for the Content-Length, once while sending.
+ */
+async function buildSessionBody(description, files) {
+    const head = description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`;
+    let length = Buffer.byteLength(head) + 2;
+    for (const [index, file] of files.entries()) {
+        length += Buffer.byteLength(partHead(index, file.name)) + 3;
+        for await (const piece of bytesOf(file))
+            length += jsonTextLength(piece);
+    }
+    const body = {
+        length,
+        parts: async function* () {
+            yield head;
+            for (const [index, file] of files.entries()) {
+                yield `${partHead(index, file.name)}"`;
+                try {
+                    yield* jsonTextPieces(bytesOf(file));
+                }
+                catch (error) {
+                    body.failure = error;
+                    throw error;
+                }
+                yield '"}';
+            }
+            yield ']}';
+        }
+    };
+    return body;
+}
+function partHead(index, name) {
+    return `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(name)},"Content":`;
+}
+/** A file's UTF-8 bytes in pieces (content that is not valid UTF-8 is decoded as toString does). */
+async function* bytesOf(file) {
+    const read = file.read();
+    if (Symbol.asyncIterator in read) {
+        yield* read;
+        return;
+    }
+    const content = await read;
+    const bytes = typeof content === 'string' || !(0,external_node_buffer_.isUtf8)(content) ? Buffer.from(content.toString('utf8')) : content;
+    for (let offset = 0; offset < bytes.length; offset += PIECE_BYTES)
+        yield bytes.subarray(offset, offset + PIECE_BYTES);
+}
+/** POSTs the session and returns the URL the server answered. */
+async function createSession(http, body) {
+    let response;
+    try {
+        response = await http.request({
+            path: '/api/session',
+            headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) },
+            // An async iterable (undici accepts one, though its types do not say so): each string goes
+            // straight to the socket, no buffer per piece.
+            body: () => body.parts(),
+            // Creating a session is not idempotent: never repeat a POST the server may have processed.
+            retry: 'create'
+        });
+    }
+    catch (error) {
+        if (body.failure)
+            throw body.failure;
+        if (error instanceof HttpError && (error.transport === 'timeout' || error.transport === 'lost')) {
+            throw new ServiceError(`${error.message} ${MAYBE_CREATED}`);
+        }
+        if (error instanceof HttpError && error.transport === 'not-sent') {
+            throw new ServiceError(`${error.message}: check that 'cocode-url' (${http.baseUrl}) is right and the server is up`);
+        }
+        throw error;
+    }
+    if (response.status >= 200 && response.status < 300)
+        return sessionUrlOf(http, response);
+    throw refusal(http, response);
+}
+const MAYBE_CREATED = '(not repeated: cocode may have created the session anyway, and a repeat would make a duplicate; check cocode, then re-run the job)';
+/** One actionable line per way the server can refuse. */
+function refusal(http, response) {
+    const label = 'POST /api/session';
+    switch (response.status) {
+        case 400:
+            return new ServiceError(`cocode rejected the request as invalid (HTTP 400: ${http.excerpt(response)}): check that 'cocode-url' is the base URL of a cocode server; if it is, report this as a bug of the action`, 400);
+        case 401:
+        case 403:
+            return new ServiceError(`cocode refused the credentials (HTTP ${response.status}: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`, response.status);
+        case 413:
+            return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
+        case 429:
+        case 503:
+            return http.statusError(response, label, '(the server is busy): try again later');
+        case 502:
+        case 504:
+            return http.statusError(response, label, MAYBE_CREATED);
+        default:
+            return http.statusError(response, label);
+    }
+}
+/**
+ * The session URL, trimmed. An absolute http(s) URL, or a path the server's origin completes.
+ * Anything else (an HTML page, nothing) means we cannot tell the author where the session is.
+ */
+function sessionUrlOf(http, response) {
+    const text = response.body.toString('utf8').trim();
+    const url = parseSessionUrl(text, http.baseUrl);
+    if (url === undefined) {
+        throw new ServiceError(`cocode answered HTTP ${response.status} without a session URL (${http.excerpt(response)}): check that 'cocode-url' points at a cocode server`);
+    }
+    if (http.scrub(url) !== url)
+        throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it');
+    return url;
+}
+function parseSessionUrl(text, baseUrl) {
+    if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text))
+        return undefined;
+    try {
+        const isPath = text.startsWith('/') && !text.startsWith('//');
+        const url = isPath ? new URL(text, baseUrl) : new URL(text);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            return undefined;
+        if (url.username || url.password)
+            return undefined;
+        return isPath ? url.toString() : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cocode/publish.ts
 /**
  * The cocode mode: text files in, one collaborative session out.
  */
+
 
 
 
@@ -7469,8 +7785,6 @@ async function publishCocode(inputs, plan) {
             info(`Dry run, not sent: ${request}`);
         return { ...result, status: 'dry-run', plannedRequests };
     }
-    // The HTTP client (and undici with it) is loaded only when a request is sent: a dry run needs none.
-    const { buildSessionBody, createCocodeHttp, createSession } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(193)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7193));
     const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
         const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => verifiedPieces(file) })));
@@ -7493,17 +7807,17 @@ const READ_BYTES = 256 * 1024;
 async function* verifiedPieces(file) {
     let fd;
     try {
-        fd = await (0,fileio/* openForReading */.sb)(file.absolutePath);
+        fd = await openForReading(file.absolutePath);
     }
     catch (error) {
-        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
     }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
     try {
         const buffer = Buffer.allocUnsafe(READ_BYTES);
         for (let bytesRead = buffer.length; bytesRead === buffer.length && size <= file.size;) {
-            bytesRead = await (0,fileio/* readFully */.lR)(fd, buffer, buffer.length, size);
+            bytesRead = await readFully(fd, buffer, buffer.length, size);
             const piece = buffer.subarray(0, bytesRead);
             hash.update(piece);
             size += bytesRead;
@@ -7512,10 +7826,890 @@ async function* verifiedPieces(file) {
         }
     }
     finally {
-        await (0,fileio/* closeFile */.D3)(fd);
+        await closeFile(fd);
     }
     if (size !== file.size || hash.digest('hex') !== file.sha256)
-        throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
+        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/scripts.ts
+/**
+ * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
+ * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
+ * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
+ * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
+ */
+/**
+ * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
+ * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
+ *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
+ *   one `sha256sum` line per other argument, in order;
+ *   `mtimes:`, then one line of seconds per other argument, in order.
+ * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
+ * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
+ */
+const HASH_SCRIPT = [
+    'export LC_ALL=C',
+    'i=0 missing= files=()',
+    'for f in "$@"; do',
+    '  i=$((i + 1))',
+    '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+    'done',
+    'printf "missing:%s\\n" "$missing"',
+    '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
+    'printf "mtimes:\\n"',
+    '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
+].join('\n');
+/**
+ * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
+ * atomically: into TMP first, then renamed. Exits 3 when a piece is missing, so the caller can
+ * write them again. Arguments: DEST TMP DIR COUNT.
+ */
+const DECODE_SCRIPT = [
+    'set -euo pipefail',
+    'export LC_ALL=C',
+    'dest=$1 tmp=$2 dir=$3 count=$4',
+    'shopt -s nullglob',
+    'pieces=("$dir"/*.b64)',
+    'if [ "${#pieces[@]}" -ne "$count" ]; then echo "expected $count piece(s) in $dir, found ${#pieces[@]}" >&2; exit 3; fi',
+    'mkdir -p -- "$(dirname -- "$dest")"',
+    'trap \'rm -f -- "$tmp"\' EXIT',
+    'cat -- "${pieces[@]}" | base64 -d > "$tmp"',
+    'mv -f -- "$tmp" "$dest"',
+    'rm -rf -- "$dir"'
+].join('\n');
+/** `bash -c SCRIPT hash PATH...`: the exec command and arguments that hash `paths`. */
+function hashCommand(paths) {
+    return { command: 'bash', args: ['-c', HASH_SCRIPT, 'hash', ...paths] };
+}
+function decodeCommand(dest, tmp, dir, count) {
+    return { command: 'bash', args: ['-c', DECODE_SCRIPT, 'decode', dest, tmp, dir, String(count)] };
+}
+const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/;
+const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/;
+const MTIME_LINE = /^-?[0-9]{1,15}$/;
+/**
+ * The hash script's output as one entry per path (undefined = missing). Anything but the exact
+ * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
+ * partial output) must never pass for "missing files".
+ */
+function parseHashOutput(stdout, count) {
+    const lines = stdout.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    const head = MISSING_LINE.exec(lines[0] ?? '');
+    if (!head)
+        return { problem: `the first line is not the list of missing files: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}` };
+    const missing = new Set(head[1].split(' ').filter(Boolean).map(Number));
+    if ([...missing].some((n) => n > count))
+        return { problem: `it names a missing file beyond the ${count} asked for` };
+    const present = count - missing.size;
+    if (lines.length !== 2 * present + 2 || lines[present + 1] !== 'mtimes:') {
+        return { problem: `expected ${present} hash(es) and ${present} mtime(s) for ${count} path(s), got ${lines.length} line(s)` };
+    }
+    const result = [];
+    let next = 1;
+    for (let n = 1; n <= count; n++) {
+        if (missing.has(n)) {
+            result.push(undefined);
+            continue;
+        }
+        const hash = SHA256_LINE.exec(lines[next]);
+        const mtime = lines[next + present + 1];
+        if (!hash || !MTIME_LINE.test(mtime))
+            return { problem: `the line for path ${n} is neither a SHA-256 nor an mtime: ${JSON.stringify(lines[next].slice(0, 80))}` };
+        result.push({ sha256: hash[1], mtime: Number(mtime) });
+        next++;
+    }
+    return result;
+}
+/**
+ * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
+ * `sizes[i]` is the expected size of `paths[i]`.
+ */
+function batchPaths(paths, sizes, limits) {
+    const batches = [];
+    let current = [];
+    let argumentBytes = 0;
+    let contentBytes = 0;
+    for (const [index, path] of paths.entries()) {
+        const cost = Buffer.byteLength(JSON.stringify(path)) + 1;
+        const size = sizes[index] ?? 0;
+        const full = current.length > 0 &&
+            (current.length >= limits.maxPaths || argumentBytes + cost > limits.maxArgumentBytes || contentBytes + size > limits.maxContentBytes);
+        if (full) {
+            batches.push(current);
+            current = [];
+            argumentBytes = 0;
+            contentBytes = 0;
+        }
+        current.push(index);
+        argumentBytes += cost;
+        contentBytes += size;
+    }
+    if (current.length > 0)
+        batches.push(current);
+    return batches;
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/hashing.ts
+/**
+ * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
+ * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
+ * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
+ * asked again, down to single files.
+ */
+
+
+
+/** A hash exec that did not come back whole: split the batch and ask again. */
+class HashBatchCutOff extends ServiceError {
+}
+/** One entry per path, in order: what the project holds there (undefined: no readable file). */
+async function hashRemote(client, entries, options) {
+    const batches = batchPaths(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
+    const answers = await mapLimit(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
+    const result = new Array(entries.length);
+    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
+    return result;
+}
+async function hashBatch(client, paths, options, retried = false) {
+    try {
+        return await client.hashFiles(paths, options.projectId);
+    }
+    catch (error) {
+        if (!(error instanceof HashBatchCutOff))
+            throw error;
+        if (paths.length === 1) {
+            // One more try for a lone file (the cut-off may have been the project's bad moment).
+            if (!retried)
+                return hashBatch(client, paths, options, true);
+            throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
+        }
+        const half = Math.ceil(paths.length / 2);
+        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
+        const first = await hashBatch(client, paths.slice(0, half), options);
+        const second = await hashBatch(client, paths.slice(half), options);
+        return [...first, ...second];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/client.ts
+
+
+/** `Authorization` value: the key as user name, empty password. */
+function client_basicAuthorization(apiKey) {
+    return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+}
+/** Every form of the key that could end up in a message, for masking and scrubbing. */
+function client_credentialForms(apiKey) {
+    const header = client_basicAuthorization(apiKey);
+    return [apiKey, header, header.slice('Basic '.length)];
+}
+function createCocalcHttp(options) {
+    return new http_HttpClient({
+        service: 'CoCalc',
+        baseUrl: options.baseUrl,
+        headers: { authorization: client_basicAuthorization(options.apiKey) },
+        secrets: client_credentialForms(options.apiKey),
+        connections: Math.max(2, options.concurrency),
+        log: options.log,
+        signal: options.signal,
+        ...options.http
+    });
+}
+// Defined beside the hashing that handles it, so a dry run loads no HTTP client through it.
+
+/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
+const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
+/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
+const EXEC_TIMEOUT_SECONDS = 55;
+/** HTTP timeout for an exec: a little longer than the exec's own limit. */
+const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
+/**
+ * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
+ * Refused keys and missing collaborator rights get advice naming the input to fix.
+ */
+function client_refusal(http, label, serverMessage, status) {
+    const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')));
+    const said = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
+        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
+    }
+    if (/collaborator/i.test(said)) {
+        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
+    }
+    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
+}
+/** An answer whose shape is not what the protocol promises: never taken as success. */
+function unexpectedAnswer(http, label, response, what) {
+    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
+}
+/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
+function httpFailure(http, label, response) {
+    const advice = response.status === 413
+        ? '(the request was larger than the server or its proxy accepts)'
+        : response.status === 504
+            ? '(the gateway gave up waiting for CoCalc)'
+            : '';
+    return http.statusError(response, label, advice);
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** A required string field of an answer, or undefined. */
+function stringField(body, name) {
+    const value = body[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The error carried by an answer, if any (`error` may be a string or an object). */
+function envelopeError(body) {
+    const error = body.error;
+    return error === undefined || error === null || error === '' || error === false ? undefined : error;
+}
+/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
+function execResult(body) {
+    const stdout = body.stdout;
+    const stderr = body.stderr ?? '';
+    const exitCode = body.exit_code;
+    if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof exitCode !== 'number')
+        return undefined;
+    return { stdout, stderr, exitCode };
+}
+/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
+function copyStateOf(started, finished, error) {
+    if (error !== undefined && error !== null && error !== '') {
+        return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) };
+    }
+    if (finished !== undefined && finished !== null && finished !== '')
+        return { state: 'finished' };
+    if (started === undefined && finished === undefined && error === undefined)
+        return undefined;
+    return { state: 'running' };
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
+/**
+ * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
+ * the bytes are those that were collected: the SHA-256 of everything read is checked before the
+ * last piece is handed out, so a file that changed since collection is never completed remotely.
+ */
+
+
+
+/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
+function chunkCount(size, chunkBytes) {
+    return Math.max(1, Math.ceil(size / chunkBytes));
+}
+async function* readChunks(file, chunkBytes) {
+    const count = chunkCount(file.size, chunkBytes);
+    if (count === 1 && file.size <= SMALL_FILE_BYTES) {
+        yield { index: 0, count, offset: 0, content: readSmall(file) };
+        return;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let fd;
+    try {
+        fd = await openForReading(file.absolutePath);
+    }
+    catch (error) {
+        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+    }
+    try {
+        for (let index = 0; index < count; index++) {
+            const offset = index * chunkBytes;
+            const length = Math.min(chunkBytes, file.size - offset);
+            const last = index === count - 1;
+            // The last read asks for one byte more than the file should hold: getting it means it grew.
+            const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
+            const bytesRead = await readFully(fd, buffer, buffer.length, offset);
+            if (bytesRead < length)
+                throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+            const content = buffer.subarray(0, length);
+            hash.update(content);
+            if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
+                throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+            }
+            yield { index, count, offset, content };
+        }
+    }
+    finally {
+        await closeFile(fd);
+    }
+}
+function readSmall(file) {
+    let content;
+    try {
+        content = readSmallFile(file.absolutePath, file.size);
+    }
+    catch (error) {
+        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+    }
+    if (content.length < file.size)
+        throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+    if (content.length > file.size || (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
+        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+    }
+    return content;
+}
+/** The whole file (for small files), checked against its collected hash. */
+async function readWhole(file) {
+    for await (const chunk of readChunks(file, Math.max(1, file.size)))
+        return chunk.content;
+    throw new errors_FileError(`${file.name} cannot be read`);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/limits.ts
+/** Largest v1 JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
+const V1_BODY_LIMIT = 96 * 1024;
+/** Raw bytes per v1 base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
+const V1_PIECE_BYTES = 48 * 1024;
+/** Where v1 pieces wait to be decoded: in the project's home, so the final move is a rename. */
+const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
+/** v1 hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
+const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
+/**
+ * v2 hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
+ * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
+ */
+const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
+
+;// CONCATENATED MODULE: ./src/cocalc/v1.ts
+/**
+ * CoCalc API v1 (PROTOCOLS.md §2.3), for older self-hosted servers: `POST /api/v1/<event>` with
+ * a JSON body under the web framework's 100 kB limit. Failures come back as 200
+ * `{"event":"error"}` or 400 `{"error"}`. There is no binary upload: binary files (and text too
+ * large for one body) travel as base64 pieces written to a temporary folder, then decoded and
+ * moved into place inside the project in one `project_exec`.
+ */
+
+
+
+
+
+
+
+
+class CocalcV1Client {
+    options;
+    api = 'v1';
+    http;
+    hashBatchLimits = V1_HASH_LIMITS;
+    constructor(options) {
+        this.options = options;
+        this.http = createCocalcHttp(options);
+    }
+    /** v1 has no start call; every project call starts the project when needed. */
+    async startProject() { }
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
+        const label = 'project_exec (sha256 of the uploaded files)';
+        const result = await this.execOrCutOff(hashCommand(remotePaths), projectId);
+        if (result === 'cut-off')
+            throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
+        const hashes = parseHashOutput(result.stdout, remotePaths.length);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
+        }
+        return hashes;
+    }
+    async uploadFile(remotePath, file, onBytes = () => undefined) {
+        if (file.isText && file.size <= V1_BODY_LIMIT) {
+            const content = (await readWhole(file)).toString('utf8');
+            const body = { project_id: this.options.projectId, path: remotePath, content };
+            // JSON escaping can grow text (quotes, control characters): measure the real body.
+            if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
+                await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+                onBytes(file.size);
+                return;
+            }
+        }
+        await this.uploadPieces(remotePath, file, onBytes);
+    }
+    /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
+    async stageArchive(archive, work, onBytes = () => undefined) {
+        const bytes = await readWhole(archive);
+        const dir = `${work}/pieces`;
+        const count = chunkCount(bytes.length, V1_PIECE_BYTES);
+        await mapLimit(Array.from({ length: count }, (_, index) => index), this.options.concurrency, async (index) => {
+            const piece = bytes.subarray(index * V1_PIECE_BYTES, (index + 1) * V1_PIECE_BYTES);
+            const body = { project_id: this.options.projectId, path: `${dir}/${String(index).padStart(6, '0')}.b64`, content: piece.toString('base64') };
+            await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+            onBytes(piece.length);
+        });
+        return { archive: `${work}/archive`, pieces: { dir, count } };
+    }
+    async execProgram(program, _label) {
+        return this.exec(program);
+    }
+    async copyPath(request) {
+        const body = {
+            src_project_id: this.options.projectId,
+            src_path: request.path,
+            target_project_id: request.targetProjectId,
+            target_path: request.targetPath,
+            overwrite_newer: request.overwriteNewer,
+            delete_missing: request.deleteMissing,
+            backup: request.backup,
+            wait_until_done: false
+        };
+        if (request.exclude.length > 0)
+            body.exclude = request.exclude;
+        const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create');
+        if (answer.event === 'success')
+            return '';
+        const id = answer.copy_path_id;
+        if (id === undefined || id === null || id === '')
+            return '';
+        if (typeof id !== 'string')
+            throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
+        return id;
+    }
+    async copyStatus(copyId, budgetMs) {
+        const label = 'copy_path_status';
+        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+        const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', undefined, budgetMs);
+        const body = this.answer(label, response, ['copy_path_status_response']);
+        const data = body.data;
+        const record = Array.isArray(data) ? data[0] : data;
+        if (record === null || typeof record !== 'object')
+            throw unexpectedAnswer(this.http, label, response, 'data about the copy');
+        const fields = record;
+        const state = copyStateOf(fields.started, fields.finished, fields.error);
+        if (!state)
+            throw unexpectedAnswer(this.http, label, response, 'started, finished or error');
+        return state;
+    }
+    async close() {
+        await this.http.close();
+    }
+    /**
+     * Base64 pieces, then one decode. The decode exits 3 when a piece is missing (a write the
+     * server acknowledged but lost): the pieces are then written once more.
+     */
+    async uploadPieces(remotePath, file, onBytes) {
+        for (let attempt = 1;; attempt++) {
+            const id = (0,external_node_crypto_.randomUUID)();
+            const directory = `${V1_PIECES_ROOT}/${id}`;
+            let count = 0;
+            for await (const chunk of readChunks(file, V1_PIECE_BYTES)) {
+                await this.call('write_text_file_to_project', {
+                    project_id: this.options.projectId,
+                    path: `${directory}/${String(chunk.index).padStart(6, '0')}.b64`,
+                    content: chunk.content.toString('base64')
+                }, 'file_written_to_project', 'idempotent');
+                count = chunk.count;
+                if (attempt === 1)
+                    onBytes(chunk.content.length);
+            }
+            const tmp = `${remotePath}.${id.slice(0, 8)}.publish-tmp`;
+            const result = await this.exec(decodeCommand(remotePath, tmp, directory, count));
+            if (result.exitCode === 0)
+                return;
+            const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300);
+            if (result.exitCode === 3 && attempt === 1) {
+                this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
+                continue;
+            }
+            throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+        }
+    }
+    async exec(command) {
+        const result = await this.execOrCutOff(command, this.options.projectId);
+        if (result === 'cut-off')
+            throw new ServiceError('CoCalc stopped waiting for project_exec (its 60 s limit)');
+        return result;
+    }
+    /** One project_exec; 'cut-off' when the hub stopped waiting for it (`{"event":"error","error":"timeout"}`). */
+    async execOrCutOff(command, projectId) {
+        const label = 'project_exec';
+        const response = await this.post(label, { project_id: projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        if (response.status === 504 || response.status === 524)
+            return 'cut-off';
+        if (response.status === 200) {
+            const body = this.http.parseJson(response, label);
+            if (body.event === 'error' && body.error === 'timeout')
+                return 'cut-off';
+        }
+        const body = this.answer(label, response, ['project_exec_output']);
+        const result = execResult(body);
+        if (!result)
+            throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code');
+        return result;
+    }
+    async call(event, body, expected, retry, timeoutMs) {
+        return this.answer(event, await this.post(event, body, retry, timeoutMs), Array.isArray(expected) ? expected : [expected]);
+    }
+    post(event, body, retry, timeoutMs, budgetMs) {
+        return this.http.request({
+            path: `/api/v1/${event}`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            retry,
+            timeoutMs,
+            budgetMs
+        });
+    }
+    /** A v1 answer: 200 with the expected event. 200 `{"event":"error"}` and 400 `{"error"}` are refusals. */
+    answer(event, response, expected) {
+        if (response.status === 400) {
+            let body;
+            try {
+                body = this.http.parseJson(response, event);
+            }
+            catch {
+                body = undefined;
+            }
+            const error = body ? envelopeError(body) : undefined;
+            if (error !== undefined)
+                throw client_refusal(this.http, event, error, 400);
+        }
+        if (response.status !== 200)
+            throw httpFailure(this.http, event, response);
+        const body = this.http.parseJson(response, event);
+        if (body.event === 'error' || (envelopeError(body) !== undefined && !expected.includes(String(body.event)))) {
+            throw client_refusal(this.http, event, envelopeError(body) ?? '(no message)');
+        }
+        if (typeof body.event !== 'string' || !expected.includes(body.event)) {
+            throw unexpectedAnswer(this.http, event, response, `event '${expected.join("' or '")}'`);
+        }
+        return body;
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/cocalc/multipart.ts
+/**
+ * multipart/form-data bodies for CoCalc's `/upload` endpoint, built by hand so that the bytes sent
+ * are exactly the file's bytes (no re-encoding) and no library buffers the whole body again.
+ */
+
+/**
+ * The body as three buffers (head, content, tail) to send back to back. Field values must not
+ * contain CR or LF (file names with control characters are refused at collection).
+ */
+function multipartBody(boundary, fields, file) {
+    let head = '';
+    for (const [name, value] of fields) {
+        head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    }
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n`;
+    head += 'Content-Type: application/octet-stream\r\n\r\n';
+    return [Buffer.from(head, 'utf8'), file.content, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')];
+}
+function multipartContentType(boundary) {
+    return `multipart/form-data; boundary=${boundary}`;
+}
+/**
+ * A boundary that occurs nowhere in the content or the field values (RFC 2046 requires it; with
+ * 128 random bits a clash is practically impossible, but checking costs one scan).
+ */
+function chooseBoundary(content, fieldValues, random = random128) {
+    for (let attempt = 0; attempt < 16; attempt++) {
+        const boundary = `----PublishBoundary${random()}`;
+        if (!content.includes(boundary) && !fieldValues.some((value) => value.includes(boundary)))
+            return boundary;
+    }
+    throw new Error('could not find a multipart boundary absent from the content');
+}
+/** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */
+const POOL_DRAWS = 256;
+let pool = Buffer.alloc(0);
+let drawn = POOL_DRAWS;
+/** 128 random bits as hex. */
+function random128() {
+    if (drawn >= POOL_DRAWS) {
+        pool = (0,external_node_crypto_.randomBytes)(16 * POOL_DRAWS);
+        drawn = 0;
+    }
+    drawn++;
+    return pool.toString('hex', 16 * (drawn - 1), 16 * drawn);
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/v2.ts
+/**
+ * CoCalc API v2 (PROTOCOLS.md §2.2): JSON calls under /api/v2 whose errors arrive as HTTP 200
+ * `{"error"}`, and the multipart `/upload` endpoint for file content.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
+const UPLOAD_START_ATTEMPTS = 6;
+/** Fresh starts of a chunked file after a transient failure of one of its chunks. */
+const CHUNKED_RESTARTS = 2;
+/** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
+const MIN_CHUNK_BYTES = 256 * 1024;
+const UPLOAD_TIMEOUT_MS = 300_000;
+
+/**
+ * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
+ * service does not listen (stopped, starting), and older hubs said `upload service not running`.
+ * Start the project, pause, and send the file again (with a new file name).
+ */
+class ProjectNotReady extends ServiceError {
+}
+/** A proxy refused the first chunk as too large: try again with smaller chunks. */
+class ChunkTooLarge extends ServiceError {
+    bodyBytes;
+    constructor(message, 
+    /** Bytes of file content the refused request carried. */
+    bodyBytes) {
+        super(message, 413);
+        this.bodyBytes = bodyBytes;
+    }
+}
+class CocalcV2Client {
+    options;
+    api = 'v2';
+    http;
+    hashBatchLimits = V2_HASH_LIMITS;
+    chunkBytes;
+    restarting;
+    sleep;
+    constructor(options) {
+        this.options = options;
+        this.http = createCocalcHttp(options);
+        this.chunkBytes = options.chunkBytes;
+        this.sleep = options.sleep ?? ((ms) => concurrency_sleep(ms, options.signal));
+    }
+    async startProject() {
+        await this.call('projects/start', { project_id: this.options.projectId }, 'idempotent');
+    }
+    async hashFiles(remotePaths, projectId = this.options.projectId) {
+        const { command, args } = hashCommand(remotePaths);
+        const label = 'exec (sha256 of the uploaded files)';
+        const response = await this.post('exec', { project_id: projectId, command, args, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
+        if (response.status === 504 || response.status === 524)
+            throw new HashBatchCutOff(`the gateway gave up waiting for ${label} (HTTP ${response.status})`);
+        const body = this.json('exec', response, (error) => error === 'undefined');
+        // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
+        if (body.error === 'undefined')
+            throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
+        const result = execResult(body);
+        if (!result)
+            throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`);
+        const hashes = parseHashOutput(result.stdout, remotePaths.length);
+        if ('problem' in hashes || result.exitCode !== 0) {
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
+        }
+        return hashes;
+    }
+    async uploadFile(remotePath, file, onBytes = () => undefined) {
+        // The upload endpoint's form parser refuses empty files; an empty text file is exact as text.
+        if (file.size === 0)
+            return this.writeTextFile(remotePath, '');
+        let sent = 0;
+        let restarts = 0;
+        const count = (bytes) => {
+            sent += bytes;
+            onBytes(bytes);
+        };
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.sendChunks(remotePath, file, count);
+                return;
+            }
+            catch (error) {
+                count(-sent);
+                if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
+                    const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
+                    this.options.log(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
+                    await this.restartProject(delay);
+                    continue;
+                }
+                // A chunk is never repeated on its own (the server would append it twice): a chunked
+                // file that hit a passing failure starts over from its first chunk instead.
+                if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
+                    restarts++;
+                    this.options.log(`Sending ${file.name} again from its first chunk after: ${errors_errorMessage(error)}`);
+                    attempt--;
+                    continue;
+                }
+                if (error instanceof ChunkTooLarge && error.bodyBytes > MIN_CHUNK_BYTES) {
+                    // Parallel uploads may all hit the limit: the smallest size any of them found wins.
+                    const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4));
+                    if (smaller < this.chunkBytes) {
+                        this.chunkBytes = smaller;
+                        this.options.warn(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
+                    }
+                    attempt--;
+                    continue;
+                }
+                throw error;
+            }
+        }
+    }
+    async stageArchive(archive, work, onBytes) {
+        const path = `${work}/archive`;
+        await this.uploadFile(path, archive, onBytes);
+        return { archive: path };
+    }
+    async execProgram(program, label) {
+        const response = await this.post('exec', { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 
+        // A repeat may find its work gone and say so (the caller then sends again): only provably unsent requests are repeated.
+        'create', EXEC_HTTP_TIMEOUT_MS);
+        const body = this.json('exec', response, (error) => error === 'undefined');
+        if (body.error === 'undefined')
+            throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
+        const result = execResult(body);
+        if (!result)
+            throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code');
+        return result;
+    }
+    async copyPath(request) {
+        const body = await this.call('projects/copy-path', {
+            src_project_id: this.options.projectId,
+            path: request.path,
+            target_project_id: request.targetProjectId,
+            target_path: request.targetPath,
+            overwrite_newer: request.overwriteNewer,
+            delete_missing: request.deleteMissing,
+            backup: request.backup,
+            // The default (true) blocks the request until the copy ends, past the gateway's timeout.
+            wait_until_done: false
+        }, 'create');
+        const id = body.copy_id;
+        if (id === undefined || id === null || id === '')
+            return '';
+        if (typeof id !== 'string')
+            throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
+        return id;
+    }
+    async copyStatus(copyId, budgetMs) {
+        const label = 'projects/copy-path-status';
+        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
+        const response = await this.post(label, { copy_id: copyId }, 'idempotent', undefined, budgetMs);
+        // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
+        if (response.status === 404)
+            return { state: 'unsupported' };
+        const body = this.json(label, response);
+        const state = copyStateOf(body.started, body.finished, body.copy_error);
+        if (!state)
+            throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error');
+        return state;
+    }
+    async close() {
+        await this.http.close();
+    }
+    async writeTextFile(remotePath, content) {
+        const label = 'projects/write-text-file';
+        const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent');
+        // A hub-side timeout answers `{}`: only an explicit ok counts.
+        if (body.status !== 'ok')
+            throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`);
+    }
+    restartProject(delayMs) {
+        // Uploads running in parallel all notice the stopped service: one start serves them all.
+        this.restarting ??= (async () => {
+            try {
+                await this.startProject();
+                await this.sleep(delayMs);
+            }
+            finally {
+                this.restarting = undefined;
+            }
+        })();
+        return this.restarting;
+    }
+    async sendChunks(remotePath, file, onBytes) {
+        const directory = external_node_path_namespaceObject.posix.dirname(remotePath);
+        const name = external_node_path_namespaceObject.posix.basename(remotePath);
+        const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`;
+        const dzuuid = (0,external_node_crypto_.randomUUID)();
+        // The hub keys a file's chunks by (path, file name) and ignores dzuuid: a new chunk 0 under
+        // the name of an upload that never finished would go into that upload's stale stream. So
+        // every attempt gets a name of its own; the real name travels in fullPath.
+        const formName = `${dzuuid}.upload`;
+        const chunkBytes = this.chunkBytes;
+        for await (const chunk of readChunks(file, chunkBytes)) {
+            const fields = [
+                ['dzuuid', dzuuid],
+                ['dzchunkindex', String(chunk.index)],
+                ['dztotalfilesize', String(file.size)],
+                ['dzchunksize', String(chunkBytes)],
+                ['dztotalchunkcount', String(chunk.count)],
+                ['dzchunkbyteoffset', String(chunk.offset)],
+                // The server joins `path` and this; the part's filename only keys chunk reassembly.
+                ['fullPath', name]
+            ];
+            const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
+            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
+            const length = parts.reduce((sum, part) => sum + part.length, 0);
+            const response = await this.http.request({
+                path: query,
+                headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
+                // Small bodies go as one buffer (one write); large ones stream without another copy.
+                body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => external_node_stream_.Readable.from(parts),
+                // A whole file in one request is idempotent. The server streams the chunks of a larger
+                // file into one writer, so a repeated chunk would be written twice: those are retried
+                // only when the server provably did not get them.
+                retry: chunk.count === 1 ? 'idempotent' : 'create',
+                timeoutMs: UPLOAD_TIMEOUT_MS
+            });
+            this.checkUpload(response, file.name, chunk.index, chunk.count, chunk.content.length);
+            onBytes(chunk.content.length);
+        }
+    }
+    checkUpload(response, name, index, count, contentBytes) {
+        const label = count === 1 ? `the upload of ${name}` : `the upload of ${name} (chunk ${index + 1} of ${count})`;
+        if (response.status === 200) {
+            const body = this.http.parseJson(response, label);
+            const error = envelopeError(body);
+            if (error !== undefined)
+                throw client_refusal(this.http, label, error);
+            if (body.status !== 'ok')
+                throw unexpectedAnswer(this.http, label, response, "status 'ok'");
+            return;
+        }
+        const text = response.body.subarray(0, 4096).toString('utf8');
+        const isHtml = /^\s*</.test(text);
+        if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
+            throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status);
+        }
+        if (response.status === 413 && index === 0)
+            throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
+        if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
+            throw client_refusal(this.http, label, text, response.status);
+        throw httpFailure(this.http, label, response);
+    }
+    async call(name, body, retry, timeoutMs) {
+        return this.json(name, await this.post(name, body, retry, timeoutMs));
+    }
+    post(name, body, retry, timeoutMs, budgetMs) {
+        return this.http.request({
+            path: `/api/v2/${name}`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            retry,
+            timeoutMs,
+            budgetMs
+        });
+    }
+    /** A v2 answer: HTTP 200 with a JSON object and no `error` field (unless `accept` takes it), or an error. */
+    json(name, response, accept = () => false) {
+        if (response.status !== 200)
+            throw httpFailure(this.http, name, response);
+        const body = this.http.parseJson(response, name);
+        const error = envelopeError(body);
+        if (error !== undefined && !accept(error))
+            throw client_refusal(this.http, name, error);
+        return body;
+    }
+}
+/** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
+function isTransient(error) {
+    return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0));
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
@@ -7565,20 +8759,12 @@ class Progress {
     }
 }
 
-// EXTERNAL MODULE: ./src/cocalc/hashing.ts
-var hashing = __nccwpck_require__(8323);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: ./src/cocalc/limits.ts
-var limits = __nccwpck_require__(9775);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-// EXTERNAL MODULE: ./src/cocalc/chunks.ts
-var cocalc_chunks = __nccwpck_require__(333);
 ;// CONCATENATED MODULE: ./src/cocalc/archive.ts
 /**
  * Many files as one archive: the files that need sending are packed into one tar stream (gzip
@@ -7648,9 +8834,9 @@ async function compressionPays(members) {
     for (const { file } of members) {
         if (bytes >= GZIP_SAMPLE_BYTES)
             break;
-        if (!file.isText || file.size > fileio/* SMALL_FILE_BYTES */.XG)
+        if (!file.isText || file.size > SMALL_FILE_BYTES)
             continue;
-        const content = await (0,cocalc_chunks/* readWhole */.oD)(file);
+        const content = await readWhole(file);
         sample.push(content);
         bytes += content.length;
     }
@@ -7678,7 +8864,7 @@ async function writeArchive(members, path, gzip) {
     const pack = tar.pack();
     const tap = new HashingCounter();
     const stages = gzip ? [createGzip({ level: GZIP_LEVEL }), tap] : [tap];
-    const written = (0,external_node_stream_promises_namespaceObject.pipeline)([pack, ...stages, (0,external_node_fs_.createWriteStream)(path)]);
+    const written = (0,external_node_stream_promises_namespaceObject.pipeline)([pack, ...stages, (0,external_node_fs_namespaceObject.createWriteStream)(path)]);
     // The pipeline's failure (a full disk) must not go unhandled while entries are still added.
     written.catch(() => undefined);
     try {
@@ -7700,8 +8886,8 @@ async function writeArchive(members, path, gzip) {
 }
 async function addMember(pack, member, mtime) {
     const header = { name: member.name, size: member.file.size, mode: 0o644, mtime, type: 'file', uid: 0, gid: 0 };
-    if (member.file.size <= fileio/* SMALL_FILE_BYTES */.XG) {
-        pack.entry(header, await (0,cocalc_chunks/* readWhole */.oD)(member.file));
+    if (member.file.size <= SMALL_FILE_BYTES) {
+        pack.entry(header, await readWhole(member.file));
         return;
     }
     const entry = pack.entry(header);
@@ -7710,7 +8896,7 @@ async function addMember(pack, member, mtime) {
         entry.once('error', reject);
         entry.once('close', () => resolve());
     });
-    for await (const chunk of (0,cocalc_chunks/* readChunks */.zO)(member.file, PACK_READ_BYTES)) {
+    for await (const chunk of readChunks(member.file, PACK_READ_BYTES)) {
         if (!entry.write(chunk.content))
             await (0,external_node_events_.once)(entry, 'drain');
     }
@@ -7731,8 +8917,6 @@ class HashingCounter extends external_node_stream_.Transform {
     }
 }
 
-// EXTERNAL MODULE: ./src/cocalc/scripts.ts
-var scripts = __nccwpck_require__(7703);
 ;// CONCATENATED MODULE: ./src/cocalc/unpack.ts
 /**
  * The program that unpacks an uploaded archive (./archive.ts) inside the project, in one exec:
@@ -7809,7 +8993,7 @@ for n in "\${names[@]}"; do
 done
 mv -f -t "$dest/$folder" -- "\${batch[@]}"
 set -- "\${paths[@]}"
-${scripts/* HASH_SCRIPT */.Px}`;
+${HASH_SCRIPT}`;
 /** `bash -c SCRIPT unpack ARG...`: the exec command and arguments of one unpack. */
 function unpackCommand(request) {
     return {
@@ -7834,7 +9018,7 @@ function unpackCommand(request) {
 }
 /** What the script found at each member's place; an answer cut short or a missing file is a problem. */
 function parseUnpackOutput(stdout, count) {
-    const found = (0,scripts/* parseHashOutput */.B8)(stdout, count);
+    const found = parseHashOutput(stdout, count);
     if ('problem' in found)
         return found;
     const missing = found.findIndex((file) => file === undefined);
@@ -7911,10 +9095,10 @@ async function sendArchive(client, items, options) {
     for (const item of items)
         byName.set(item.remotePath.slice(options.folder.length + 1), item);
     const members = orderMembers([...byName].map(([name, item]) => ({ name, file: item.file })));
-    const scratch = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(options.tempDir ?? external_node_os_namespaceObject.tmpdir(), 'publish-archive-'));
+    const scratch = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(options.tempDir ?? external_node_os_namespaceObject.tmpdir(), 'publish-archive-'));
     try {
         const gzip = await compressionPays(members);
-        const written = await writeArchive(members, external_node_path_.join(scratch, gzip ? 'files.tar.gz' : 'files.tar'), gzip);
+        const written = await writeArchive(members, external_node_path_namespaceObject.join(scratch, gzip ? 'files.tar.gz' : 'files.tar'), gzip);
         const content = members.reduce((sum, member) => sum + member.file.size, 0);
         options.log(`Sending ${members.length} file(s), ${formatBytes(content)}, as one archive of ${formatBytes(written.size)}${gzip ? ' (gzip)' : ''}`);
         const archive = {
@@ -7940,7 +9124,7 @@ async function deliver(client, archive, members, gzip, options) {
     const label = client.api === 'v1' ? 'project_exec (unpack the archive)' : 'exec (unpack the archive)';
     const listingSha256 = sha256Hex(listingOf(members));
     for (let attempt = 1;; attempt++) {
-        const work = `${limits/* V1_PIECES_ROOT */.J1}/${(0,external_node_crypto_.randomUUID)()}`;
+        const work = `${V1_PIECES_ROOT}/${(0,external_node_crypto_.randomUUID)()}`;
         const staged = await client.stageArchive(archive, work);
         const result = await client.execProgram(unpackCommand({
             dest: options.folder,
@@ -7959,7 +9143,7 @@ async function deliver(client, archive, members, gzip, options) {
             const found = parseUnpackOutput(result.stdout, members.length);
             if (!('problem' in found))
                 return found;
-            throw new errors/* ServiceError */._7(`CoCalc answered ${label} with unusable output (${found.problem})`);
+            throw new ServiceError(`CoCalc answered ${label} with unusable output (${found.problem})`);
         }
         if (result.exitCode === UNPACK_MISSING || result.exitCode === UNPACK_CORRUPT) {
             if (attempt === ARCHIVE_ATTEMPTS)
@@ -7967,7 +9151,7 @@ async function deliver(client, archive, members, gzip, options) {
             options.log(`The archive did not arrive intact in the project (${reason}): sending it again`);
             continue;
         }
-        throw new errors/* ServiceError */._7(`unpacking ${archive.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+        throw new ServiceError(`unpacking ${archive.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
     }
 }
 
@@ -7986,7 +9170,7 @@ async function deliver(client, archive, members, gzip, options) {
 const SETTLE_PAUSES_MS = [1000, 2000];
 /** What the project holds at each item's path (undefined: missing), in as few execs as the limits allow. */
 async function remoteHashes(client, items, concurrency, projectId, log) {
-    return (0,hashing/* hashRemote */.V)(client, items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })), { concurrency, projectId, log });
+    return hashRemote(client, items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })), { concurrency, projectId, log });
 }
 /** Pure: the items whose remote hash is not the local one. */
 function differing(items, hashes) {
@@ -8003,9 +9187,9 @@ async function uploadChanged(client, items, options) {
     }
     catch (error) {
         // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
-        if (options.verify || !(error instanceof errors/* ServiceError */._7) || /cocalc-api-key|collaborator/.test(error.message))
+        if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message))
             throw error;
-        options.log.warning(`Could not ask the project which files are already there (${(0,errors/* errorMessage */.gJ)(error)}): uploading every file`);
+        options.log.warning(`Could not ask the project which files are already there (${errors_errorMessage(error)}): uploading every file`);
     }
     const changed = before ? differing(items, before) : [...items];
     const unchanged = items.length - changed.length;
@@ -8065,17 +9249,17 @@ async function sendChanged(client, changed, options, remote) {
  * is never mistaken for a complete one. Errors that are not the action's own pass unchanged.
  */
 function partialFailure(error, done, total) {
-    if (!(error instanceof errors/* ActionError */.lZ))
+    if (!(error instanceof ActionError))
         return error;
-    const message = `${(0,errors/* errorMessage */.gJ)(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
-    return error instanceof errors/* FileError */.f6 ? new errors/* FileError */.f6(message) : new errors/* ServiceError */._7(message, error instanceof errors/* ServiceError */._7 ? error.status : undefined);
+    const message = `${errors_errorMessage(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
+    return error instanceof errors_FileError ? new errors_FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined);
 }
 /**
  * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
  * write that is merely not visible yet is not taken for a lost one.
  */
 async function settledHashes(client, items, options, projectId) {
-    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info);
     for (const pause of SETTLE_PAUSES_MS) {
         const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256);
@@ -8114,7 +9298,7 @@ async function verifyUploads(client, sent, options, remote = new Map()) {
     const still = differing(mismatched, again);
     if (still.length > 0) {
         const arrived = sent.length - still.length;
-        throw new errors/* ServiceError */._7(`${still.length} file(s) still differ in the project after a second upload: ${listNames(still)} (CoCalc acknowledged the writes but did not store them; ${arrived} of ${sent.length} uploaded file(s) were verified)`);
+        throw new ServiceError(`${still.length} file(s) still differ in the project after a second upload: ${listNames(still)} (CoCalc acknowledged the writes but did not store them; ${arrived} of ${sent.length} uploaded file(s) were verified)`);
     }
     options.log.info(`Verified after the second upload: all ${sent.length} uploaded file(s) are byte-identical in the project`);
     return mismatched.length;
@@ -8127,7 +9311,7 @@ async function uploadAll(client, items, options, verb, earlier = { arrived: 0, t
     const progress = new Progress(verb, items.length, totalBytes, options.log.info, options.now);
     let done = 0;
     try {
-        await (0,src_concurrency/* mapLimit */.sf)(items, options.concurrency, async (item) => {
+        await mapLimit(items, options.concurrency, async (item) => {
             await client.uploadFile(item.remotePath, item.file, (bytes) => progress.add(0, bytes));
             progress.add(1, 0);
             done++;
@@ -8219,7 +9403,7 @@ function remotePathOf(folder, name) {
 function targetCheck(client, options) {
     const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude));
     return async (projectId, folder) => {
-        const hashes = await (0,hashing/* hashRemote */.V)(client, items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
+        const hashes = await hashRemote(client, items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
         return judge(items, hashes, options);
     };
 }
@@ -8251,7 +9435,7 @@ function describeWrong(result) {
 
 /** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
 async function requestCopies(client, targets, options, concurrency, log) {
-    return (0,src_concurrency/* mapLimit */.sf)(targets, concurrency, async (target) => {
+    return mapLimit(targets, concurrency, async (target) => {
         try {
             const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
             if (copyId === '') {
@@ -8262,10 +9446,10 @@ async function requestCopies(client, targets, options, concurrency, log) {
             return { target, copyId, status: 'running' };
         }
         catch (error) {
-            if (!(error instanceof errors/* ActionError */.lZ))
+            if (!(error instanceof ActionError))
                 throw error;
-            log.info(`Copy to project ${target.projectId} could not be requested: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return { target, copyId: '', status: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
+            log.info(`Copy to project ${target.projectId} could not be requested: ${errors_errorMessage(error)}`);
+            return { target, copyId: '', status: 'failed', error: errors_errorMessage(error) };
         }
     });
 }
@@ -8288,7 +9472,7 @@ async function waitForCopies(client, copies, options) {
         options.log.info(`Still waiting for ${left} cop${left === 1 ? 'y' : 'ies'} (${Math.round((now() - started) / 1000)} s)`);
     }, 10_000);
     try {
-        await (0,src_concurrency/* mapLimit */.sf)(running, running.length, async (copy) => {
+        await mapLimit(running, running.length, async (copy) => {
             const outcome = await settleCopy(client, copy, { ...options, now });
             copy.status = outcome.status;
             copy.error = outcome.error;
@@ -8336,7 +9520,7 @@ async function settleCopy(client, copy, options) {
 }
 /** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
 async function confirmInTarget(copy, check, options) {
-    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     for (let look = 1;; look++) {
         const result = await checkOnce(check, copy, options);
         if (result === 'deadline')
@@ -8352,7 +9536,7 @@ async function confirmInTarget(copy, check, options) {
 }
 /** A copy without id (or without status): look in the target until its files match or the time is up. */
 async function pollTarget(copy, check, options) {
-    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const maxFailures = options.maxFailedPolls ?? 3;
     let delay;
     let failures = 0;
@@ -8390,7 +9574,7 @@ async function checkOnce(check, copy, options) {
         return await beforeDeadline(check(copy.target.projectId, copy.target.path), budget);
     }
     catch (error) {
-        if (!(error instanceof errors/* ActionError */.lZ))
+        if (!(error instanceof ActionError))
             throw error;
         return error;
     }
@@ -8404,7 +9588,7 @@ function copied(result, copy, options) {
 /** Polls one copy until it finished, failed, cannot be observed, or the deadline passed. */
 async function waitForCopy(client, copyId, options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms) => (0,src_concurrency/* sleep */.yy)(ms));
+    const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const maxFailures = options.maxFailedPolls ?? 3;
     let delay = nextPollDelay();
     let failures = 0;
@@ -8421,16 +9605,16 @@ async function waitForCopy(client, copyId, options) {
             state = await beforeDeadline(client.copyStatus(copyId, Math.min(30_000, budget)), budget);
         }
         catch (error) {
-            if (!(error instanceof errors/* ActionError */.lZ))
+            if (!(error instanceof ActionError))
                 throw error;
             // A poll cut short by the deadline is the timeout, not a failed poll.
             if (now() >= options.deadline)
                 return timedOut();
             failures++;
             if (failures >= maxFailures) {
-                return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${(0,errors/* errorMessage */.gJ)(error)}` };
+                return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${errors_errorMessage(error)}` };
             }
-            options.log?.debug(`Copy ${copyId}: status poll failed (${failures} in a row): ${(0,errors/* errorMessage */.gJ)(error)}`);
+            options.log?.debug(`Copy ${copyId}: status poll failed (${failures} in a row): ${errors_errorMessage(error)}`);
             continue;
         }
         failures = 0;
@@ -8480,10 +9664,11 @@ const DOING = {
     upload: 'uploading the files',
     verify: 'verifying the files inside the project',
     copy: 'requesting the copies',
-    wait: 'waiting for the copies'
+    wait: 'waiting for the copies',
+    share: 'sharing the folder'
 };
 /** The step ran out of its `timeout`. */
-class StepTimeout extends errors/* ServiceError */._7 {
+class StepTimeout extends ServiceError {
     name = 'StepTimeout';
 }
 class StepDeadline {
@@ -8556,7 +9741,7 @@ class StepDeadline {
 function planRequests(inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
     const auth = "(Authorization: Basic, from 'cocalc-api-key')";
-    const hashBatches = (0,scripts/* batchPaths */.Nq)(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? limits/* V1_HASH_LIMITS */.O7 : limits/* V2_HASH_LIMITS */.XU).length;
+    const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
     const lines = [`All requests ${auth}`];
     if (inputs.patterns.length === 0) {
         lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`);
@@ -8569,12 +9754,12 @@ function planRequests(inputs, items, chunkBytes) {
         const { batches, single } = planArchives(items, inputs.path);
         if (batches.length > 0) {
             const archived = batches.flat();
-            const chunks = batches.reduce((sum, batch) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(tarBytes(batch), chunkBytes), 0);
-            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${limits/* V1_PIECES_ROOT */.J1}/<id>: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}), in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`);
+            const chunks = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), chunkBytes), 0);
+            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${V1_PIECES_ROOT}/<id>: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}), in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`);
             lines.push(`POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`);
         }
         if (single.length > 0) {
-            const uploads = single.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : (0,cocalc_chunks/* chunkCount */.Fk)(item.file.size, chunkBytes)), 0);
+            const uploads = single.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0);
             const empty = single.filter((item) => item.file.size === 0).length;
             lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(sizeOf(single))}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
             if (empty > 0)
@@ -8588,14 +9773,14 @@ function planRequests(inputs, items, chunkBytes) {
         const { batches, single } = planArchives(items, inputs.path);
         if (batches.length > 0) {
             const archived = batches.flat();
-            const pieces = batches.reduce((sum, batch) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(tarBytes(batch), limits/* V1_PIECE_BYTES */.VW), 0);
+            const pieces = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), V1_PIECE_BYTES), 0);
             lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}) as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`);
         }
         if (single.length > 0) {
-            const text = single.filter((item) => item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH).length;
+            const text = single.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length;
             const pieces = single
-                .filter((item) => !(item.file.isText && item.file.size <= limits/* V1_BODY_LIMIT */.bH))
-                .reduce((sum, item) => sum + (0,cocalc_chunks/* chunkCount */.Fk)(item.file.size, limits/* V1_PIECE_BYTES */.VW), 0);
+                .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
+                .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0);
             if (text > 0)
                 lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text})`);
             if (pieces > 0) {
@@ -8649,6 +9834,228 @@ function tarBytes(items) {
     return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024);
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/share.ts
+/**
+ * `share`: publishing a folder on CoCalc's share server (PROTOCOLS.md §2.4), so anyone with the
+ * link can read it. A share is a row of the `public_paths` table, written through the user-query
+ * API: v2 `POST /api/v2/user-query`, v1 `POST /api/v1/query`, both `{"query":{"public_paths":
+ * {...}}}`. What CoCalc's source says (read in src/packages, 2026-07):
+ * - util/db-schema/public-paths.ts: the row's id is `db.sha1(project_id, path)`, the SHA-1 hex of
+ *   the two strings joined (database/postgres-base.coffee `sha1`), and the client cannot set it;
+ *   `project_id` is "project_write": only an owner or collaborator may write (others are refused
+ *   with "user must be an admin", postgres-user-queries.coffee). The write is an upsert on the id,
+ *   so writing the same folder again updates its row, never adds one.
+ * - util/consts/ui.ts SHARE_FLAGS: listed = {unlisted:false, authenticated:false}, unlisted =
+ *   {unlisted:true}, authenticated = {authenticated:true}; `disabled:true` is "private".
+ * - next/pages/share/public_paths/[...id].tsx: the page is `{base}/share/public_paths/<id>`.
+ * - The server's "Allow public file sharing" setting (`share_server`, off by default on
+ *   self-hosted servers) does not stop the row being written, but without it no share page
+ *   exists: it is asked first, through `POST /api/v2/customize {"fields":["shareServer"]}`
+ *   (next/pages/api/v2/customize.ts), and a server that says no is a refusal.
+ * - API v1's `query` event answered `{"event":"query","query":...}`; CoCalc removed it from the
+ *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
+ * A set answers no row, so the row is read back and compared before the link is reported.
+ */
+
+
+
+/** CoCalc's own flags for each way of sharing (SHARE_FLAGS in util/consts/ui.ts). */
+const FLAGS = {
+    public: { unlisted: false, authenticated: false },
+    unlisted: { unlisted: true, authenticated: false },
+    authenticated: { unlisted: false, authenticated: true }
+};
+/** The row's id, as CoCalc computes it: SHA-1 hex of project_id and path joined. */
+function shareId(projectId, folder) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`${projectId}${folder}`, 'utf8').digest('hex');
+}
+/** The page anyone with the link can open. */
+function shareUrl(baseUrl, projectId, folder) {
+    return `${baseUrl.replace(/\/+$/, '')}/share/public_paths/${shareId(projectId, folder)}`;
+}
+function shareRow(projectId, folder, mode, description) {
+    return { project_id: projectId, path: folder, description, disabled: false, ...FLAGS[mode] };
+}
+/** The user query that writes a row: built once, for the dry run's plan and for the real call. */
+function shareRequest(api, row) {
+    return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: row } } };
+}
+/** The get query that reads the row back (null leaves make it a read). */
+function readBackRequest(api, row) {
+    const fields = {
+        id: shareId(row.project_id, row.path),
+        project_id: row.project_id,
+        path: null,
+        disabled: null,
+        unlisted: null,
+        authenticated: null
+    };
+    return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: fields } } };
+}
+const SHARE_SERVER_REQUEST = { path: '/api/v2/customize', body: { fields: ['shareServer'] } };
+/** Who can open a share page, as the report says it. */
+const AUDIENCE = {
+    unlisted: 'anyone with this link can read; not listed',
+    public: 'anyone with this link can read; listed on the share server',
+    authenticated: 'anyone signed in to CoCalc with this link can read'
+};
+class CocalcShares {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    get mode() {
+        return this.options.mode;
+    }
+    /** Refuses, before anything is sent, on a server that does not allow public sharing. */
+    async checkServer() {
+        const { http } = this.options;
+        const label = 'customize (is public sharing allowed?)';
+        const response = await this.post(SHARE_SERVER_REQUEST);
+        if (response.status === 404) {
+            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
+            return;
+        }
+        if (response.status !== 200)
+            throw httpFailure(http, label, response);
+        const body = http.parseJson(response, label);
+        const error = envelopeError(body);
+        if (error !== undefined)
+            throw client_refusal(http, label, error);
+        if (body.shareServer === false) {
+            throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
+        }
+        if (body.shareServer !== true)
+            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
+    }
+    /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
+    async share(projectId, folder) {
+        const { http, api, mode, description } = this.options;
+        const row = shareRow(projectId, folder, mode, description);
+        const what = `the share of ${folder}/ in project ${projectId}`;
+        this.answer(what, projectId, await this.post(shareRequest(api, row)));
+        const stored = this.answer(`reading back ${what}`, projectId, await this.post(readBackRequest(api, row)));
+        const found = stored.public_paths;
+        if (found === null || typeof found !== 'object' || Array.isArray(found)) {
+            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back found no such share: nothing is reported as shared`);
+        }
+        const fields = found;
+        const same = fields.path === folder && !fields.disabled && !!fields.unlisted === row.unlisted && !!fields.authenticated === row.authenticated;
+        if (!same) {
+            const seen = http.scrub(oneLine(JSON.stringify(fields))).slice(0, 300);
+            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
+        }
+        const url = shareUrl(http.baseUrl, projectId, folder);
+        this.options.log(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
+        return url;
+    }
+    async close() {
+        await this.options.http.close();
+    }
+    post(request) {
+        return this.options.http.request({
+            path: request.path,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(request.body),
+            // Reading, and an upsert keyed by the row's id: repeating either changes nothing.
+            retry: 'idempotent'
+        });
+    }
+    /** The `query` of a user-query answer; CoCalc's refusals become one line with advice. */
+    answer(what, projectId, response) {
+        const { http, api } = this.options;
+        const label = api === 'v2' ? 'user-query' : 'query';
+        // v1 answers a bad key (and any request it cannot parse) with 400 {"error"}.
+        if (response.status === 400 && api === 'v1') {
+            const error = safeJson(http, response, label);
+            if (error && envelopeError(error) !== undefined)
+                throw this.refused(what, projectId, envelopeError(error));
+        }
+        if (response.status !== 200)
+            throw httpFailure(http, label, response);
+        const body = http.parseJson(response, label);
+        const error = envelopeError(body);
+        if (error !== undefined || body.event === 'error')
+            throw this.refused(what, projectId, error ?? '(no message)');
+        if (api === 'v1' && body.event !== 'query')
+            throw unexpectedAnswer(http, label, response, "event 'query'");
+        const query = body.query;
+        if (query === null || typeof query !== 'object' || Array.isArray(query))
+            throw unexpectedAnswer(http, label, response, 'a query');
+        return query;
+    }
+    /** CoCalc's words, with what to do about them. */
+    refused(what, projectId, message) {
+        const { http } = this.options;
+        const said = typeof message === 'string' ? message : JSON.stringify(message);
+        const quoted = http.scrub(oneLine(said)).slice(0, 200);
+        if (/must be an admin/i.test(said)) {
+            return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
+        }
+        if (/no anonymous set queries/i.test(said))
+            return client_refusal(http, what, 'not signed in: the API key was not accepted');
+        if (/unknown project_id/i.test(said))
+            return new ServiceError(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
+        if (/unknown message event type 'query'/i.test(said)) {
+            return new ServiceError(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
+        }
+        return client_refusal(http, what, said);
+    }
+}
+/** The dry run's lines: the requests a real run would send to share, and the pages they make. */
+function planShares(inputs, description) {
+    if (inputs.share === 'none')
+        return [];
+    const base = inputs.cocalcUrl;
+    const folders = inputs.targetProjectIds.length > 0
+        ? inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
+        : [{ projectId: inputs.projectId, path: inputs.path }];
+    const lines = [
+        `POST ${base}${SHARE_SERVER_REQUEST.path} ${JSON.stringify(SHARE_SERVER_REQUEST.body)}: is public sharing allowed? (first; refused when not)`
+    ];
+    for (const folder of folders) {
+        const row = shareRow(folder.projectId, folder.path, inputs.share, description);
+        const write = shareRequest(inputs.api, row);
+        lines.push(`POST ${base}${write.path} ${JSON.stringify(write.body)} → ${shareUrl(base, folder.projectId, folder.path)}`);
+        lines.push(`POST ${base}${write.path} (read the row back to check it)`);
+    }
+    return lines;
+}
+/**
+ * Shares what the run published: the folder at `path` without targets, else each target's folder
+ * whose copy did not fail. A refusal ends the sharing and becomes the result's `failure`; rows
+ * written before it keep their links (they are shared), nothing after it is reported as shared.
+ */
+async function sharePublished(shares, result, source) {
+    const copies = [...(result.copies ?? [])];
+    let shareUrl = '';
+    try {
+        if (copies.length === 0)
+            shareUrl = await shares.share(source.projectId, source.path);
+        for (const [index, copy] of copies.entries()) {
+            if (copy.status === 'failed' || copy.status === 'timeout')
+                continue;
+            copies[index] = { ...copy, share_url: await shares.share(copy.project_id, copy.path) };
+        }
+        return { ...result, copies, shareUrl: copies.length > 0 ? copies[0].share_url : shareUrl, shareAudience: AUDIENCE[shares.mode] };
+    }
+    catch (error) {
+        if (!(error instanceof ServiceError))
+            throw error;
+        const failure = [result.failure, error.message].filter(Boolean).join('; ');
+        const partial = copies.length > 0 ? copies[0].share_url : '';
+        return { ...result, copies, shareUrl: partial, ...(partial ? { shareAudience: AUDIENCE[shares.mode] } : {}), failure };
+    }
+}
+function safeJson(http, response, label) {
+    try {
+        return http.parseJson(response, label);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/publish.ts
 /**
  * The cocalc mode (INTERFACE.md): upload the collected files to `<path>/` in `project-id`
@@ -8667,6 +10074,12 @@ function tarBytes(items) {
 
 
 
+
+
+
+
+
+
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 /**
@@ -8674,7 +10087,7 @@ const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
  * multi-chunk upload can be exercised with small files. Not an input: users never need it.
  */
 const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
-async function publishCocalc(inputs, collection, _context) {
+async function publishCocalc(inputs, collection, context) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
     const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
@@ -8693,20 +10106,19 @@ async function publishCocalc(inputs, collection, _context) {
     if (copyOnly)
         base.copyOnly = true;
     if (inputs.dryRun) {
-        const plannedRequests = planRequests(inputs, items, chunkBytes);
+        const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))];
         await group('Planned requests (dry run: nothing is sent)', async () => {
             for (const line of plannedRequests)
                 info(line);
         });
         return { ...base, status: 'dry-run', plannedRequests };
     }
-    const { credentialForms } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(600)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6600));
-    for (const form of credentialForms(inputs.apiKey))
+    for (const form of client_credentialForms(inputs.apiKey))
         core_setSecret(form);
     const log = { info: (line) => info(line), warning: (line) => warning(line), debug: (line) => core_debug(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const deadline = new StepDeadline(inputs.timeoutSeconds);
-    const client = await createCocalcClient(inputs, {
+    const clientOptions = {
         baseUrl: inputs.cocalcUrl,
         apiKey: inputs.apiKey,
         projectId: inputs.projectId,
@@ -8715,25 +10127,40 @@ async function publishCocalc(inputs, collection, _context) {
         log: log.info,
         warn: log.warning,
         signal: deadline.signal
-    });
+    };
+    const client = createCocalcClient(inputs, clientOptions);
+    const shares = inputs.share === 'none'
+        ? undefined
+        : new CocalcShares({
+            http: createCocalcHttp(clientOptions),
+            api: inputs.api,
+            mode: inputs.share,
+            description: shareDescription(inputs, context),
+            log: log.info
+        });
     try {
+        // A server that does not allow sharing is refused before anything is uploaded.
+        if (shares)
+            await group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
         const syncOptions = {
             concurrency: inputs.concurrency,
             verify: inputs.verify,
             log,
-            sleep: (ms) => (0,src_concurrency/* sleep */.yy)(ms, deadline.signal)
+            sleep: (ms) => concurrency_sleep(ms, deadline.signal)
         };
         const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
         const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
+        const share = (published) => shares ? group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
         if (targets.length === 0)
-            return result;
+            return share(result);
         const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
-        return finishResult(result, copies, inputs);
+        return share(finishResult(result, copies, inputs));
     }
     finally {
         deadline.dispose();
         core_debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
         await client.close();
+        await shares?.close();
     }
 }
 /**
@@ -8796,11 +10223,12 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
     }
     return upload;
 }
-/** The HTTP clients (and undici with them) are loaded only when requests are sent: a dry run needs none. */
-async function createCocalcClient(inputs, options) {
-    if (inputs.api === 'v1')
-        return new (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(600), __nccwpck_require__.e(902)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9902))).CocalcV1Client(options);
-    return new (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(600), __nccwpck_require__.e(264)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6264))).CocalcV2Client(options);
+/** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
+function shareDescription(inputs, context) {
+    return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('');
+}
+function createCocalcClient(inputs, options) {
+    return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */
 function finishResult(result, copies, inputs) {
@@ -8812,6 +10240,7 @@ function finishResult(result, copies, inputs) {
             copy_id: copy.copyId,
             url,
             embed_url: kioskUrl(url),
+            share_url: '',
             // Not waited for (wait: false): still running as far as anyone knows.
             status: copy.status === 'running' ? 'queued' : copy.status
         };
@@ -8869,7 +10298,7 @@ function chunkBytesFrom(env) {
 function outputsOf(result) {
     const outputs = {
         status: result.status,
-        'file-count': String(result.status === 'skipped' ? 0 : result.files.length)
+        'file-count': String(sentCount(result))
     };
     if (result.mode === 'cocode') {
         outputs['session-url'] = result.sessionUrl ?? '';
@@ -8878,9 +10307,20 @@ function outputsOf(result) {
     const copies = result.copies ?? [];
     outputs['project-url'] = result.projectUrl ?? '';
     outputs['embed-url'] = result.embedUrl ?? '';
+    outputs['share-url'] = result.shareUrl ?? '';
     outputs['copy-id'] = copies[0]?.copy_id ?? '';
     outputs.copies = JSON.stringify(copies);
     return outputs;
+}
+/**
+ * `file-count`: files sent (INTERFACE.md). 0 when skipped or copy-only; in an incremental CoCalc
+ * run, only the files uploaded (those already identical in the project are not sent); in a dry
+ * run, every file that would be sent (a dry run does not ask the project which are identical).
+ */
+function sentCount(result) {
+    if (result.status === 'skipped' || result.copyOnly)
+        return 0;
+    return result.uploadedCount ?? result.files.length;
 }
 /** `comment-id` and `comment-url`, set only when a comment was written. */
 function commentOutputs(comment) {
@@ -9029,7 +10469,7 @@ const GITHUB_PR_FILES_CAP = 3000;
  */
 const PRESENT_IN_HEAD = new Set(['added', 'modified', 'renamed', 'copied', 'changed']);
 function planChanges(changes, folders) {
-    const prefix = toPosix(external_node_path_.relative(external_node_path_.resolve(folders.repositoryRoot), external_node_path_.resolve(folders.workingDirectory)));
+    const prefix = toPosix(external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(folders.repositoryRoot), external_node_path_namespaceObject.resolve(folders.workingDirectory)));
     // A name relative to the working directory, or undefined when the file lies outside it.
     const local = (filename) => {
         if (prefix === '')
@@ -9076,6 +10516,7 @@ function capNotice(report) {
  * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
  * requests) are cut with "… and N more", and free text is truncated.
  */
+
 
 
 
@@ -9152,9 +10593,14 @@ function facts(result, context) {
     const lines = [];
     if (result.mode === 'cocode' && result.sessionUrl !== undefined)
         lines.push(`- **Session:** ${urlLink(result.sessionUrl)}`);
+    // A share link opens for people without an account: it leads; the project links are for collaborators.
+    if (result.shareUrl)
+        lines.push(`- **Share link** (${prose(result.shareAudience ?? 'anyone with this link can read')}): ${urlLink(result.shareUrl)}`);
     if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
-        const embed = result.embedUrl && result.embedUrl !== result.projectUrl ? ` · ${markdown_link('kiosk view', result.embedUrl)}` : '';
-        lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`);
+        // The source folder's own kiosk link (`embedUrl` is the first target's when there are targets:
+        // those have their own links in the table).
+        const embed = ` · ${markdown_link('kiosk view', kioskUrl(result.projectUrl))}`;
+        lines.push(`- **Project folder${result.shareUrl ? ' (collaborators)' : ''}:** ${urlLink(result.projectUrl)}${embed}`);
     }
     lines.push(`- **Files:** ${fileCount(result)}`);
     if (result.changes)
@@ -9197,7 +10643,8 @@ function copiesSection(copies, budget) {
     const header = ['| Target project | Folder | Status | Copy id | Open |', '|---|---|---|---|---|'];
     const row = (copy) => {
         const cell = { inTable: true, max: 200 };
-        const open = `${markdown_link('files', copy.url, cell)} · ${markdown_link('kiosk', copy.embed_url, cell)}`;
+        const share = copy.share_url ? ` · ${markdown_link('share', copy.share_url, cell)}` : '';
+        const open = `${markdown_link('files', copy.url, cell)} · ${markdown_link('kiosk', copy.embed_url, cell)}${share}`;
         return `| ${code(copy.project_id, cell)} | ${code(copy.path, cell)} | ${copyStatus(copy.status)} | ${copy.copy_id ? code(copy.copy_id, cell) : '—'} | ${open} |`;
     };
     const failures = copies.filter((copy) => copy.error);
@@ -9233,7 +10680,9 @@ function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
     const renamed = result.changes?.renamedFrom ?? {};
     const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
-    const noun = result.status === 'dry-run' ? 'to send' : 'sent';
+    // Files already identical in the project were published but not sent again.
+    const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length;
+    const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published';
     return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
 }
 function skippedSection(skipped, budget) {
@@ -9446,7 +10895,7 @@ async function writeSummary(markdown, env = process.env) {
         return true;
     }
     catch (error) {
-        warning(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        warning(`Could not write the job summary: ${errors_errorMessage(error)}`);
         return false;
     }
     finally {
@@ -9454,8 +10903,6 @@ async function writeSummary(markdown, env = process.env) {
     }
 }
 
-// EXTERNAL MODULE: ./src/undici-on-demand.ts
-var undici_on_demand = __nccwpck_require__(3113);
 ;// CONCATENATED MODULE: ./src/report/github.ts
 
 /** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
@@ -9763,10 +11210,10 @@ function changesPullRequest(inputs, context) {
 /** Checks made before any request: a PR to read needs a token and a repository. */
 function checkChangesReadable(inputs, context, pullRequest) {
     if (!inputs.githubToken) {
-        throw new errors/* InputError */.dz(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
+        throw new InputError(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
     }
     if (!context.owner || !context.repo) {
-        throw new errors/* ActionError */.lZ(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
+        throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
     }
 }
 async function readPullRequestChanges(inputs, context, pullRequest) {
@@ -9800,9 +11247,9 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         return { pullRequest, files, total };
     }
     catch (error) {
-        if (error instanceof errors/* ActionError */.lZ)
+        if (error instanceof ActionError)
             throw error;
-        throw new errors/* ActionError */.lZ(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
+        throw new ActionError(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
     }
 }
 /** `changed_files` of the event's own PR, when it is the one read. */
@@ -9814,7 +11261,7 @@ function eventChangedFiles(context, pullRequest) {
 }
 function toFile(raw) {
     if (!isRecord(raw) || typeof raw.filename !== 'string' || typeof raw.status !== 'string') {
-        throw new errors/* ActionError */.lZ("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
+        throw new ActionError("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
     }
     const file = { filename: raw.filename, status: raw.status };
     if (typeof raw.previous_filename === 'string')
@@ -9826,7 +11273,7 @@ function explain(error, token) {
     const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
     const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
     const data = response && isRecord(response.data) ? response.data : undefined;
-    const said = (typeof data?.message === 'string' ? data.message : (0,errors/* errorMessage */.gJ)(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const said = (typeof data?.message === 'string' ? data.message : errors_errorMessage(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
     const clean = token.length >= 3 ? said.split(token).join('***') : said;
     if (status === undefined || response === undefined)
         return `the GitHub API could not be reached (${clean})`;
@@ -9873,9 +11320,9 @@ async function run() {
     }
     catch (error) {
         // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
-        if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack)
+        if (!(error instanceof ActionError) && error instanceof Error && error.stack)
             core_debug(error.stack);
-        const message = main_scrub((0,errors/* errorMessage */.gJ)(error), secrets);
+        const message = main_scrub(errors_errorMessage(error), secrets);
         if (started)
             await reportFailure(started.inputs.mode, message, started.context);
         setFailed(message);
@@ -9904,7 +11351,7 @@ async function publish(inputs, context) {
 }
 async function publishCollection(inputs, context, collection, changes) {
     if (inputs.mode === 'cocode') {
-        const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_.basename(inputs.workingDirectory)), collection.skipped);
+        const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_namespaceObject.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
             warning(`Left out of the cocode session: ${binary.name} ${binary.reason}`);
         const empty = noFiles(inputs, plan.files.length, 'cocode', [...collection.skipped, ...plan.binaries], changes);
@@ -9965,7 +11412,7 @@ function checkCredentials(inputs, context) {
         warning(`Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`);
         return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
     }
-    throw new errors/* InputError */.dz(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
+    throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
 function noFiles(inputs, count, mode, skipped, changes) {
     if (count > 0)
@@ -9975,7 +11422,7 @@ function noFiles(inputs, count, mode, skipped, changes) {
         ? `No files to publish: of the ${changes.sendable.size} file(s) PR #${changes.pullRequest} adds, modifies or renames in ${inputs.workingDirectory}, the 'files' patterns matched nothing${text}`
         : `No files to publish: the 'files' patterns matched nothing${text} in ${inputs.workingDirectory}`;
     if (inputs.ifNoFilesFound === 'error')
-        throw new errors/* ActionError */.lZ(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
+        throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
     if (inputs.ifNoFilesFound === 'warn')
         warning(message);
     else
@@ -10117,13 +11564,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -10142,13 +11582,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -11160,18 +12593,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

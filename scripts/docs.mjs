@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Writes the README's input and output tables from action.yml, between the markers
 // <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->.
-// With --check it changes nothing and exits 1 when the README is not current (run in CI).
+// With --check it changes nothing and exits 1 when the README is not current, or when a YAML
+// example in README.md or docs/ is invalid (scripts/check-examples.mjs; run in CI).
 import { readFile, writeFile } from 'node:fs/promises'
+import { checkExamples, documentationFiles } from './check-examples.mjs'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
@@ -42,11 +44,18 @@ function replaceBetween(text, name, content) {
 const prettierOptions = { ...(await resolveConfig('README.md')), filepath: 'README.md' }
 const updated = await format(replaceBetween(replaceBetween(readme, 'inputs', inputs), 'outputs', outputs), prettierOptions)
 if (check) {
+  let failed = false
   if (updated !== readme) {
     console.error("README.md's input/output tables are not current: run 'npm run docs' and commit README.md")
-    process.exit(1)
+    failed = true
+  } else {
+    console.log('README.md tables match action.yml')
   }
-  console.log('README.md tables match action.yml')
+  const files = await documentationFiles()
+  const { blocks, findings } = await checkExamples(files)
+  for (const finding of findings) console.error(finding)
+  console.log(`YAML examples: ${blocks} block(s) in ${files.length} file(s), ${findings.length} finding(s)`)
+  if (findings.length > 0 || failed) process.exit(1)
 } else if (updated !== readme) {
   await writeFile('README.md', updated)
   console.log('README.md tables updated from action.yml')

@@ -12,16 +12,39 @@ import { startCocodeEmulator } from '../__tests__/emulators/cocode.js'
 import { DEFAULT_API_KEY, startCocalcEmulator } from '../__tests__/emulators/cocalc.js'
 import { startGitHubEmulator } from '../__tests__/emulators/github.js'
 
-const { values: args } = parseArgs({
-  options: {
-    'cocode-port': { type: 'string', default: '0' },
-    'cocalc-port': { type: 'string', default: '0' },
-    'github-port': { type: 'string', default: '0' },
-    latency: { type: 'string', default: '0' },
-    'copy-delay': { type: 'string', default: '500' },
-    project: { type: 'string', multiple: true, default: [] }
-  }
-})
+const USAGE = `Usage: npm run emulators -- [options]
+
+Starts loopback emulators of cocode, CoCalc and the GitHub API until Ctrl-C or SIGTERM.
+
+  --cocode-port N   port of the cocode emulator (default 0: any free port)
+  --cocalc-port N   port of the CoCalc emulator (API v2 and v1; default 0)
+  --github-port N   port of the GitHub API emulator (default 0)
+  --latency MS      delay added to every CoCalc request (default 0)
+  --copy-delay MS   how long a CoCalc copy takes (default 500)
+  --project UUID    an extra CoCalc project (repeatable)
+  -h, --help        this text`
+
+let args
+try {
+  ;({ values: args } = parseArgs({
+    options: {
+      'cocode-port': { type: 'string', default: '0' },
+      'cocalc-port': { type: 'string', default: '0' },
+      'github-port': { type: 'string', default: '0' },
+      latency: { type: 'string', default: '0' },
+      'copy-delay': { type: 'string', default: '500' },
+      project: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  }))
+} catch (error) {
+  console.error(`${error.message}\n\n${USAGE}`)
+  process.exit(2)
+}
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 
 const COCODE_USER = { username: 'demo-user', password: 'demo-password' }
 const PROJECTS = [
@@ -36,7 +59,10 @@ const PR_NUMBER = 7
 
 const port = (name) => {
   const value = Number(args[name])
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name} must be a port number (0 takes any free port)`)
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`--${name} must be a port number (0 takes any free port), not '${args[name]}'`)
+    process.exit(2)
+  }
   return value
 }
 
@@ -86,10 +112,25 @@ const timer = setInterval(() => {
   }
 }, 200)
 
-const stop = async () => {
+let stopping = false
+const stop = async (why) => {
+  if (stopping) return
+  stopping = true
   clearInterval(timer)
+  clearInterval(orphanCheck)
+  console.log(`Stopping the emulators (${why})`)
+  // If a close hangs, exit anyway: the sockets close with the process.
+  setTimeout(() => process.exit(0), 2000).unref()
   await Promise.all([cocode.close(), cocalc.close(), github.close()])
   process.exit(0)
 }
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+process.on('SIGINT', () => stop('SIGINT'))
+process.on('SIGTERM', () => stop('SIGTERM'))
+process.on('SIGHUP', () => stop('SIGHUP'))
+// `npm run emulators` execs this process in npm's place (package.json: `exec node …`), so npm's
+// SIGINT or SIGTERM reaches it. Should its parent die without a signal (kill -9 of npm), it is
+// re-parented: stop then too, rather than keep listening with nobody to stop it.
+const parent = process.ppid
+const orphanCheck = setInterval(() => {
+  if (process.ppid !== parent) stop('the process that started it ended')
+}, 250)

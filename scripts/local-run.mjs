@@ -21,15 +21,41 @@ import { DEFAULT_API_KEY, startCocalcEmulator } from '../__tests__/emulators/coc
 import { startGitHubEmulator } from '../__tests__/emulators/github.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const { values: args } = parseArgs({
-  options: {
-    mode: { type: 'string', default: 'all' },
-    env: { type: 'string' },
-    'from-source': { type: 'boolean', default: false }
-  }
-})
+const USAGE = `Usage: npm run demo -- [options]     (npm run local: the same, built from src/ first)
+
+Runs the action end to end against loopback emulators of cocode, CoCalc and GitHub, and prints
+its log, step outputs, job summary, the PR comment and what arrived at the servers.
+
+  --mode MODE     cocode, cocalc or all (default: all)
+  --env FILE      extra INPUT_* / GITHUB_* settings, one KEY=VALUE a line
+                  (default: .env when present; see .env.example)
+  --from-source   build src/ into .tmp/local-dist first and run that (what npm run local does)
+  -h, --help      this text`
+
+let args
+try {
+  ;({ values: args } = parseArgs({
+    options: {
+      mode: { type: 'string', default: 'all' },
+      env: { type: 'string' },
+      'from-source': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  }))
+} catch (error) {
+  console.error(`${error.message}\n\n${USAGE}`)
+  process.exit(2)
+}
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 if (!['all', 'cocode', 'cocalc'].includes(args.mode)) {
-  console.error(`--mode must be cocode, cocalc or all (got '${args.mode}')`)
+  console.error(`--mode must be cocode, cocalc or all (got '${args.mode}')\n\n${USAGE}`)
+  process.exit(2)
+}
+if (args.env && !existsSync(args.env)) {
+  console.error(`--env: no such file: ${args.env}`)
   process.exit(2)
 }
 

@@ -39,7 +39,9 @@ export const Input = {
   Wait: 'wait',
   Timeout: 'timeout',
   Verify: 'verify',
-  ChangedFilesOnly: 'changed-files-only'
+  ChangedFilesOnly: 'changed-files-only',
+  Share: 'share',
+  ShareDescription: 'share-description'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -47,6 +49,11 @@ export const MODES = ['cocode', 'cocalc'] as const
 export type Mode = (typeof MODES)[number]
 export type IfNoFilesFound = 'error' | 'warn' | 'ignore'
 export type CocalcApi = 'v1' | 'v2'
+/** `share`: how the published folder is shown on CoCalc's share server (`none`: not shared). */
+export const SHARE_MODES = ['none', 'unlisted', 'public', 'authenticated'] as const
+export type ShareMode = (typeof SHARE_MODES)[number]
+/** CoCalc shows a share's description as Markdown of at most this many characters (public-paths.ts). */
+export const SHARE_DESCRIPTION_MAX = 1024
 
 export interface CommonInputs {
   /** Glob patterns, one per entry, relative to workingDirectory. */
@@ -97,6 +104,9 @@ export interface CocalcInputs extends CommonInputs {
   wait: boolean
   timeoutSeconds: number
   verify: boolean
+  share: ShareMode
+  /** Explicit share description; when undefined the run's description is used. */
+  shareDescription: string | undefined
 }
 
 export type Inputs = CocodeInputs | CocalcInputs
@@ -163,6 +173,9 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     if (common.patterns.length === 0) {
       throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line')
     }
+    if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+      throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)")
+    }
     const description = read(Input.Description)
     const username = secret(Input.CocodeUsername)
     const password = secret(Input.CocodePassword)
@@ -214,7 +227,9 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     exclude,
     wait: parseBoolean(Input.Wait, read(Input.Wait), true),
     timeoutSeconds: parseOptionalInteger(Input.Timeout, read(Input.Timeout), 1, 24 * 3600) ?? 600,
-    verify: parseBoolean(Input.Verify, read(Input.Verify), true)
+    verify: parseBoolean(Input.Verify, read(Input.Verify), true),
+    share: parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none'),
+    shareDescription: parseShareDescription(read(Input.ShareDescription))
   }
   // No patterns means "copy what is already in the project": that needs somewhere to copy to.
   if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
@@ -343,6 +358,15 @@ function defaultPath(env: NodeJS.ProcessEnv): string {
 function parseWorkingDirectory(text: string, env: NodeJS.ProcessEnv): string {
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return path.resolve(workspace, text || '.')
+}
+
+function parseShareDescription(text: string): string | undefined {
+  if (text === '') return undefined
+  const length = [...text].length
+  if (length > SHARE_DESCRIPTION_MAX) {
+    throw new InputError(Input.ShareDescription, `is ${length} characters long: CoCalc shows at most ${SHARE_DESCRIPTION_MAX}`)
+  }
+  return text
 }
 
 function parseCommentTag(text: string): string | undefined {

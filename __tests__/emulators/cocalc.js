@@ -4,11 +4,12 @@
  *
  *   POST /api/v2/projects/start | projects/write-text-file | exec | projects/copy-path
  *        | projects/copy-path-status                          errors as 200 {"error"}
+ *        | user-query | customize                          public_paths and shareServer (cocalc-share.js)
  *   POST /upload?project_id&compute_server_id&path           multipart, Dropzone-style chunks
  *   POST /api/v1/<event>                                     200 {"event":...}, 200 {"event":"error"},
  *        ping | write_text_file_to_project                    400 {"error"}; 100 kB body limit
  *        | read_text_file_from_project | project_exec
- *        | copy_path_between_projects | copy_path_status
+ *        | copy_path_between_projects | copy_path_status | query
  *
  * Each project is a file system (path relative to home → bytes and mtime) mirrored in a real
  * temporary folder (./cocalc-disk.js). `exec`/`project_exec` run the command they are given
@@ -46,6 +47,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { ProjectFiles, runCommand } from './cocalc-disk.js'
+import { createShareServer } from './cocalc-share.js'
 
 /** The key every emulator accepts unless told otherwise (access to every project). */
 export const DEFAULT_API_KEY = 'sk-EmulatorKey0123456789abcdefXYZ'
@@ -75,9 +77,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop' | 'hang', remaining: number, skip: number }} CannedRule
  * @typedef {{
  *   projects?: string[], stoppedProjects?: string[], apiKeys?: Record<string, string[] | '*'>,
- *   copyDelayMs?: number, latencyMs?: number, port?: number
+ *   projectKeys?: string[], copyDelayMs?: number, latencyMs?: number, port?: number
  * }} CocalcEmulatorOptions
- *   `port`: 0 (the default) takes any free port.
+ *   `port`: 0 (the default) takes any free port. `projectKeys`: keys of `apiKeys` that are a
+ *   project's own API key (their identity is the project, not an account: they may use that
+ *   project's files, but never share).
  */
 
 /**
@@ -153,6 +157,12 @@ export async function startCocalcEmulator(options = {}) {
   /** The hub's upload state by (path, file name): `errors`, `finished` in upload.ts. */
   /** @type {Map<string, UploadState>} */
   const uploads = new Map()
+  const projectKeys = new Set(options.projectKeys ?? [])
+  const shares = createShareServer({
+    projectExists: (id) => state.projects.has(id),
+    isCollaborator: (key, id) => mayUse(key, id),
+    isProjectKey: (key) => projectKeys.has(key)
+  })
   /** The hub's write streams by (path, file name): `streams` in upload.ts, freed when a write ends. */
   /** @type {Map<string, UploadStream>} */
   const streams = new Map()
@@ -388,6 +398,10 @@ export async function startCocalcEmulator(options = {}) {
     record.body = body
     if (!body) return reply(400, { error: 'the body must be a JSON object' })
     const fail = (/** @type {string} */ message) => reply(200, { error: message })
+    // No key needed: anonymous queries exist (a set without an account is refused inside).
+    if (record.endpoint === 'customize') return reply(200, shares.customize(body))
+    if (record.endpoint === 'user-query')
+      return reply(200, shares.userQuery(record.key && record.key in apiKeys ? record.key : undefined, body.query))
     if (!record.key || !(record.key in apiKeys)) return fail('must be signed in')
     const key = record.key
     switch (record.endpoint) {
@@ -473,6 +487,12 @@ export async function startCocalcEmulator(options = {}) {
     switch (record.endpoint) {
       case 'ping':
         return ok('pong', { now: new Date().toISOString() })
+      case 'query': {
+        if (!requireFields('query')) return
+        const answer = shares.userQuery(key, body.query)
+        if ('error' in answer) return fail(answer.error)
+        return ok('query', { query: answer.query, multi_response: false })
+      }
       case 'write_text_file_to_project': {
         if (!requireFields('project_id', 'path', 'content')) return
         if (!mayUse(key, body.project_id)) return fail('user must be a collaborator on the project')
@@ -768,6 +788,8 @@ export async function startCocalcEmulator(options = {}) {
     apiKey: Object.keys(apiKeys)[0],
     state,
     faults,
+    /** The share server: `shares.state.rows` (public_paths by id), `.writes`, `.shareServer`. */
+    shares,
     /**
      * The project (created, running, when it does not exist yet).
      * @param {string} id

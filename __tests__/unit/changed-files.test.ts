@@ -68,4 +68,17 @@ describe('inputs', () => {
     expect(read({ mode: 'cocode', files: '*', 'changed-files-only': 'yes' }).changedFilesOnly).toBe(true)
     expect(() => read({ ...cocalc, 'changed-files-only': 'sometimes' })).toThrow("Input 'changed-files-only': 'sometimes' is not a boolean")
   })
+
+  it('reads share and share-description in cocalc mode, and refuses bad values naming the input', () => {
+    const inputs = read({ ...cocalc, share: 'Unlisted', 'share-description': 'Week 1' })
+    expect(inputs.mode === 'cocalc' && [inputs.share, inputs.shareDescription]).toEqual(['unlisted', 'Week 1'])
+    const plain = read({ ...cocalc })
+    expect(plain.mode === 'cocalc' && [plain.share, plain.shareDescription]).toEqual(['none', undefined])
+    expect(() => read({ ...cocalc, share: 'everyone' })).toThrow(
+      "Input 'share': 'everyone' is not one of 'none', 'unlisted', 'public', 'authenticated'"
+    )
+    expect(() => read({ ...cocalc, 'share-description': 'x'.repeat(1025) })).toThrow("Input 'share-description': is 1025 characters long")
+    expect(() => read({ mode: 'cocode', files: '*', share: 'public' })).toThrow("Input 'share': publishes on CoCalc's share server")
+    expect(read({ mode: 'cocode', files: '*', share: 'none' }).mode).toBe('cocode')
+  })
 })

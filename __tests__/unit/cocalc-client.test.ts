@@ -121,6 +121,17 @@ describe('API v2 client', () => {
     expect(new Set(requests.map((r) => r.fileName)).size).toBe(2)
   })
 
+  it('starts a chunked file over at most twice: a third passing failure fails the upload', async () => {
+    const content = randomBytes(3000)
+    // Chunk 1 fails with a 502 in each of three attempts; only two fresh starts are allowed.
+    for (let i = 0; i < 3; i++) emulator.faults.next('upload', Answers.html(502), 1, 1)
+    const before = emulator.state.requestCount
+    await expect(v2({ chunkBytes: 1024 }).uploadFile('c/thrice.bin', await localFile('thrice.bin', content, false))).rejects.toThrow(/502/)
+    const indexes = emulator.state.requests.slice(before).map((r) => r.fields?.dzchunkindex ?? String(r.status))
+    expect(indexes).toEqual(['0', '502', '0', '502', '0', '502'])
+    expect(logs.filter((line) => line.includes('again from its first chunk'))).toHaveLength(2)
+  })
+
   it('writes an empty file as text (the upload endpoint refuses empty files)', async () => {
     await v2().uploadFile('c/empty.txt', await localFile('empty.txt', ''))
     expect(emulator.readFile(PROJECT, 'c/empty.txt')?.length).toBe(0)

@@ -131,12 +131,10 @@ describe('waitForCopy', () => {
 })
 
 describe('requestCopies and waitForCopies', () => {
-  it('keeps target order, fails only the refused target, waits for the others in parallel', async () => {
+  it('keeps target order and fails only the refused target', async () => {
     const targets = ['t1', 't2', 't3'].map((projectId) => ({ projectId, path: 'course' }))
-    const requested: string[] = []
     const client = {
       async copyPath(request: { targetProjectId: string }): Promise<string> {
-        requested.push(request.targetProjectId)
         if (request.targetProjectId === 't2') throw new ServiceError('CoCalc refused projects/copy-path: must be a collaborator on target project')
         return request.targetProjectId === 't3' ? '' : `copy-${request.targetProjectId}`
       },
@@ -191,5 +189,29 @@ describe('requestCopies and waitForCopies', () => {
       /^the files did not all arrive in the target before the timeout ran out \(1 of 2 file\(s\) missing or different in the target: b\.txt\)$/
     )
     expect(looks.t2).toBe(2)
+  })
+
+  it('polls every running copy at the same time, not one after another', async () => {
+    // The status of each copy is held back until every running copy has asked: waiting for the
+    // copies one at a time would never get an answer (after 2 s the held polls answer 'failed').
+    const ids = ['c1', 'c2', 'c3', 'c4']
+    const asked = new Set<string>()
+    let release: () => void = () => undefined
+    const everyoneAsked = new Promise<void>((resolve) => (release = resolve))
+    const client = {
+      async copyStatus(copyId: string): Promise<CopyState> {
+        asked.add(copyId)
+        if (asked.size === ids.length) release()
+        let timer: NodeJS.Timeout | undefined
+        const gaveUp = new Promise<'alone'>((resolve) => (timer = setTimeout(() => resolve('alone'), 2000)))
+        const outcome = await Promise.race([everyoneAsked, gaveUp])
+        clearTimeout(timer)
+        return outcome === 'alone' ? { state: 'failed', error: `polled alone: ${[...asked].join(', ')}` } : { state: 'finished' }
+      }
+    } as unknown as CocalcClient
+    const copies: CopyProgress[] = ids.map((copyId) => ({ target: { projectId: `p-${copyId}`, path: 'x' }, copyId, status: 'running' }))
+    const time = clock()
+    await waitForCopies(client, copies, { deadline: time.now() + 60_000, log: silent, now: time.now, sleep: time.sleep })
+    expect(copies.map((c) => [c.copyId, c.status, c.error])).toEqual(ids.map((id) => [id, 'copied', undefined]))
   })
 })

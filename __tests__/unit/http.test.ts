@@ -389,6 +389,19 @@ describe('bounded body reads', () => {
     expect(written).toBeLessThan(64 * 1024 * 1024)
   })
 
+  it('caps answers at 8 MiB by default: one byte more is refused, exactly 8 MiB is read', async () => {
+    const cap = 8 * 1024 * 1024
+    const server = await scripted(
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(cap + 1)),
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(cap))
+    )
+    const { http } = client(server.url, { timeoutMs: 10_000 })
+    const error = await httpError(http.request({ method: 'GET', path: '/over', retry: 'none' }))
+    expect(error.message).toBe('svc answered GET /over with HTTP 200 and more than 8 MiB; refusing to read further')
+    const response = await http.request({ method: 'GET', path: '/exact', retry: 'none' })
+    expect(response.body.length).toBe(cap)
+  })
+
   it('reads an answer of exactly maxBodyBytes', async () => {
     const server = await scripted(ok('x'.repeat(1000)))
     const { http } = client(server.url, { maxBodyBytes: 1000 })

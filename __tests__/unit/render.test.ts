@@ -19,6 +19,30 @@ function readCodeSpan(markdown: string): string {
   return /^ [\s\S]* $/.test(inner) && inner.trim() !== '' ? inner.slice(1, -1) : inner
 }
 
+/** The text outside CommonMark code spans (a run of n backticks closed by the next run of exactly n). */
+function outsideCodeSpans(markdown: string): string {
+  let outside = ''
+  let i = 0
+  while (i < markdown.length) {
+    const run = /^`+/.exec(markdown.slice(i))?.[0]
+    if (!run) {
+      outside += markdown[i++]
+      continue
+    }
+    const close = new RegExp(`(?<!\`)${run}(?!\`)`, 'g')
+    close.lastIndex = i + run.length
+    const end = close.exec(markdown)
+    if (!end) {
+      outside += run
+      i += run.length
+      continue
+    }
+    outside += ' '
+    i = end.index + run.length
+  }
+  return outside
+}
+
 /** GFM table cell splitting (cmark-gfm): `\` + ASCII punctuation is one escaped pair; any other `|` ends the cell. */
 function gfmCell(markdown: string): string {
   for (let i = 0; i < markdown.length; i++) {
@@ -76,6 +100,7 @@ function copy(index: number, extra: Partial<CopyOutcome> = {}): CopyOutcome {
     copy_id: `copy-${index}`,
     url: `https://cocalc.example/projects/${id}/files/course/week1/`,
     embed_url: `https://cocalc.example/projects/${id}/files/course/week1/?fullscreen=kiosk`,
+    share_url: '',
     status: 'copied',
     ...extra
   }
@@ -196,9 +221,13 @@ describe('renderReport', () => {
       expect(readCodeSpan(span)).toBe(visible(HOSTILE_NAMES[i]))
     })
     expect(markdown).toContain('<details><summary>26 files sent</summary>')
-    // Outside the code spans: no HTML from the names, no injected links, no line breaks inside items.
-    const lines = markdown.split('\n')
-    for (const line of lines.filter((l) => l.startsWith('- `'))) expect(line).toMatch(/ \(\d+ B\)$/)
+    // Outside the code spans: no HTML, links, images or mentions from the names, and each item
+    // stays on its own line (the 26 names give 26 items, each ending in its size).
+    const outside = outsideCodeSpans(markdown)
+    for (const hostile of ['evil.example', '<img', '<script', '![', '@everyone', '<!--', '**bold**', '\u202e']) {
+      expect(outside).not.toContain(hostile)
+    }
+    for (const item of items) expect(outsideCodeSpans(item)).toMatch(/^- {3}\(\d+ B\)$/)
   })
 
   it('never links a URL a server answered unless it is http(s)', () => {
@@ -231,6 +260,11 @@ describe('renderReport', () => {
       '- **Project folder:** [`https://cocalc.example/projects/p/files/course/`](https://cocalc.example/projects/p/files/course/) · [kiosk view](https://cocalc.example/projects/p/files/course/?fullscreen=kiosk)'
     )
     expect(markdown).toContain('| Target project | Folder | Status | Copy id | Open |')
+    // embedUrl is the first target's kiosk link: the source folder's line links its own.
+    const targetKiosk = renderReport({ ...result, embedUrl: result.copies![0].embed_url }, context)
+    expect(targetKiosk).toContain(
+      '- **Project folder:** [`https://cocalc.example/projects/p/files/course/`](https://cocalc.example/projects/p/files/course/) · [kiosk view](https://cocalc.example/projects/p/files/course/?fullscreen=kiosk)'
+    )
     expect(markdown).toContain(
       '| `00000000-0000-4000-8000-000000000001` | `course/week1` | ✅ copied | `copy-1` | [files](https://cocalc.example/projects/00000000-0000-4000-8000-000000000001/files/course/week1/) · [kiosk](https://cocalc.example/projects/00000000-0000-4000-8000-000000000001/files/course/week1/?fullscreen=kiosk) |'
     )
@@ -328,5 +362,26 @@ describe('renderCommentNote', () => {
       'would write none: the release event carries no pull request.'
     )
     expect(renderCommentNote({ kind: 'failed' }, 't')).toContain('not written')
+  })
+})
+
+describe('renderReport: files sent and files already in place', () => {
+  const files = [
+    { name: 'a.md', size: 1 },
+    { name: 'b.md', size: 2 }
+  ]
+  const base: PublishResult = { mode: 'cocalc', status: 'uploaded', files, skipped: [], projectUrl: 'https://cocalc.example/projects/p/files/c/' }
+
+  it('lists the files as sent when every one was uploaded', () => {
+    const markdown = renderReport({ ...base, uploadedCount: 2 })
+    expect(markdown).toContain('**2 files sent:**')
+    expect(markdown).toContain('- **Files:** 2 (3 B)')
+  })
+
+  it('does not call files sent when they were already identical in the project', () => {
+    const markdown = renderReport({ ...base, uploadedCount: 0 })
+    expect(markdown).toContain('**2 files published:**')
+    expect(markdown).not.toContain('files sent')
+    expect(markdown).toContain('- **Files:** 2 (3 B; 0 uploaded, 2 already up to date)')
   })
 })

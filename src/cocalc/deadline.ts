@@ -6,14 +6,15 @@
 import { ServiceError } from '../errors.js'
 
 /** The phases of a cocalc step, as the error names them. */
-export type Phase = 'start' | 'upload' | 'verify' | 'copy' | 'wait'
+export type Phase = 'start' | 'upload' | 'verify' | 'copy' | 'wait' | 'share'
 
 const DOING: Record<Phase, string> = {
   start: 'starting the project',
   upload: 'uploading the files',
   verify: 'verifying the files inside the project',
   copy: 'requesting the copies',
-  wait: 'waiting for the copies'
+  wait: 'waiting for the copies',
+  share: 'sharing the folder'
 }
 
 /** The step ran out of its `timeout`. */

@@ -6,12 +6,14 @@
  * and the step fails afterwards with every target reported.
  */
 import * as core from '@actions/core'
-import type { CocalcInputs } from '../inputs.js'
+import { SHARE_DESCRIPTION_MAX, type CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
 import { formatBytes } from '../files.js'
-import type { RunContext } from '../context.js'
+import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
-import type { CocalcClient, CocalcClientOptions } from './client.js'
+import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
+import { CocalcV1Client } from './v1.js'
+import { CocalcV2Client } from './v2.js'
 import { uploadChanged, verifyUploads, type Logger, type SyncOptions, type UploadItem } from './upload.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { StepDeadline } from './deadline.js'
@@ -20,6 +22,7 @@ import type { RemoteFile } from './scripts.js'
 import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
+import { CocalcShares, planShares, sharePublished } from './share.js'
 import { ARCHIVES_ENV } from './bulk.js'
 
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
@@ -30,7 +33,7 @@ export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
  */
 export const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES'
 
-export async function publishCocalc(inputs: CocalcInputs, collection: Collection, _context: RunContext): Promise<PublishResult> {
+export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext): Promise<PublishResult> {
   const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
   const targets: CopyTarget[] = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
   const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path)
@@ -49,19 +52,18 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   if (copyOnly) base.copyOnly = true
 
   if (inputs.dryRun) {
-    const plannedRequests = planRequests(inputs, items, chunkBytes)
+    const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))]
     await core.group('Planned requests (dry run: nothing is sent)', async () => {
       for (const line of plannedRequests) core.info(line)
     })
     return { ...base, status: 'dry-run', plannedRequests }
   }
 
-  const { credentialForms } = await import('./client.js')
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
   const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
   // `timeout` bounds everything from here on: upload, verification, copies and waits.
   const deadline = new StepDeadline(inputs.timeoutSeconds)
-  const client = await createCocalcClient(inputs, {
+  const clientOptions: CocalcClientOptions = {
     baseUrl: inputs.cocalcUrl,
     apiKey: inputs.apiKey,
     projectId: inputs.projectId,
@@ -70,8 +72,21 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     log: log.info,
     warn: log.warning,
     signal: deadline.signal
-  })
+  }
+  const client = createCocalcClient(inputs, clientOptions)
+  const shares =
+    inputs.share === 'none'
+      ? undefined
+      : new CocalcShares({
+          http: createCocalcHttp(clientOptions),
+          api: inputs.api,
+          mode: inputs.share,
+          description: shareDescription(inputs, context),
+          log: log.info
+        })
   try {
+    // A server that does not allow sharing is refused before anything is uploaded.
+    if (shares) await core.group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()))
     const syncOptions: SyncOptions = {
       concurrency: inputs.concurrency,
       verify: inputs.verify,
@@ -80,14 +95,17 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
     }
     const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline)
     const result: PublishResult = copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
-    if (targets.length === 0) return result
+    const share = (published: PublishResult): Promise<PublishResult> =>
+      shares ? core.group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published)
+    if (targets.length === 0) return share(result)
 
     const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline)
-    return finishResult(result, copies, inputs)
+    return share(finishResult(result, copies, inputs))
   } finally {
     deadline.dispose()
     core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
     await client.close()
+    await shares?.close()
   }
 }
 
@@ -179,10 +197,13 @@ async function uploadPhases(
   return upload
 }
 
-/** The HTTP clients (and undici with them) are loaded only when requests are sent: a dry run needs none. */
-export async function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): Promise<CocalcClient> {
-  if (inputs.api === 'v1') return new (await import('./v1.js')).CocalcV1Client(options)
-  return new (await import('./v2.js')).CocalcV2Client(options)
+/** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
+function shareDescription(inputs: CocalcInputs, context: RunContext): string {
+  return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('')
+}
+
+export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
+  return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
 }
 
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */
@@ -199,6 +220,7 @@ export function finishResult(
       copy_id: copy.copyId,
       url,
       embed_url: kioskUrl(url),
+      share_url: '',
       // Not waited for (wait: false): still running as far as anyone knows.
       status: copy.status === 'running' ? 'queued' : copy.status
     }

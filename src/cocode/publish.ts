@@ -7,6 +7,7 @@ import type { LocalFile, SkippedFile } from '../files.js'
 import { createHash } from 'node:crypto'
 import { FileError, errorMessage } from '../errors.js'
 import { closeFile, openForReading, readFully } from '../fileio.js'
+import { buildSessionBody, createCocodeHttp, createSession } from './client.js'
 import type { PublishResult } from '../report/result.js'
 
 export interface CocodePlan {
@@ -42,8 +43,6 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
     for (const request of plannedRequests) core.info(`Dry run, not sent: ${request}`)
     return { ...result, status: 'dry-run', plannedRequests }
   }
-  // The HTTP client (and undici with it) is loaded only when a request is sent: a dry run needs none.
-  const { buildSessionBody, createCocodeHttp, createSession } = await import('./client.js')
   const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 })
   try {
     const body = await buildSessionBody(

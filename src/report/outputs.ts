@@ -7,7 +7,7 @@ import type { PublishResult } from './result.js'
 export function outputsOf(result: PublishResult): Record<string, string> {
   const outputs: Record<string, string> = {
     status: result.status,
-    'file-count': String(result.status === 'skipped' ? 0 : result.files.length)
+    'file-count': String(sentCount(result))
   }
   if (result.mode === 'cocode') {
     outputs['session-url'] = result.sessionUrl ?? ''
@@ -16,9 +16,20 @@ export function outputsOf(result: PublishResult): Record<string, string> {
   const copies = result.copies ?? []
   outputs['project-url'] = result.projectUrl ?? ''
   outputs['embed-url'] = result.embedUrl ?? ''
+  outputs['share-url'] = result.shareUrl ?? ''
   outputs['copy-id'] = copies[0]?.copy_id ?? ''
   outputs.copies = JSON.stringify(copies)
   return outputs
+}
+
+/**
+ * `file-count`: files sent (INTERFACE.md). 0 when skipped or copy-only; in an incremental CoCalc
+ * run, only the files uploaded (those already identical in the project are not sent); in a dry
+ * run, every file that would be sent (a dry run does not ask the project which are identical).
+ */
+export function sentCount(result: PublishResult): number {
+  if (result.status === 'skipped' || result.copyOnly) return 0
+  return result.uploadedCount ?? result.files.length
 }
 
 /** `comment-id` and `comment-url`, set only when a comment was written. */

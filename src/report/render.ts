@@ -5,6 +5,7 @@
  * requests) are cut with "… and N more", and free text is truncated.
  */
 import { formatBytes } from '../files.js'
+import { kioskUrl } from '../cocalc/links.js'
 import { code, fitLines, link, prose, safeUrl, sizeOf, urlLink } from './markdown.js'
 import type { CopyOutcome, PublishResult, PublishedFile } from './result.js'
 import type { SkippedFile } from '../files.js'
@@ -102,9 +103,14 @@ function problems(result: PublishResult): string[] {
 function facts(result: PublishResult, context: RenderContext): string[] {
   const lines: string[] = []
   if (result.mode === 'cocode' && result.sessionUrl !== undefined) lines.push(`- **Session:** ${urlLink(result.sessionUrl)}`)
+  // A share link opens for people without an account: it leads; the project links are for collaborators.
+  if (result.shareUrl)
+    lines.push(`- **Share link** (${prose(result.shareAudience ?? 'anyone with this link can read')}): ${urlLink(result.shareUrl)}`)
   if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
-    const embed = result.embedUrl && result.embedUrl !== result.projectUrl ? ` · ${link('kiosk view', result.embedUrl)}` : ''
-    lines.push(`- **Project folder:** ${urlLink(result.projectUrl)}${embed}`)
+    // The source folder's own kiosk link (`embedUrl` is the first target's when there are targets:
+    // those have their own links in the table).
+    const embed = ` · ${link('kiosk view', kioskUrl(result.projectUrl))}`
+    lines.push(`- **Project folder${result.shareUrl ? ' (collaborators)' : ''}:** ${urlLink(result.projectUrl)}${embed}`)
   }
   lines.push(`- **Files:** ${fileCount(result)}`)
   if (result.changes) lines.push(`- **Changed files only:** ${changesLine(result.changes)}`)
@@ -140,7 +146,8 @@ function copiesSection(copies: CopyOutcome[], budget: number): string[] {
   const header = ['| Target project | Folder | Status | Copy id | Open |', '|---|---|---|---|---|']
   const row = (copy: CopyOutcome): string => {
     const cell = { inTable: true, max: 200 }
-    const open = `${link('files', copy.url, cell)} · ${link('kiosk', copy.embed_url, cell)}`
+    const share = copy.share_url ? ` · ${link('share', copy.share_url, cell)}` : ''
+    const open = `${link('files', copy.url, cell)} · ${link('kiosk', copy.embed_url, cell)}${share}`
     return `| ${code(copy.project_id, cell)} | ${code(copy.path, cell)} | ${copyStatus(copy.status)} | ${copy.copy_id ? code(copy.copy_id, cell) : '—'} | ${open} |`
   }
   const failures = copies.filter((copy) => copy.error)
@@ -195,7 +202,9 @@ function filesSection(result: PublishResult, budget: number): string[] {
   const renamed = result.changes?.renamedFrom ?? {}
   const line = (file: PublishedFile): string =>
     `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`
-  const noun = result.status === 'dry-run' ? 'to send' : 'sent'
+  // Files already identical in the project were published but not sent again.
+  const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length
+  const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published'
   return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget)
 }
 

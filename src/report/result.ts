@@ -16,6 +16,8 @@ export interface CopyOutcome {
   copy_id: string
   url: string
   embed_url: string
+  /** The share page of the target's folder (`share`), or '' when it was not shared. */
+  share_url: string
   status: CopyStatus
   /** Why a copy failed or timed out (not part of the `copies` output's documented fields). */
   error?: string
@@ -40,6 +42,10 @@ export interface PublishResult {
   /** cocalc: where the files are in the source project. */
   projectUrl?: string
   embedUrl?: string
+  /** cocalc with `share`: the share page of the first target's folder, or of `path` without targets. */
+  shareUrl?: string
+  /** Who can open the share links, e.g. "anyone with this link can read". */
+  shareAudience?: string
   copies?: CopyOutcome[]
   /** Dry run: the requests that would have been made, without secrets. */
   plannedRequests?: string[]

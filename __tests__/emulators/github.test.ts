@@ -1,6 +1,6 @@
 /** The GitHub emulator itself behaves like GitHub where the action depends on it. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { COMMENT_LIMIT, GitHubFaults, startGitHubEmulator } from '../emulators/github.js'
+import { COMMENT_LIMIT, GitHubFaults, startGitHubEmulator } from './github.js'
 
 let github: Awaited<ReturnType<typeof startGitHubEmulator>>
 
