@@ -3674,7 +3674,11 @@ function planRequests(inputs, items, chunkBytes) {
     }
     if (inputs.targetProjectIds.length > 0 && inputs.wait) {
         const status = inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`;
-        lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`);
+        lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`);
+    }
+    if (inputs.targetProjectIds.length > 0 && inputs.verify && inputs.patterns.length > 0) {
+        const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+        lines.push(`POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`);
     }
     return lines;
 }
@@ -5231,8 +5235,9 @@ async function changedFiles(inputs, context) {
     core/* info */.pq(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
     if (plan.capped)
         core/* warning */.$e(capNotice(plan));
+    // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
-        core/* info */.pq(`Removed by the PR, not sent: ${name}`);
+        core/* info */.pq(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`);
     return plan;
 }
 async function collect(inputs, changes) {

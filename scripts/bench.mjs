@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Benchmark: runs the built action (dist/index.js) against the loopback emulators (the CoCalc one
-// runs the real bash, tar and sha256sum for every exec) with an injected per-request latency,
-// prints one figure per line, then the goals of issue 13 with met / not met. It measures; it
-// asserts nothing (tests never assert times).
+// Benchmark: runs the built action (dist/index.js) against the loopback emulators with an injected
+// per-request latency, prints one figure per line, then the goals of issue 13 with met / not met.
+// It measures; it asserts nothing (tests never assert times). The CoCalc emulator runs every exec
+// with this machine's real bash, tar and sha256sum in a folder mirroring the project, so hashing
+// and unpacking cost what they cost on a project.
 //
 //   npm run bench                          all figures
 //   npm run bench -- --files 200           a smaller push (quicker, for a look while developing)
@@ -59,9 +60,11 @@ try {
     const first = await measurePush(cocalc, workspace, FILE_COUNT, 'bench')
     line(`push ${FILE_COUNT} files (cocalc v2, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY}): wall time`, first.ms, 'ms')
     line('push: HTTP requests', first.requests)
+    line('push: time the project spent in its execs (hash, unpack)', first.execMs, 'ms')
     const again = await measurePush(cocalc, workspace, FILE_COUNT, 'bench')
     line('re-run with no file changed: wall time', again.ms, 'ms')
     line('re-run: HTTP requests', again.requests)
+    line('re-run: time the project spent in its exec', again.execMs, 'ms')
     const perFile = await measurePush(cocalc, workspace, FILE_COUNT, 'bench-per-file', { PUBLISH_COCALC_ARCHIVES: 'off' })
     line('the same push one request per file (archives off): wall time', perFile.ms, 'ms')
     line('push: HTTP requests one request per file', perFile.requests)
@@ -82,6 +85,7 @@ try {
       const push = await measurePush(cocalc, large, LARGE_COUNT, 'bench-large')
       line(`push ${LARGE_COUNT} files: wall time`, push.ms, 'ms')
       line(`push ${LARGE_COUNT} files: HTTP requests`, push.requests)
+      line(`push ${LARGE_COUNT} files: time the project spent in its execs`, push.execMs, 'ms')
       goals.push([`${LARGE_COUNT} files, first push`, `${ms(push.ms)}, ${push.requests} requests`, '≤ 3 s', push.ms <= 3000])
     } finally {
       await rm(large, { recursive: true, force: true })
@@ -196,7 +200,9 @@ async function measurePush(cocalc, workspace, count, target, env = {}) {
   if (result.code !== 0 || !['0', String(count)].includes(result.outputs['file-count'] ?? '')) {
     throw new Error(`the push failed (exit ${result.code}):\n${result.stdout.slice(-3000)}${result.stderr}`)
   }
-  return { ms, requests: cocalc.state.requests.length - before }
+  const requests = cocalc.state.requests.slice(before)
+  const execs = requests.filter((request) => request.endpoint === 'exec')
+  return { ms, requests: requests.length, execMs: execs.reduce((sum, request) => sum + (request.ms ?? 0), 0) }
 }
 
 async function makeSmallFiles(count) {

@@ -101,7 +101,8 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
     `PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`
   )
   if (plan.capped) core.warning(capNotice(plan))
-  for (const name of plan.removed) core.info(`Removed by the PR, not sent: ${name}`)
+  // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
+  for (const name of plan.removed) core.info(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`)
   return plan
 }
 

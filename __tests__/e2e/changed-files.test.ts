@@ -159,6 +159,21 @@ describe('changed-files-only, cocode mode', () => {
     }
   })
 
+  it('never lets a removed file name from GitHub start a workflow command', async () => {
+    github.addPullRequest({
+      number: 10,
+      files: [
+        { filename: 'src/file-001.py', status: 'modified' },
+        { filename: 'src/evil\n::error::injected by a file name', status: 'removed' }
+      ]
+    })
+    const result = await publishCocode({}, { payload: pullRequestPayload(10) })
+    expect(result.code).toBe(0)
+    expect(result.errors).toEqual([])
+    expect(result.stdout).toContain('Removed by the PR, not sent: "src/evil\\n::error::injected by a file name"')
+    expect(github.commentsOf(10).at(-1)?.body).toContain('`src/evil\\n::error::injected by a file name`')
+  })
+
   it('has no effect outside a pull request, and says so in a notice', async () => {
     const result = await publishCocode({ files: 'docs/**' }, { eventName: 'push', payload: { ref: 'refs/tags/v1', after: HEAD_SHA } })
     expect(result.code).toBe(0)

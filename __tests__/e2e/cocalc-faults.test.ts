@@ -229,10 +229,10 @@ describe.each(V1_V2)('cocalc mode, API %s: retries, timeouts and answers that ca
     const result = await runCocalc(
       emulator,
       { 'a.txt': 'a' },
-      { inputs: { 'cocalc-api': api, 'project-id': source, 'target-project-id': t1, files: 'a.txt', timeout: '2' } }
+      { inputs: { 'cocalc-api': api, 'project-id': source, 'target-project-id': t1, files: 'a.txt', timeout: '5' } }
     )
     expect(result.code).toBe(1)
-    expect(failureLine(result)).toBe(`1 of 1 copy did not complete: the copy to project ${t1} (course) did not finish within the 2 s timeout`)
+    expect(failureLine(result)).toBe(`1 of 1 copy did not complete: the copy to project ${t1} (course) did not finish within the 5 s timeout`)
     expect(copiesOutput(result)[0].status).toBe('timeout')
     expect(result.outputs.status).toBe('uploaded')
   })

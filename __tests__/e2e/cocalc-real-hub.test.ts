@@ -102,14 +102,14 @@ describe('copies proven inside the target', () => {
     const result = await runCocalc(
       emulator,
       { 'a.txt': 'alpha' },
-      { inputs: { 'cocalc-api': 'v1', 'project-id': source, 'target-project-id': t1, files: 'a.txt', timeout: '5' } }
+      { inputs: { 'cocalc-api': 'v1', 'project-id': source, 'target-project-id': t1, files: 'a.txt', timeout: '8' } }
     )
     expect(result.code).toBe(1)
     expect(copiesOutput(result)[0]).toMatchObject({ copy_id: '', status: 'timeout' })
     expect(result.outputs.status).toBe('uploaded')
     expect(failureLine(result)).toMatch(
       new RegExp(
-        `the copy to project ${t1} \\(course\\) did not finish within the 5 s timeout: the files did not all arrive in the target .*1 of 1 file\\(s\\) missing or different in the target: a\\.txt`
+        `the copy to project ${t1} \\(course\\) did not finish within the 8 s timeout: the files did not all arrive in the target .*1 of 1 file\\(s\\) missing or different in the target: a\\.txt`
       )
     )
   })

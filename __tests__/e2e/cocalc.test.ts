@@ -172,18 +172,18 @@ describe.each(['v1', 'v2'] as const)('cocalc mode, API %s', (api) => {
     expect(result.summary).toContain(t2)
   })
 
-  it('times out on a copy that never finishes (timeout: 2), failing the step after reporting', async () => {
+  it('times out on a copy that never finishes (timeout: 5: it bounds the whole step, upload included), failing the step after reporting', async () => {
     const { source, t1, t2 } = projectIds()
     emulator.faults.copyNeverFinishes.add(t2)
     const result = await runCocalc(
       emulator,
       { 'notebooks/a.ipynb': '{}' },
       {
-        inputs: { 'cocalc-api': api, 'project-id': source, 'target-project-id': `${t1}\n${t2}`, timeout: '2' }
+        inputs: { 'cocalc-api': api, 'project-id': source, 'target-project-id': `${t1}\n${t2}`, timeout: '5' }
       }
     )
     expect(result.code).toBe(1)
-    expect(failureLine(result)).toContain(`the copy to project ${t2} (course) did not finish within the 2 s timeout`)
+    expect(failureLine(result)).toContain(`the copy to project ${t2} (course) did not finish within the 5 s timeout`)
     expect(copiesOutput(result).map((c) => c.status)).toEqual(['copied', 'timeout'])
     expect(copiesOutput(result)[1].copy_id).toMatch(/^[0-9a-f-]{36}$/)
   })

@@ -43,7 +43,7 @@
  */
 import { createServer } from 'node:http'
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { ProjectFiles, runCommand } from './cocalc-disk.js'
@@ -71,8 +71,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * @typedef {{
  *   api: 'v1' | 'v2' | 'upload' | 'other', endpoint: string, method: string, url: string,
  *   key: string | undefined, body: any, fields?: Record<string, string>, fileName?: string,
- *   fileSize?: number, status?: number, at: number
+ *   fileSize?: number, status?: number, at: number, ms?: number
  * }} RecordedRequest
+ *   `ms`: how long the emulator took to answer (an exec: the command's run time).
  * @typedef {{ status?: number, body?: string | Buffer | object, headers?: Record<string, string> }} CannedAnswer
  * @typedef {{ endpoint: string, answer: CannedAnswer | 'drop' | 'hang', remaining: number, skip: number }} CannedRule
  * @typedef {{
@@ -167,7 +168,7 @@ export async function startCocalcEmulator(options = {}) {
   /** @type {Map<string, UploadStream>} */
   const streams = new Map()
   /** Where the projects' folders live (removed by close()). */
-  const root = mkdtempSync(join(tmpdir(), 'cocalc-emulator-'))
+  const root = mkdtempSync(join(memoryDisk() ?? tmpdir(), 'cocalc-emulator-'))
   /** Commands still running after the hub stopped waiting for them. */
   /** @type {Set<Promise<unknown>>} */
   const running = new Set()
@@ -354,6 +355,7 @@ export async function startCocalcEmulator(options = {}) {
     if (faults.onRequest) await faults.onRequest(record)
     const reply = (/** @type {number} */ status, /** @type {string | Buffer | object} */ payload, contentType = 'application/json') => {
       record.status = status
+      record.ms = Date.now() - record.at
       send(res, status, payload, contentType)
     }
 
@@ -932,6 +934,21 @@ function globRegExp(pattern) {
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
   return new RegExp(`^${source}$`)
+}
+
+/**
+ * A RAM-backed folder when the machine has one (/dev/shm): creating a file there costs
+ * microseconds, not the milliseconds a loaded disk can take, so the projects' mirror does not
+ * slow down every upload the emulator answers.
+ * @returns {string | undefined}
+ */
+function memoryDisk() {
+  try {
+    accessSync('/dev/shm', constants.W_OK)
+    return statSync('/dev/shm').isDirectory() ? '/dev/shm' : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -138,7 +138,8 @@ describe('planRequests (dry run)', () => {
     expect(text).toContain(
       `POST https://cocalc.example/api/v2/projects/copy-path {"src_project_id":"${P}","path":"course","target_project_id":"${T2}","target_path":"handout","overwrite_newer":true,"delete_missing":false,"backup":true,"wait_until_done":false}`
     )
-    expect(text).toMatch(/copy-path-status .*\(at most 300 s\)/)
+    expect(text).toMatch(/copy-path-status .*\(the whole step: at most 300 s\)/)
+    expect(text).toMatch(/api\/v2\/exec in each target project: sha256 of the copied files/)
   })
 
   it('lists the v1 events, with exclude', () => {

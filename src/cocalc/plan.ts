@@ -120,7 +120,13 @@ export function planRequests(inputs: PlanInputs, items: readonly UploadItem[], c
   if (inputs.targetProjectIds.length > 0 && inputs.wait) {
     const status =
       inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`
-    lines.push(`POST ${status} for each queued copy, until it finishes (at most ${inputs.timeoutSeconds} s)`)
+    lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`)
+  }
+  if (inputs.targetProjectIds.length > 0 && inputs.verify && inputs.patterns.length > 0) {
+    const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`
+    lines.push(
+      `POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`
+    )
   }
   return lines
 }
