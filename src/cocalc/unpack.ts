@@ -36,12 +36,12 @@ if [ -n "$pieces" ]; then
   [ "\${#p[@]}" -eq "$piece_count" ] || fail 3 "expected $piece_count piece(s) of the archive, found \${#p[@]}"
   cat -- "\${p[@]}" | base64 -d > "$archive" || fail 4 "the archive's pieces are not valid base64"
 fi
-for ((i = 0; i < wait; i++)); do
-  [ -f "$archive" ] && [ "$(stat -c %s -- "$archive")" = "$size" ] && break
-  sleep 0.1
+actual=
+for ((i = 0; i <= wait; i++)); do
+  [ -f "$archive" ] && actual=$(stat -c %s -- "$archive") && [ "$actual" = "$size" ] && break
+  [ "$i" -eq "$wait" ] || sleep 0.1
 done
 [ -f "$archive" ] || fail 3 "the archive did not arrive"
-actual=$(stat -c %s -- "$archive")
 [ "$actual" = "$size" ] || fail 4 "the archive has $actual bytes, not $size"
 got=$(sha256sum < "$archive")
 [ "\${got%% *}" = "$sum" ] || fail 4 "the archive's SHA-256 is not that of the archive sent"
@@ -61,17 +61,23 @@ mapfile -t names < "$work/names"
 mkdir -p -- "$stage"
 "\${t[@]}" -xmf "$archive" -C "$stage" || fail 4 "the archive cannot be extracted"
 [ -z "$(find "$stage" ! -type f ! -type d -print -quit)" ] || fail 5 "the archive held something that is not a regular file: refused"
-paths=() batch=() folder=
+paths=() dirs=() batch=() folder=
+for n in "\${names[@]}"; do
+  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
+  [ "$d" = "$folder" ] || dirs+=("$dest/$d")
+  folder=$d
+  paths+=("$dest/$n")
+done
+mkdir -p -- "\${dirs[@]}"
+folder=
 for n in "\${names[@]}"; do
   case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
   if [ "$d" != "$folder" ]; then
     [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$dest/$folder" -- "\${batch[@]}"
     batch=()
-    mkdir -p -- "$dest/$d"
     folder=$d
   fi
   batch+=("$stage/$n")
-  paths+=("$dest/$n")
 done
 mv -f -t "$dest/$folder" -- "\${batch[@]}"
 set -- "\${paths[@]}"
