@@ -14,7 +14,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 if (process.env.RUNNER_DEBUG === '1')
     process.setSourceMapsEnabled(true);
 // Loaded after the switch above, so its source map applies.
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(372)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6372));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(296)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6296));
 await run();
 
 

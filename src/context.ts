@@ -20,6 +20,8 @@ export interface RunContext {
   repo: string | undefined
   sha: string | undefined
   eventName: string | undefined
+  /** Who triggered the run (GITHUB_ACTOR). */
+  actor?: string
   serverUrl: string
   apiUrl: string
   runUrl: string | undefined
@@ -43,6 +45,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     repo,
     sha: pullRequest?.headSha ?? (env.GITHUB_SHA || undefined),
     eventName: env.GITHUB_EVENT_NAME || undefined,
+    actor: env.GITHUB_ACTOR || undefined,
     serverUrl,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runUrl:
@@ -94,6 +97,14 @@ function isFromFork(head: Record<string, unknown>, base: Record<string, unknown>
   const baseName = isRecord(base.repo) ? base.repo.full_name : undefined
   if (typeof headName === 'string' && typeof baseName === 'string') return headName.toLowerCase() !== baseName.toLowerCase()
   return isRecord(head.repo) && head.repo.fork === true && baseName === undefined
+}
+
+/**
+ * A pull request run triggered by Dependabot: GitHub gives it Dependabot's own secrets only,
+ * never the repository's Actions secrets (and a read-only token), as it does for forks.
+ */
+export function isDependabotPullRequest(context: RunContext): boolean {
+  return context.actor === 'dependabot[bot]' && context.pullRequest !== undefined
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

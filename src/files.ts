@@ -12,6 +12,7 @@ import * as glob from '@actions/glob'
 import { createLimiter, mapLimit } from './concurrency.js'
 import { SMALL_FILE_BYTES, readInPieces, readSmallFile } from './fileio.js'
 import { FileError, errorMessage } from './errors.js'
+import { describeSize } from './text.js'
 
 export interface LocalFile {
   /** POSIX path relative to the base folder: the name the file is published under. */
@@ -61,7 +62,8 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
   const candidates = new Map<string, string>()
   // Each candidate is checked while the globber walks on: its file-system round trips overlap.
   const limit = createLimiter(options.concurrency ?? 8)
-  const checks: Promise<{ size: number } | { reason: string }>[] = []
+  const checks: Promise<Checked>[] = []
+  let gitFiles = 0
   const realFolders = new Map<string, Promise<string>>()
   const realFolder = (folder: string): Promise<string> => {
     let real = realFolders.get(folder)
@@ -78,32 +80,40 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
       // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
       excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
     })
-    for await (const match of globber.globGenerator()) {
+    const unreadable: string[] = []
+    await walkTolerantly(globber, unreadable, async (match) => {
       const relative = path.relative(realBase, match)
       if (!isInsideRelative(relative)) {
         skipped.push({ name: match, reason: 'is outside the working directory' })
-        continue
+        return
       }
       const name = toPosix(relative)
-      if (options.only && !options.only.has(name)) continue
-      if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.'))) continue
+      if (options.only && !options.only.has(name)) return
+      if (isHiddenPath(name)) {
+        // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
+        if (options.includeHiddenFiles && isGitPath(name)) gitFiles++
+        if (!options.includeHiddenFiles || isGitPath(name)) return
+      }
       const problem = nameProblem(name)
       if (problem) {
         skipped.push({ name: JSON.stringify(name), reason: problem })
-        continue
+        return
       }
-      if (candidates.has(name)) continue
+      if (candidates.has(name)) return
       candidates.set(name, match)
       checks.push(limit(() => checkCandidate(match, realBase, realFolder)))
-    }
+    })
+    for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)) skipped.push(entry)
   }
+  if (gitFiles > 0) skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` })
 
   const accepted: { name: string; absolutePath: string; size: number }[] = []
   const results = await Promise.all(checks)
   for (const [index, [name, match]] of [...candidates].entries()) {
     const checked = results[index]
-    if ('reason' in checked) skipped.push({ name, reason: checked.reason })
-    else accepted.push({ name, absolutePath: match, size: checked.size })
+    const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles)
+    if (reason !== undefined) skipped.push({ name, reason })
+    else if ('size' in checked) accepted.push({ name, absolutePath: match, size: checked.size })
   }
   accepted.sort((a, b) => compareNames(a.name, b.name))
 
@@ -175,19 +185,19 @@ async function realBaseDir(baseDir: string): Promise<string> {
   }
 }
 
+/** A candidate's size and real path relative to the base (links resolved), or why it is skipped. */
+type Checked = { size: number; real: string } | { reason: string }
+
 /** Never rejects: a problem is a reason to skip the file. */
-async function checkCandidate(
-  match: string,
-  realBase: string,
-  realFolder: (folder: string) => Promise<string>
-): Promise<{ size: number } | { reason: string }> {
+async function checkCandidate(match: string, realBase: string, realFolder: (folder: string) => Promise<string>): Promise<Checked> {
   // A regular file's real path is its folder's real path and its name: one lstat per file and one
   // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
   // at its literal part, which may pass through a linked folder.) Links take the long way.
   const own = await fs.lstat(match).catch(() => undefined)
   if (own?.isFile()) {
     const folder = await realFolder(path.dirname(match)).catch(() => undefined)
-    if (folder !== undefined && isInsideRelative(path.relative(realBase, path.join(folder, path.basename(match))))) return { size: own.size }
+    const real = folder === undefined ? '' : path.relative(realBase, path.join(folder, path.basename(match)))
+    if (isInsideRelative(real)) return { size: own.size, real: toPosix(real) }
   }
   let real: string
   try {
@@ -199,7 +209,8 @@ async function checkCandidate(
     )
     return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errorMessage(error)}` }
   }
-  if (!isInsideRelative(path.relative(realBase, real))) return { reason: 'resolves outside the working directory (symbolic link)' }
+  const realRelative = path.relative(realBase, real)
+  if (!isInsideRelative(realRelative)) return { reason: 'resolves outside the working directory (symbolic link)' }
   let stats: Stats
   try {
     stats = await fs.stat(real)
@@ -208,7 +219,103 @@ async function checkCandidate(
   }
   if (stats.isDirectory()) return { reason: 'is a symbolic link to a folder, which is not followed' }
   if (!stats.isFile()) return { reason: 'is not a regular file' }
-  return { size: stats.size }
+  return { size: stats.size, real: toPosix(realRelative) }
+}
+
+/** A POSIX path with a hidden segment (a dot-file or dot-folder). */
+export function isHiddenPath(name: string): boolean {
+  return name.split('/').some((segment) => segment.startsWith('.'))
+}
+
+/** A POSIX path inside a `.git` folder (or the folder itself), whatever its case. */
+export function isGitPath(name: string): boolean {
+  return name.split('/').some((segment) => segment.toLowerCase() === '.git')
+}
+
+/**
+ * Why a file must not be published because of where it really is (its name passed already):
+ * a link (or a path through a linked folder) into `.git/` never; into another hidden place only
+ * with include-hidden-files. Hidden is judged on the resolved path, not only on the link's name.
+ */
+export function hiddenTargetProblem(real: string, includeHiddenFiles: boolean): string | undefined {
+  if (isGitPath(real)) {
+    return includeHiddenFiles
+      ? 'leads into .git/, which is never published'
+      : `leads into a hidden place (${real}), which is never published through a link`
+  }
+  if (!includeHiddenFiles && isHiddenPath(real)) return `leads into a hidden place (${real}), which is never published through a link`
+  return undefined
+}
+
+/**
+ * Runs the globber's walk, giving each match to `take`. An entry the walk cannot even stat by
+ * the name it read (a name that is not valid UTF-8 reads back with U+FFFD, so its lstat fails
+ * with ENOENT; or a file deleted meanwhile) would end the whole walk: it is noted in
+ * `unreadable` instead and the walk goes on. @actions/glob has no option for this, so its
+ * globber's own stat is wrapped for the walk's duration (its class is reached through the
+ * instance; if a version lacks it, the walk fails as before).
+ */
+async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => Promise<void> | void): Promise<void> {
+  type Stat = (item: { path: string }, ...rest: unknown[]) => Promise<unknown>
+  const walker = globber.constructor as unknown as { stat?: Stat }
+  const original = walker.stat
+  if (typeof original === 'function') {
+    walker.stat = async (item, ...rest) => {
+      try {
+        return await original.call(walker, item, ...rest)
+      } catch (error) {
+        if ((error as { code?: unknown } | undefined)?.code !== 'ENOENT') throw error
+        unreadable.push(item.path)
+        return undefined
+      }
+    }
+  }
+  try {
+    for await (const match of globber.globGenerator()) await take(match)
+  } finally {
+    if (typeof original === 'function') walker.stat = original
+  }
+}
+
+/** Warnings for the entries a walk could not stat: names that are not UTF-8, or files that vanished. */
+async function describeUnreadable(paths: readonly string[], realBase: string, includeHiddenFiles: boolean): Promise<SkippedFile[]> {
+  const skipped: SkippedFile[] = []
+  for (const unreadable of paths) {
+    const relative = toPosix(path.relative(realBase, unreadable))
+    if (!includeHiddenFiles && isHiddenPath(relative)) continue
+    if (!relative.includes('\ufffd')) {
+      skipped.push({ name: relative, reason: 'disappeared while the files were being collected' })
+      continue
+    }
+    // The name on disk, byte for byte: the entries of its folder that are not UTF-8 and read back as it.
+    const folder = path.dirname(unreadable)
+    const entries = await fs.readdir(folder, { encoding: 'buffer' }).catch(() => [] as Buffer[])
+    const raw = entries.filter((entry) => !isUtf8(entry) && entry.toString('utf8') === path.basename(unreadable))
+    const parent = toPosix(path.relative(realBase, folder))
+    for (const entry of raw.length > 0 ? raw : [Buffer.from(path.basename(unreadable))]) {
+      const shown = (parent === '' ? '' : `${parent}/`) + escapeInvalidUtf8(entry)
+      skipped.push({ name: `"${shown}"`, reason: 'has a name that is not valid UTF-8, so it cannot be published under its name' })
+    }
+  }
+  return skipped
+}
+
+/** The bytes of a name as text, each byte that is not part of valid UTF-8 shown as `\xNN`. */
+export function escapeInvalidUtf8(bytes: Buffer): string {
+  let text = ''
+  let at = 0
+  while (at < bytes.length) {
+    const length = sequenceLength(bytes[at])
+    const piece = bytes.subarray(at, at + length)
+    if (piece.length === length && isUtf8(piece) && (length > 1 || bytes[at] < 0x80)) {
+      text += piece.toString('utf8')
+      at += length
+    } else {
+      text += `\\x${bytes[at].toString(16).padStart(2, '0')}`
+      at++
+    }
+  }
+  return text
 }
 
 /** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
@@ -320,22 +427,4 @@ export function compareNames(a: string, b: string): number {
 
 export function toPosix(relative: string): string {
   return relative.split(path.sep).join('/')
-}
-
-/** A size for messages: readable, and exact when the unit would round it. */
-export function describeSize(bytes: number): string {
-  const short = formatBytes(bytes)
-  return bytes < 1024 ? short : `${short}, ${bytes} bytes`
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`
 }

@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici/index.js'
 import { loadUndici } from './undici-on-demand.js'
 import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
+import { Scrubber, formatBytes, htmlToText, looksLikeHtml, oneLine, serverText } from './text.js'
 
 /**
  * How a request may be retried:
@@ -110,7 +111,7 @@ export class HttpClient {
     headers: Record<string, string>
     log: (message: string) => void
   }
-  private readonly secrets: string[]
+  private readonly scrubber: Scrubber
   private dispatcher: Dispatcher | undefined
   private readonly ownsDispatcher: boolean
   /** Requests sent, retries included: the benchmark and tests read it. */
@@ -122,8 +123,7 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
     this.origin = url.origin
     this.basePath = url.pathname.replace(/\/+$/, '')
-    // Longest first, so a secret inside another (a password inside its Basic form) never leaves a piece behind.
-    this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length)
+    this.scrubber = new Scrubber(options.secrets ?? [])
     this.options = {
       service: options.service,
       baseUrl: this.baseUrl,
@@ -232,41 +232,20 @@ export class HttpClient {
   excerpt(response: HttpResponse, max = 200): string {
     let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'))
     // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
-    if (response.body.length > 16 * 1024) text = this.dropSecretPrefixAtEnd(text)
-    if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
-      const withoutCode = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-      // The <title> usually repeats the page's heading: keep it only when the body says nothing.
-      const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '))
-      text = bodyText.trim() === '' ? textOf(withoutCode) : bodyText
-    }
-    text = this.scrub(
-      text
-        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim()
-    )
-    if (text === '') return '(empty answer)'
-    if (text.length <= max) return text
-    // Do not cut a surrogate pair in two.
-    const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max
-    return `${text.slice(0, end)}…`
+    if (response.body.length > 16 * 1024) text = this.scrubber.dropCutSecret(text)
+    if (looksLikeHtml(text, String(headerValue(response.headers, 'content-type') ?? ''))) text = htmlToText(text)
+    text = serverText(text, this.scrubber, max)
+    return text === '' ? '(empty answer)' : text
   }
 
-  /** Replaces every known secret in `text`. */
+  /** Replaces every known secret, in every encoding, in `text`. */
   scrub(text: string): string {
-    let result = text
-    for (const secret of this.secrets) result = result.split(secret).join('***')
-    return result
+    return this.scrubber.scrub(text)
   }
 
-  private dropSecretPrefixAtEnd(text: string): string {
-    let cut = 0
-    for (const secret of this.secrets) {
-      for (let length = Math.min(secret.length - 1, text.length); length > cut; length--) {
-        if (text.endsWith(secret.slice(0, length))) cut = length
-      }
-    }
-    return text.slice(0, text.length - cut)
+  /** Text this server supplied, on one line, inert, scrubbed and at most `max` characters long. */
+  serverText(text: string, max = 300): string {
+    return serverText(text, this.scrubber, max)
   }
 
   /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
@@ -276,11 +255,11 @@ export class HttpClient {
 
   /** Every message this client makes passes through here: no secret leaves in one. */
   private error(message: string, status?: number, transport?: TransportFailure): HttpError {
-    return new HttpError(this.scrub(message), status, transport)
+    return new HttpError(oneLine(this.scrub(message)), status, transport)
   }
 
   private log(line: string): void {
-    this.options.log(this.scrub(line))
+    this.options.log(oneLine(this.scrub(line)))
   }
 
   async close(): Promise<void> {
@@ -325,7 +304,7 @@ export class HttpClient {
         size += chunk.length
         if (size > this.options.maxBodyBytes) {
           throw this.error(
-            `${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatSize(this.options.maxBodyBytes)}; refusing to read further`,
+            `${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatBytes(this.options.maxBodyBytes)}; refusing to read further`,
             answer.statusCode
           )
         }
@@ -366,30 +345,6 @@ export class HttpClient {
     const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error)
     return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind)
   }
-}
-
-function textOf(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
-}
-
-/** Text of the few entities error pages use; the rest stay as they are. */
-function decodeEntities(text: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
-  return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code: string) => {
-    if (code.startsWith('#')) {
-      const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10)
-      return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity
-    }
-    return named[code.toLowerCase()] ?? entity
-  })
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`
-    : bytes >= 1024
-      ? `${Math.round(bytes / 1024)} KiB`
-      : `${bytes} bytes`
 }
 
 export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path'
 import { InputError } from './errors.js'
+import { isUuid } from './text.js'
 
 /** Input names, exactly as declared in action.yml. */
 export const Input = {
@@ -126,7 +127,6 @@ export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReade
   return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 ** 2
 
 export function readInputs(options: ReadInputsOptions = {}): Inputs {
@@ -316,7 +316,7 @@ export function parseOptionalInteger(name: InputName, text: string, min: number,
 }
 
 export function parseUuid(name: InputName, text: string): string {
-  if (!UUID.test(text)) throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`)
+  if (!isUuid(text)) throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`)
   return text.toLowerCase()
 }
 
@@ -410,6 +410,19 @@ export function parseServiceUrl(name: InputName, text: string, fallback: string,
     throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`)
   }
   return url.toString().replace(/\/+$/, '')
+}
+
+/** Host names that never leave the machine: plain http:// to them exposes nothing. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]'
+}
+
+/** The warning for a service URL over plain http:// to another machine: the credential travels in clear text. */
+export function cleartextWarning(inputs: Inputs): string | undefined {
+  const [name, text] = inputs.mode === 'cocode' ? [Input.CocodeUrl, inputs.cocodeUrl] : [Input.CocalcUrl, inputs.cocalcUrl]
+  const url = new URL(text)
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return undefined
+  return `Input '${name}': ${text} is not https, so the credential travels in clear text: use https:// unless the network between the runner and the server is trusted`
 }
 
 /** Masks every value after the first `?` or `#` of a URL text; true when there was such a part. */

@@ -4,9 +4,11 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { ActionError, InputError, errorMessage } from './errors.js'
-import { readInputs, type Inputs } from './inputs.js'
-import { collectFiles, formatBytes, type Collection } from './files.js'
-import { defaultDescription, readRunContext, type RunContext } from './context.js'
+import { cleartextWarning, readInputs, type Inputs } from './inputs.js'
+import { collectFiles, type Collection } from './files.js'
+import { defaultDescription, isDependabotPullRequest, readRunContext, type RunContext } from './context.js'
+import { Scrubber, formatBytes, secretForms } from './text.js'
+import { checkWorkingDirectory, trustedRootsOf } from './workdir.js'
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
@@ -21,10 +23,13 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs({
       maskSecret: (secret) => {
+        // Every encoding a server could echo it in, so the runner hides those too.
+        for (const form of secretForms(secret)) core.setSecret(form)
         secrets.push(secret)
-        core.setSecret(secret)
       }
     })
+    const warning = cleartextWarning(inputs)
+    if (warning) core.warning(warning)
     const context = readRunContext()
     started = { inputs, context }
     const result = await publish(inputs, context)
@@ -33,17 +38,10 @@ export async function run(): Promise<void> {
   } catch (error) {
     // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
-    const message = scrub(errorMessage(error), secrets)
+    const message = new Scrubber(secrets).scrub(errorMessage(error))
     if (started) await reportFailure(started.inputs.mode, message, started.context)
     core.setFailed(message)
   }
-}
-
-function scrub(text: string, secrets: string[]): string {
-  return [...secrets]
-    .filter((secret) => secret.length >= 3)
-    .sort((a, b) => b.length - a.length)
-    .reduce((result, secret) => result.split(secret).join('***'), text)
 }
 
 async function publish(inputs: Inputs, context: RunContext): Promise<PublishResult> {
@@ -107,6 +105,8 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
 }
 
 async function collect(inputs: Inputs, changes: ChangePlan | undefined): Promise<Collection> {
+  // A pull request may have turned the folder into a link: refused before anything is read or sent.
+  await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf(), inputs.includeHiddenFiles)
   const collection = await collectFiles({
     patterns: inputs.patterns,
     baseDir: inputs.workingDirectory,
@@ -122,17 +122,25 @@ async function collect(inputs: Inputs, changes: ChangePlan | undefined): Promise
 }
 
 /**
- * Empty credentials fail the step naming the input, except on a pull request from a fork, where
- * GitHub withholds secrets by design: there the step warns and reports `skipped`. A dry run sends
- * nothing, so it needs none.
+ * Empty credentials fail the step naming the input, except on a pull request from a fork or one
+ * run by Dependabot, where GitHub withholds the repository's secrets by design: there the step
+ * warns and reports `skipped`. A dry run sends nothing, so it needs none.
  */
 function checkCredentials(inputs: Inputs, context: RunContext): PublishResult | undefined {
   const missing = inputs.missingCredentials
   if (missing.length === 0 || inputs.dryRun) return undefined
+  const empty = `${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`
   if (context.pullRequest?.fromFork) {
-    const reason = `GitHub passes no secrets to workflows run from forks, so ${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`
+    const reason = `GitHub passes no secrets to workflows run from forks, so ${empty}`
     core.warning(
       `Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`
+    )
+    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
+  }
+  if (isDependabotPullRequest(context)) {
+    const reason = `GitHub passes no Actions secrets to workflows run by Dependabot, so ${empty}`
+    core.warning(
+      `Nothing published: ${reason}. To publish Dependabot's pull requests too, add the same secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot).`
     )
     return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
   }

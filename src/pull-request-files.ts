@@ -11,6 +11,7 @@ import { Input, type Inputs } from './inputs.js'
 import { isRecord, type RunContext } from './context.js'
 import { GITHUB_PR_FILES_CAP, type PullRequestChanges, type PullRequestFile } from './changed-files.js'
 import { createOctokit, graphqlUrlOf } from './report/github.js'
+import { Scrubber, serverText } from './text.js'
 
 const PER_PAGE = 100
 /** Pages read at most: the cap's worth, and one more in case GitHub ever lists past it. */
@@ -89,8 +90,7 @@ function explain(error: unknown, token: string): string {
   const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined
   const response = isRecord(error) && isRecord(error.response) ? error.response : undefined
   const data = response && isRecord(response.data) ? response.data : undefined
-  const said = (typeof data?.message === 'string' ? data.message : errorMessage(error)).replace(/\s+/g, ' ').trim().slice(0, 200)
-  const clean = token.length >= 3 ? said.split(token).join('***') : said
+  const clean = serverText(typeof data?.message === 'string' ? data.message : errorMessage(error), new Scrubber([token]), 200)
   if (status === undefined || response === undefined) return `the GitHub API could not be reached (${clean})`
   const advice =
     status === 401

@@ -184,6 +184,18 @@ describe('Cloudflare and timeout', () => {
     expect(emulator.readFile(source, 'course/a.txt')?.toString()).toBe('alpha')
   })
 
+  it('names the verify phase when the project stops answering execs after the upload', async () => {
+    const { source } = projectIds()
+    // The hash before the upload is answered; every exec after it hangs.
+    emulator.faults.next('exec', 'hang', 100, 1)
+    const result = await runCocalc(emulator, { 'a.txt': 'alpha' }, { inputs: { 'project-id': source, files: 'a.txt', timeout: '8' } })
+    expect(result.code).toBe(1)
+    expect(failureLine(result)).toMatch(
+      /^The cocalc step did not finish within its 8 s 'timeout' \(phase: verify, verifying the files inside the project\)/
+    )
+    expect(emulator.readFile(source, 'course/a.txt')?.toString()).toBe('alpha')
+  })
+
   it('ends a hanging upload at the timeout (15 s), naming the upload phase', async () => {
     const { source } = projectIds()
     emulator.faults.next('upload', 'hang', 100)

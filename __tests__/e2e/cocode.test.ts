@@ -199,7 +199,7 @@ describe('cocode mode: what is left out', () => {
     const result = await runCocode({ 'small.md': 'ok', 'big/data.csv': 'x'.repeat(3000) }, { inputs: { 'max-file-size': '2KiB' } })
     expectOneLineFailure(
       result,
-      "big/data.csv (2.9 KiB, 3000 bytes) is larger than max-file-size (2.0 KiB, 2048 bytes): raise 'max-file-size' or exclude it with a '!' pattern"
+      "big/data.csv (2.9 KiB, 3000 bytes) is larger than max-file-size (2 KiB, 2048 bytes): raise 'max-file-size' or exclude it with a '!' pattern"
     )
     expect(emulator.state.requests).toHaveLength(0)
   })

@@ -179,13 +179,15 @@ describe('the sticky comment', () => {
     expect(github.commentsOf(7)).toHaveLength(2)
   })
 
-  it('assumes github-actions[bot] when GraphQL will not say whose token it is', async () => {
+  it("takes a bot's marked comment as its own when GraphQL will not say whose installation token it is", async () => {
     const earlier = github.addComment(7, { body: `${MARKER}\nold`, login: 'github-actions[bot]' })
     const result = await publish({ inputs: { 'github-token': NO_GRAPHQL } })
     expect(result.code).toBe(0)
     expect(github.commentsOf(7)).toHaveLength(1)
     expect(result.outputs['comment-id']).toBe(String(earlier.id))
-    expect(result.stdout).toMatch(/::debug::Could not ask GitHub whose token this is .*; assuming github-actions\[bot\]/)
+    expect(result.stdout).toMatch(/::debug::Could not ask GitHub whose token this is .*; matching the marker on comments by any bot/)
+    // An installation token cannot read GET /user: it is not even asked.
+    expect(github.requestsTo('GET', '/user')).toEqual([])
     expect(result.warnings).toEqual([])
   })
 })

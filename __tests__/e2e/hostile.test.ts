@@ -11,12 +11,12 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { chmod, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { Faults, startCocodeEmulator } from '../emulators/cocode.js'
-import { startCocalcEmulator } from '../emulators/cocalc.js'
+import { Faults } from '../emulators/cocode.js'
 import { startGitHubEmulator } from '../emulators/github.js'
-import { expectOneLineFailure, makeWorkspace, removeWorkspace, runAction, type ActionResult } from '../helpers/action.js'
-import { basicSecretForms, expectMasked, expectNoSecrets } from '../helpers/secrets.js'
+import { expectOneLineFailure, type ActionResult } from '../helpers/action.js'
+import { basicSecretForms, expectMasked } from '../helpers/secrets.js'
 import { outsideCodeSpans, pullRequestPayload, startCocodeStub } from './github-helpers.js'
+import { commentingRun, hostileHarness, type Files } from './hostile-harness.js'
 
 const USERNAME = 'hostile-user-4b2c'
 const PASSWORD = 'pw "quoted" \\ 7d1e-99'
@@ -30,60 +30,7 @@ const GITHUB_OPTIONS = {
   pullRequests: [{ number: 7, head: { ref: 'feature', sha: 'feedface00000000000000000000000000000000' } }]
 }
 
-type Files = Parameters<typeof makeWorkspace>[0]
-type Cocode = Awaited<ReturnType<typeof startCocodeEmulator>>
-type Cocalc = Awaited<ReturnType<typeof startCocalcEmulator>>
-
-let cocode: Cocode
-let cocalc: Cocalc
-beforeAll(async () => {
-  cocode = await startCocodeEmulator({ username: USERNAME, password: PASSWORD })
-  cocalc = await startCocalcEmulator({ apiKeys: { [API_KEY]: '*' }, copyDelayMs: 20 })
-})
-afterAll(async () => {
-  await cocode.close()
-  await cocalc.close()
-})
-afterEach(() => {
-  cocode.faults.clear()
-  cocode.state.reset()
-  cocalc.faults.clear()
-})
-
-interface Run {
-  inputs?: Record<string, string>
-  env?: Record<string, string | undefined>
-  eventName?: string
-  payload?: Record<string, unknown>
-  /** Called with the workspace before the action starts (to add what makeWorkspace cannot). */
-  prepare?: (workspace: string) => Promise<void>
-  /** Runs `node dist/index.js` through this command (setpriv, to drop root's read-any-file power). */
-  commandPrefix?: string[]
-}
-
-async function run(mode: 'cocode' | 'cocalc', files: Files, options: Run = {}): Promise<ActionResult> {
-  const workspace = await makeWorkspace(files)
-  try {
-    await options.prepare?.(workspace)
-    const modeInputs: Record<string, string> =
-      mode === 'cocode'
-        ? { 'cocode-url': cocode.url, 'cocode-username': USERNAME, 'cocode-password': PASSWORD, 'request-timeout': '10' }
-        : { 'cocalc-url': cocalc.url, 'cocalc-api-key': API_KEY, 'project-id': randomUUID(), path: 'course' }
-    const result = await runAction({
-      workspace,
-      inputs: { mode, files: '**', comment: 'false', ...modeInputs, ...options.inputs },
-      env: options.env,
-      eventName: options.eventName,
-      payload: options.payload,
-      commandPrefix: options.commandPrefix,
-      timeoutMs: 40_000
-    })
-    expectNoSecrets(result, ALL_SECRETS)
-    return result
-  } finally {
-    await removeWorkspace(workspace)
-  }
-}
+const { run, servers } = hostileHarness({ username: USERNAME, password: PASSWORD, apiKey: API_KEY, secrets: ALL_SECRETS })
 
 const NOT_REPEATED =
   '(not repeated: cocode may have created the session anyway, and a repeat would make a duplicate; check cocode, then re-run the job)'
@@ -101,39 +48,39 @@ describe('cocode: retries done right', () => {
   })
 
   it('stops after 5 attempts when every answer is 503, creating no session', async () => {
-    cocode.faults.always(Faults.retryAfter(503, '0'))
+    servers.cocode.faults.always(Faults.retryAfter(503, '0'))
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(
       result,
       'cocode answered POST /api/session with HTTP 503: 503 Service Temporarily Unavailable nginx/1.25.3 (the server is busy): try again later'
     )
-    expect(cocode.state.sessionAttempts).toBe(5)
-    expect(cocode.state.sessionsCreated).toBe(0)
+    expect(servers.cocode.state.sessionAttempts).toBe(5)
+    expect(servers.cocode.state.sessionsCreated).toBe(0)
   })
 
   it('does not wait for a Retry-After beyond a minute: one attempt, a clear line', async () => {
-    cocode.faults.next(Faults.retryAfter(429, '3600'))
+    servers.cocode.faults.next(Faults.retryAfter(429, '3600'))
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, /^cocode answered POST \/api\/session with HTTP 429: 429 Too Many Requests .*try again later$/)
     expect(result.stdout).toContain('cocode: POST /api/session answered HTTP 429 with a Retry-After beyond 60 s; not retrying')
-    expect(cocode.state.sessionAttempts).toBe(1)
+    expect(servers.cocode.state.sessionAttempts).toBe(1)
   })
 
   it('honours a Retry-After given as an HTTP date', async () => {
-    cocode.faults.next(Faults.retryAfter(503, new Date(Date.now() + 1000).toUTCString()))
+    servers.cocode.faults.next(Faults.retryAfter(503, new Date(Date.now() + 1000).toUTCString()))
     const result = await run('cocode', { 'a.md': 'a' })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/cocode: POST \/api\/session answered HTTP 503; retrying in [01]\.\d s \(attempt 2 of 5\)/)
-    expect(cocode.state.sessionsCreated).toBe(1)
+    expect(servers.cocode.state.sessionsCreated).toBe(1)
   })
 })
 
 describe('cocode: timeouts', () => {
   it('bounds a body that trickles in forever by request-timeout, and does not repeat the request', async () => {
-    cocode.faults.next(Faults.slowBody(100))
+    servers.cocode.faults.next(Faults.slowBody(100))
     const result = await run('cocode', { 'a.md': 'a' }, { inputs: { 'request-timeout': '1' } })
     expectOneLineFailure(result, `cocode POST /api/session failed: no answer within 1 s ${NOT_REPEATED}`)
-    expect(cocode.state.sessionAttempts).toBe(1)
+    expect(servers.cocode.state.sessionAttempts).toBe(1)
   })
 })
 
@@ -156,7 +103,7 @@ describe('cocode: hostile or broken answers', () => {
       'cocode answered POST /api/session with HTTP 500: *** ***'
     ]
   ])('scrubs credentials a %i answer echoes', async (status, body, message) => {
-    cocode.faults.next(Faults.status(status, body))
+    servers.cocode.faults.next(Faults.status(status, body))
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, message)
   })
@@ -167,7 +114,7 @@ describe('cocode: hostile or broken answers', () => {
     ['two lines', 'https://cocode.example/s/1\nhttps://evil.example/'],
     ['JSON instead of a URL', '{"url": null}']
   ])('a 200 with %s is not a success', async (_kind, body) => {
-    cocode.faults.next({ kind: 'status', status: 200, body, process: true })
+    servers.cocode.faults.next({ kind: 'status', status: 200, body, process: true })
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, /^cocode answered HTTP 200 without a session URL \(.*\): check that 'cocode-url' points at a cocode server$/)
     expect(result.outputs['session-url']).toBeUndefined()
@@ -189,7 +136,7 @@ describe('hostile repository content', () => {
     expect([LONG_ASCII, LONG_UNICODE, LONG_EMOJI].map((name) => Buffer.byteLength(name))).toEqual([255, 253, 251])
     const result = await run('cocode', LONG_FILES)
     expect(result.code).toBe(0)
-    const files = cocode.state.sessions[0].files
+    const files = servers.cocode.state.sessions[0].files
     expect(files.map((f) => f.Filename).sort()).toEqual(Object.keys(LONG_FILES).sort())
     for (const file of files) expect(file.Content).toBe(LONG_FILES[file.Filename])
   })
@@ -199,12 +146,12 @@ describe('hostile repository content', () => {
       const project = randomUUID()
       const result = await run('cocalc', LONG_FILES, { inputs: { 'cocalc-api': api, 'project-id': project } })
       expect(result.code).toBe(0)
-      expect(cocalc.listFiles(project, 'course')).toEqual(
+      expect(servers.cocalc.listFiles(project, 'course')).toEqual(
         Object.keys(LONG_FILES)
           .map((name) => `course/${name}`)
           .sort(byBytes)
       )
-      for (const [name, content] of Object.entries(LONG_FILES)) expect(cocalc.readFile(project, `course/${name}`)?.toString()).toBe(content)
+      for (const [name, content] of Object.entries(LONG_FILES)) expect(servers.cocalc.readFile(project, `course/${name}`)?.toString()).toBe(content)
       expect(result.stdout).toMatch(/Verified: all 3 uploaded file\(s\) are byte-identical/)
     }
   })
@@ -232,8 +179,8 @@ describe('hostile repository content', () => {
   it('sends cocode nothing from outside the working directory, nor names with control characters', async () => {
     const result = await run('cocode', ESCAPES, { inputs: ESCAPE_INPUTS })
     expect(result.code).toBe(0)
-    expect(cocode.state.sessions[0].files).toEqual([{ Filename: 'inside.md', Content: 'inside' }])
-    expect(cocode.state.requests[0].body.toString()).not.toContain('TOP SECRET')
+    expect(servers.cocode.state.sessions[0].files).toEqual([{ Filename: 'inside.md', Content: 'inside' }])
+    expect(servers.cocode.state.requests[0].body.toString()).not.toContain('TOP SECRET')
     expect(sortedSkips(result)).toEqual(expect.arrayContaining(ESCAPE_WARNINGS))
     expect(result.warnings.some((w) => /loop-a/.test(w))).toBe(true)
   })
@@ -242,8 +189,8 @@ describe('hostile repository content', () => {
     const project = randomUUID()
     const result = await run('cocalc', ESCAPES, { inputs: { ...ESCAPE_INPUTS, 'cocalc-api': api, 'project-id': project } })
     expect(result.code).toBe(0)
-    expect(cocalc.listFiles(project)).toEqual(['course/inside.md'])
-    const sent = cocalc.state.requests.filter((r) => r.body?.project_id === project || r.url.includes(project))
+    expect(servers.cocalc.listFiles(project)).toEqual(['course/inside.md'])
+    const sent = servers.cocalc.state.requests.filter((r) => r.body?.project_id === project || r.url.includes(project))
     expect(sent.some((r) => JSON.stringify(r.body ?? '').includes('TOP SECRET') || JSON.stringify(r.body ?? '').includes('secret.txt'))).toBe(false)
     expect(sortedSkips(result)).toEqual(expect.arrayContaining(ESCAPE_WARNINGS))
     expect(result.outputs['file-count']).toBe('1')
@@ -257,7 +204,7 @@ describe('hostile repository content', () => {
     )
     expect(result.code).toBe(0)
     expect(result.warnings).toEqual(['Skipped pipe.md: it is not a regular file'])
-    expect(cocode.state.sessions[0].files.map((f) => f.Filename)).toEqual(['a.md'])
+    expect(servers.cocode.state.sessions[0].files.map((f) => f.Filename)).toEqual(['a.md'])
   })
 
   // Root reads any file whatever its mode: as root, the action runs without that capability.
@@ -274,13 +221,13 @@ describe('hostile repository content', () => {
       }
     )
     expectOneLineFailure(result, /^locked\.md cannot be read: EACCES/)
-    expect(cocode.state.requests).toHaveLength(0)
+    expect(servers.cocode.state.requests).toHaveLength(0)
   })
 
   it.each(['v1', 'v2'])('fails naming a file that changed after it was hashed (CoCalc API %s), never sending the new bytes', async (api) => {
     const project = randomUUID()
     let workspaceDir = ''
-    cocalc.faults.onRequest = async (request) => {
+    servers.cocalc.faults.onRequest = async (request) => {
       // The first hash request: the files were collected and hashed; change one before it is read again.
       if (/exec/.test(request.endpoint) && workspaceDir) {
         await writeFile(path.join(workspaceDir, 'b.md'), 'changed by someone else')
@@ -297,7 +244,7 @@ describe('hostile repository content', () => {
       result,
       /^b\.md changed while the action ran: publish it once it is stable \(0 of 2 file\(s\) were uploaded before this failure/
     )
-    expect(cocalc.listFiles(project)).toEqual([])
+    expect(servers.cocalc.listFiles(project)).toEqual([])
   })
 
   it('shows Markdown and HTML in names as literal text in the job summary', async () => {
@@ -322,16 +269,7 @@ describe('GitHub API faults never leak the token nor fail the step', () => {
   async function publishWithComment(setup: (gh: typeof github) => void): Promise<ActionResult> {
     github = await startGitHubEmulator(GITHUB_OPTIONS)
     setup(github)
-    const result = await run(
-      'cocode',
-      { 'a.md': 'a' },
-      {
-        inputs: { comment: 'true', 'github-token': TOKEN, 'cocode-url': stub.url },
-        eventName: 'pull_request',
-        payload: pullRequestPayload(7),
-        env: { GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl }
-      }
-    )
+    const result = await run('cocode', { 'a.md': 'a' }, commentingRun(github, TOKEN, stub.url))
     expectMasked(result, [TOKEN])
     return result
   }
@@ -377,7 +315,7 @@ it('a failed copy whose error echoes the key leaves no trace of it in the PR com
   const github = await startGitHubEmulator(GITHUB_OPTIONS)
   try {
     const target = randomUUID()
-    cocalc.faults.copyFails.set(target, `rsync: denied for ${API_KEY}`)
+    servers.cocalc.faults.copyFails.set(target, `rsync: denied for ${API_KEY}`)
     const result = await run(
       'cocalc',
       { 'a.md': 'a' },

@@ -352,6 +352,7 @@ export async function startCocalcEmulator(options = {}) {
       at: Date.now()
     }
     state.requests.push(record)
+    if (record.api === 'upload') inspectUpload(record, String(req.headers['content-type'] ?? ''), body)
     if (faults.onRequest) await faults.onRequest(record)
     const reply = (/** @type {number} */ status, /** @type {string | Buffer | object} */ payload, contentType = 'application/json') => {
       record.status = status
@@ -934,6 +935,22 @@ function globRegExp(pattern) {
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
   return new RegExp(`^${source}$`)
+}
+
+/**
+ * Records an upload's form fields and file name before anything answers it (a canned fault too).
+ * @param {RecordedRequest} record
+ * @param {string} contentType
+ * @param {Buffer} raw
+ */
+function inspectUpload(record, contentType, raw) {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
+  if (!boundary) return
+  const form = parseMultipart(raw, boundary[1] ?? boundary[2])
+  if ('error' in form) return
+  record.fields = form.fields
+  record.fileName = form.file?.filename
+  record.fileSize = form.file?.content.length
 }
 
 /**

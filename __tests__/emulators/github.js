@@ -10,6 +10,7 @@
  *   GET   /repos/{o}/{r}/pulls/{n}                            a PR, with its changed_files count
  *   GET   /repos/{o}/{r}/pulls/{n}/files?per_page&page        the PR's files, paged, at most 3,000
  *   POST  /graphql  query { viewer { login } }                the token's own login
+ *   GET   /user                                              the token's user (refused to installation tokens)
  *
  * Tokens carry an identity and a permission: a read-only token (a fork PR's) answers writes with
  * 403 "Resource not accessible by integration", an unknown one 401 "Bad credentials". Faults
@@ -244,6 +245,13 @@ export async function startGitHubEmulator(options = {}) {
       if (identity.graphql === false) return answer(403, { message: 'Resource not accessible by integration' })
       if (/\bviewer\s*\{\s*login\s*\}/.test(query)) return answer(200, { data: { viewer: { login: identity.login } } })
       return answer(200, { errors: [{ message: 'The emulator answers only query { viewer { login } }' }] })
+    }
+
+    // GitHub's "Get the authenticated user" (https://docs.github.com/rest/users/users#get-the-authenticated-user):
+    // installation tokens (`ghs_`, the workflow's GITHUB_TOKEN) get 403 "Resource not accessible by integration".
+    if (method === 'GET' && url.pathname === '/user') {
+      if (token?.startsWith('ghs_') || identity.type === 'Bot') return answer(403, { message: 'Resource not accessible by integration' })
+      return answer(200, { login: identity.login, id: 1, type: identity.type ?? 'User' })
     }
 
     const repoPrefix = `/repos/${repository}/`

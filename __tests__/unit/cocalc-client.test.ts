@@ -102,13 +102,27 @@ describe('API v2 client', () => {
     const before = emulator.state.requestCount
     await v2({ chunkBytes: 1024 }).uploadFile('c/restart.bin', await localFile('restart.bin', content, false))
     expect(emulator.readFile(PROJECT, 'c/restart.bin')?.equals(content)).toBe(true)
-    const indexes = emulator.state.requests.slice(before).map((r) => r.fields?.dzchunkindex ?? (r.status === 0 ? 'dropped' : String(r.status)))
+    const indexes = emulator.state.requests
+      .slice(before)
+      .map((r) => (r.status === 0 ? 'dropped' : r.status === 200 ? r.fields?.dzchunkindex : String(r.status)))
     expect(indexes).toEqual(['0', '1', '2', '502', '0', '1', 'dropped', '0', '1', '2', '3', '4', '5'])
     expect(logs.filter((line) => line.includes('again from its first chunk'))).toHaveLength(2)
     // Every attempt under a multipart file name of its own: the hub keys chunk state by that name.
     const names = emulator.state.requests.slice(before).map((r) => r.fileName)
     expect(new Set(names.filter(Boolean)).size).toBe(3)
     expect(emulator.state.uploadAnomalies).toEqual([])
+  })
+
+  it('retries a whole-file upload a gateway answered 504 under a new multipart name (the hub may hold the old one open)', async () => {
+    const content = randomBytes(2000)
+    emulator.faults.next('upload', Answers.html(504))
+    const before = emulator.state.requestCount
+    await v2().uploadFile('c/once.bin', await localFile('once.bin', content, false))
+    expect(emulator.readFile(PROJECT, 'c/once.bin')?.equals(content)).toBe(true)
+    const names = emulator.state.requests.slice(before).map((r) => r.fileName)
+    expect(names).toHaveLength(2)
+    expect(names.every((name) => /^[0-9a-f-]{36}\.upload$/.test(name ?? ''))).toBe(true)
+    expect(new Set(names).size).toBe(2)
   })
 
   it("sends each file under a fresh multipart name (the real name in fullPath), so a restart never lands in an unfinished upload's stream", async () => {
@@ -127,7 +141,7 @@ describe('API v2 client', () => {
     for (let i = 0; i < 3; i++) emulator.faults.next('upload', Answers.html(502), 1, 1)
     const before = emulator.state.requestCount
     await expect(v2({ chunkBytes: 1024 }).uploadFile('c/thrice.bin', await localFile('thrice.bin', content, false))).rejects.toThrow(/502/)
-    const indexes = emulator.state.requests.slice(before).map((r) => r.fields?.dzchunkindex ?? String(r.status))
+    const indexes = emulator.state.requests.slice(before).map((r) => (r.status === 200 ? r.fields?.dzchunkindex : String(r.status)))
     expect(indexes).toEqual(['0', '502', '0', '502', '0', '502'])
     expect(logs.filter((line) => line.includes('again from its first chunk'))).toHaveLength(2)
   })

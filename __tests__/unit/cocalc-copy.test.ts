@@ -3,6 +3,7 @@ import { ServiceError } from '../../src/errors.js'
 import type { CocalcClient, CopyState } from '../../src/cocalc/client.js'
 import { copyStateOf } from '../../src/cocalc/client.js'
 import { nextPollDelay, requestCopies, waitForCopies, waitForCopy, type CopyProgress } from '../../src/cocalc/copy.js'
+import { Scrubber, serverText } from '../../src/text.js'
 
 /** A fake clock whose sleep only moves time forward. */
 function clock(start = 1_000_000): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[] } {
@@ -22,7 +23,7 @@ function clock(start = 1_000_000): { now: () => number; sleep: (ms: number) => P
 function scriptedClient(answers: (CopyState | Error)[]): CocalcClient & { polls: number } {
   const client = {
     polls: 0,
-    http: { scrub: (text: string) => text.split('sk-SECRET').join('***') },
+    http: { serverText: (text: string) => serverText(text, new Scrubber(['sk-SECRET']), 1000) },
     async copyStatus(): Promise<CopyState> {
       const answer = answers[Math.min(client.polls, answers.length - 1)]
       client.polls++
@@ -130,13 +131,15 @@ describe('waitForCopy', () => {
   })
 })
 
+const COPY_ID = '6f1e2d3c-4b5a-4978-8a1b-2c3d4e5f6a7b'
+
 describe('requestCopies and waitForCopies', () => {
   it('keeps target order and fails only the refused target', async () => {
     const targets = ['t1', 't2', 't3'].map((projectId) => ({ projectId, path: 'course' }))
     const client = {
       async copyPath(request: { targetProjectId: string }): Promise<string> {
         if (request.targetProjectId === 't2') throw new ServiceError('CoCalc refused projects/copy-path: must be a collaborator on target project')
-        return request.targetProjectId === 't3' ? '' : `copy-${request.targetProjectId}`
+        return request.targetProjectId === 't3' ? '' : COPY_ID
       },
       async copyStatus(): Promise<CopyState> {
         return { state: 'finished' }
@@ -150,7 +153,7 @@ describe('requestCopies and waitForCopies', () => {
       silent
     )
     expect(copies.map((c) => [c.target.projectId, c.copyId, c.status])).toEqual([
-      ['t1', 'copy-t1', 'running'],
+      ['t1', COPY_ID, 'running'],
       ['t2', '', 'failed'],
       ['t3', '', 'running']
     ])

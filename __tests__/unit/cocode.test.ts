@@ -14,10 +14,11 @@ import {
   type SessionFile
 } from '../../src/cocode/client.js'
 import { planSession, publishCocode } from '../../src/cocode/publish.js'
+import { secretForms } from '../../src/text.js'
 import { Faults, htmlPage, startCocodeEmulator } from '../emulators/cocode.js'
 
 const CREDENTIALS = { username: 'octo-user-7f3a', password: 'p@ss "w0rd" \\ 9c1e' }
-const FORMS = credentialForms(CREDENTIALS)
+const FORMS = credentialForms(CREDENTIALS).flatMap(secretForms)
 
 type Emulator = Awaited<ReturnType<typeof startCocodeEmulator>>
 let emulator: Emulator
@@ -74,7 +75,7 @@ describe('credentials', () => {
     expect(basicAuthorization('Aladdin', 'open sesame')).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')
   })
 
-  it('lists every form a credential can take in an answer', () => {
+  it('lists every form a credential can take in an answer (with the encodings text.ts derives)', () => {
     const basic = basicAuthorization(CREDENTIALS.username, CREDENTIALS.password)
     expect(FORMS).toEqual(
       expect.arrayContaining([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  DEFAULT_BOT_LOGIN,
   commentMarker,
   commentTag,
   findOwnComment,
+  hasMarker,
   isWrittenBy,
   upsertComment,
   type GitHubApi,
@@ -12,7 +12,7 @@ import {
 import { readInputs, type Inputs } from '../../src/inputs.js'
 
 /** An in-memory GitHub that records calls. */
-function fakeApi(comments: IssueComment[], login: string | Error = 'github-actions[bot]') {
+function fakeApi(comments: IssueComment[], login: string | Error = 'github-actions[bot]', userLogin: string | Error = new Error('403')) {
   const calls: string[] = []
   let nextId = 9000
   const api: GitHubApi = {
@@ -20,6 +20,11 @@ function fakeApi(comments: IssueComment[], login: string | Error = 'github-actio
       calls.push('viewer')
       if (login instanceof Error) throw login
       return login
+    },
+    async userLogin() {
+      calls.push('user')
+      if (userLogin instanceof Error) throw userLogin
+      return userLogin
     },
     async listComments(issue) {
       calls.push(`list ${issue}`)
@@ -31,7 +36,7 @@ function fakeApi(comments: IssueComment[], login: string | Error = 'github-actio
         id: nextId++,
         body,
         htmlUrl: `https://github.com/o/r/pull/${issue}#c`,
-        author: typeof login === 'string' ? login : DEFAULT_BOT_LOGIN
+        author: typeof login === 'string' ? login : 'github-actions[bot]'
       }
       comments.push(created)
       return created
@@ -82,19 +87,30 @@ describe('commentTag and commentMarker', () => {
 
   it('gives tags that are prefixes of each other different markers', () => {
     const comments = [mine(1, `${commentMarker('cocode-2')}\nbody`)]
-    expect(findOwnComment(comments, commentMarker('cocode'), 'github-actions[bot]')).toBeUndefined()
+    expect(findOwnComment(comments, commentMarker('cocode'), { login: 'github-actions[bot]' })).toBeUndefined()
+  })
+})
+
+describe('hasMarker', () => {
+  it('is the first line, exactly', () => {
+    expect(hasMarker(mine(1), marker)).toBe(true)
+    expect(hasMarker(mine(1, `${marker}\r\nwindows line end`), marker)).toBe(true)
+    expect(hasMarker(mine(1, marker), marker)).toBe(true)
+    expect(hasMarker(mine(1, `### Report\n- \`${marker}\`.md`), marker)).toBe(false)
+    expect(hasMarker(mine(1, ` ${marker}\nx`), marker)).toBe(false)
+    expect(hasMarker(mine(1, `${marker} trailing\nx`), marker)).toBe(false)
   })
 })
 
 describe('isWrittenBy', () => {
   it('matches the login exactly, ignoring case', () => {
-    expect(isWrittenBy(mine(1), 'GitHub-Actions[bot]')).toBe(true)
-    expect(isWrittenBy({ ...mine(1), author: 'octocat', authorType: 'User' }, 'github-actions[bot]')).toBe(false)
+    expect(isWrittenBy(mine(1), { login: 'GitHub-Actions[bot]' })).toBe(true)
+    expect(isWrittenBy({ ...mine(1), author: 'octocat', authorType: 'User' }, { login: 'github-actions[bot]' })).toBe(false)
   })
 
   it('accepts a bot login that GraphQL gives without the [bot] suffix, for bots only', () => {
-    expect(isWrittenBy({ ...mine(1), author: 'my-app[bot]' }, 'my-app')).toBe(true)
-    expect(isWrittenBy({ ...mine(1), author: 'my-app[bot]', authorType: 'User' }, 'my-app')).toBe(false)
+    expect(isWrittenBy({ ...mine(1), author: 'my-app[bot]' }, { login: 'my-app' })).toBe(true)
+    expect(isWrittenBy({ ...mine(1), author: 'my-app[bot]', authorType: 'User' }, { login: 'my-app' })).toBe(false)
   })
 })
 
@@ -134,11 +150,21 @@ describe('upsertComment', () => {
     expect(botComment.body).toBe(`${marker}\nold`)
   })
 
-  it('assumes the default token when GitHub will not say whose token it is', async () => {
-    const { api, calls } = fakeApi([mine(5)], new Error('GraphQL: 403'))
-    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, quiet)
+  it('asks GET /user when GraphQL will not say whose token it is', async () => {
+    const userComment = { id: 2, body: `${marker}\nx`, htmlUrl: 'u2', author: 'octocat', authorType: 'User' }
+    const { api, calls } = fakeApi([mine(1), userComment], new Error('GraphQL: 403'), 'octocat')
+    expect((await upsertComment(api, 7, marker, `${marker}\nnew`, quiet)).comment.id).toBe(2)
+    expect(calls).toEqual(['list 7', 'viewer', 'user', 'update 2'])
+  })
+
+  it("guesses no login when neither answers: a bot's marked comment is taken, a user's is not, and a debug line says so", async () => {
+    const userComment = { id: 1, body: `${marker}\nx`, htmlUrl: 'u1', author: 'octocat', authorType: 'User' }
+    const { api, calls } = fakeApi([userComment, { ...mine(5), author: 'course-app[bot]' }], new Error('GraphQL: 403'))
+    const debug: string[] = []
+    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: () => undefined, debug: (l) => debug.push(l) })
     expect(outcome.action).toBe('updated')
-    expect(calls).toEqual(['list 7', 'viewer', 'update 5'])
+    expect(calls).toEqual(['list 7', 'viewer', 'user', 'update 5'])
+    expect(debug.some((l) => /matching the marker on comments by any bot/.test(l))).toBe(true)
   })
 
   it('updates the oldest of several own comments', async () => {

@@ -99,7 +99,7 @@ describe('run()', () => {
     await run()
     expect(core.failures).toHaveLength(1)
     expect(core.failures[0]).toContain('without status')
-    expect(core.failures[0]).toContain('key *** header Basic ***')
+    expect(core.failures[0]).toContain('key *** header ***')
     expect(core.everything()).not.toContain(DEFAULT_API_KEY)
     expect(core.everything()).not.toContain(BASIC)
     expect(core.summaries[0]).toContain('CoCalc publish failed')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { code, fitLines, link, prose, safeUrl, sizeOf, truncate, visible } from '../../src/report/markdown.js'
+import { code, fitLines, link, prose, safeUrl, sizeOf, visible } from '../../src/report/markdown.js'
+import { truncate } from '../../src/text.js'
 import { COMMENT_LIMIT, SUMMARY_LIMIT, renderCommentNote, renderReport } from '../../src/report/render.js'
 import type { CopyOutcome, PublishResult } from '../../src/report/result.js'
 
@@ -160,9 +161,9 @@ describe('safeUrl and link', () => {
   )
 
   it('percent-encodes what could end or bend a destination', () => {
-    expect(safeUrl('https://host/a)b](c "d" <e> `f` *g* _h_ |i| \\j')).toBe(
-      'https://host/a%29b%5D%28c%20%22d%22%20%3Ce%3E%20%60f%60%20%2Ag%2A%20%5Fh%5F%20%7Ci%7C%20/j'
-    )
+    expect(safeUrl('https://host/a)b](c"d"<e>`f`*g*_h_|i|\\j')).toBe('https://host/a%29b%5D%28c%22d%22%3Ce%3E%60f%60%2Ag%2A%5Fh%5F%7Ci%7C/j')
+    // White space inside is no URL a server should send: shown as code instead.
+    expect(safeUrl('https://host/a b')).toBeUndefined()
     expect(link('open', 'https://host/x')).toBe('[open](https://host/x)')
   })
 })

@@ -88,10 +88,9 @@ export function basicAuthorization(apiKey: string): string {
   return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`
 }
 
-/** Every form of the key that could end up in a message, for masking and scrubbing. */
+/** The secrets a message must never show: the key, and the `key:` pair its Basic header encodes (the HTTP layer scrubs every encoding of each). */
 export function credentialForms(apiKey: string): string[] {
-  const header = basicAuthorization(apiKey)
-  return [apiKey, header, header.slice('Basic '.length)]
+  return [apiKey, `${apiKey}:`]
 }
 
 export function createCocalcHttp(options: CocalcClientOptions): HttpClient {
@@ -123,8 +122,7 @@ export const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000
  * Refused keys and missing collaborator rights get advice naming the input to fix.
  */
 export function refusal(http: HttpClient, label: string, serverMessage: unknown, status?: number): ServiceError {
-  const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')))
-  const said = text.length > 300 ? `${text.slice(0, 300)}…` : text
+  const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301)
   if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
     return new ServiceError(
       `CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`,
@@ -154,10 +152,6 @@ export function httpFailure(http: HttpClient, label: string, response: HttpRespo
         ? '(the gateway gave up waiting for CoCalc)'
         : ''
   return http.statusError(response, label, advice)
-}
-
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
 }
 
 /** A required string field of an answer, or undefined. */

@@ -9,6 +9,7 @@
 import type { CopyStatus } from '../report/result.js'
 import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, errorMessage } from '../errors.js'
+import { isUuid } from '../text.js'
 import type { CocalcClient, CopyRequest, CopyState } from './client.js'
 import { describeWrong, type TargetCheck, type TargetCheckResult } from './target-check.js'
 import { listNames, type Logger } from './upload.js'
@@ -44,6 +45,11 @@ export async function requestCopies(
         log.info(
           `Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`
         )
+      } else if (!isUuid(copyId)) {
+        // Never printed, polled or published as it is: it is the server's text, not an id.
+        const error = `CoCalc answered a copy id that is not a UUID (${client.http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${target.projectId}`
+        log.info(`Copy to project ${target.projectId} could not be requested: ${error}`)
+        return { target, copyId: '', status: 'failed', error }
       } else log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`)
       return { target, copyId, status: 'running' }
     } catch (error) {
@@ -241,8 +247,8 @@ export async function waitForCopy(
       case 'finished':
         return { status: 'copied' }
       case 'failed':
-        // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-        return { status: 'failed', error: client.http.scrub(state.error) }
+        // The reason is the server's own text (an rsync message, which may echo anything).
+        return { status: 'failed', error: client.http.serverText(state.error, 1000) }
       case 'unsupported':
         return {
           status: 'queued',

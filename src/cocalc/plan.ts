@@ -3,7 +3,7 @@
  * API key travels only in the Authorization header, which is named, never shown).
  */
 import type { CocalcInputs } from '../inputs.js'
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import { chunkCount } from './chunks.js'
 import { batchPaths } from './scripts.js'
 import type { UploadItem } from './upload.js'

@@ -3,7 +3,7 @@
  * (at most twice a second) or a couple of seconds have passed, and once at the end, so a log
  * shows movement without noise.
  */
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 
 export class Progress {
   private files = 0

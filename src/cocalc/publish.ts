@@ -8,7 +8,7 @@
 import * as core from '@actions/core'
 import { SHARE_DESCRIPTION_MAX, type CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
 import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'

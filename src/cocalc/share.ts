@@ -24,7 +24,7 @@ import type { CocalcApi, CocalcInputs, ShareMode } from '../inputs.js'
 import type { HttpClient, HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
 import type { PublishResult } from '../report/result.js'
-import { envelopeError, httpFailure, oneLine, refusal, unexpectedAnswer } from './client.js'
+import { envelopeError, httpFailure, refusal, unexpectedAnswer } from './client.js'
 
 export type SharedMode = Exclude<ShareMode, 'none'>
 
@@ -140,7 +140,7 @@ export class CocalcShares {
     const fields = found as Record<string, unknown>
     const same = fields.path === folder && !fields.disabled && !!fields.unlisted === row.unlisted && !!fields.authenticated === row.authenticated
     if (!same) {
-      const seen = http.scrub(oneLine(JSON.stringify(fields))).slice(0, 300)
+      const seen = http.serverText(JSON.stringify(fields), 300)
       throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`)
     }
     const url = shareUrl(http.baseUrl, projectId, folder)
@@ -185,7 +185,7 @@ export class CocalcShares {
   private refused(what: string, projectId: string, message: unknown): ServiceError {
     const { http } = this.options
     const said = typeof message === 'string' ? message : JSON.stringify(message)
-    const quoted = http.scrub(oneLine(said)).slice(0, 200)
+    const quoted = http.serverText(said, 200)
     if (/must be an admin/i.test(said)) {
       return new ServiceError(
         `CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`

@@ -4,7 +4,7 @@
  * it lost). A file that still differs after one more upload fails the step by name.
  */
 import type { LocalFile } from '../files.js'
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, FileError, ServiceError, errorMessage } from '../errors.js'
 import type { CocalcClient } from './client.js'

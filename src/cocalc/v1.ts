@@ -21,7 +21,6 @@ import {
   envelopeError,
   execResult,
   httpFailure,
-  oneLine,
   refusal,
   unexpectedAnswer,
   type CocalcClient,
@@ -53,7 +52,7 @@ export class CocalcV1Client implements CocalcClient {
     if (result === 'cut-off') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes || result.exitCode !== 0) {
-      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`
       throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
     }
     return hashes
@@ -159,7 +158,7 @@ export class CocalcV1Client implements CocalcClient {
       const tmp = `${remotePath}.${id.slice(0, 8)}.publish-tmp`
       const result = await this.exec(decodeCommand(remotePath, tmp, directory, count))
       if (result.exitCode === 0) return
-      const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300)
+      const reason = this.http.serverText(result.stderr, 300)
       if (result.exitCode === 3 && attempt === 1) {
         this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
         continue

@@ -23,7 +23,6 @@ import {
   envelopeError,
   execResult,
   httpFailure,
-  oneLine,
   refusal,
   unexpectedAnswer,
   type CocalcClient,
@@ -93,11 +92,10 @@ export class CocalcV2Client implements CocalcClient {
     // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
     if (body.error === 'undefined') throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const result = execResult(body)
-    if (!result)
-      throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`)
+    if (!result) throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`)
     const hashes = parseHashOutput(result.stdout, remotePaths.length)
     if ('problem' in hashes || result.exitCode !== 0) {
-      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`
+      const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`
       throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`)
     }
     return hashes
@@ -216,7 +214,7 @@ export class CocalcV2Client implements CocalcClient {
     const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent')
     // A hub-side timeout answers `{}`: only an explicit ok counts.
     if (body.status !== 'ok')
-      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`)
+      throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`)
   }
 
   private restartProject(delayMs: number): Promise<void> {
@@ -257,13 +255,20 @@ export class CocalcV2Client implements CocalcClient {
         chunk.content,
         fields.map(([, value]) => value)
       )
-      const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content })
-      const length = parts.reduce((sum, part) => sum + part.length, 0)
+      // A whole file in one request is retried under a new name as well: an attempt the hub
+      // half-received (a gateway timeout) may have left its stream open under the old one.
+      const partsFor = (filename: string): Buffer[] => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content })
+      const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0)
+      let attempts = 0
       const response = await this.http.request({
         path: query,
+        // Every name is a UUID plus `.upload`: the length stays the same.
         headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-        // Small bodies go as one buffer (one write); large ones stream without another copy.
-        body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => Readable.from(parts),
+        body: () => {
+          const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${randomUUID()}.upload` : formName)
+          // Small bodies go as one buffer (one write); large ones stream without another copy.
+          return length <= 1024 * 1024 ? Buffer.concat(parts, length) : Readable.from(parts)
+        },
         // A whole file in one request is idempotent. The server streams the chunks of a larger
         // file into one writer, so a repeated chunk would be written twice: those are retried
         // only when the server provably did not get them.
@@ -287,7 +292,7 @@ export class CocalcV2Client implements CocalcClient {
     const text = response.body.subarray(0, 4096).toString('utf8')
     const isHtml = /^\s*</.test(text)
     if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
-      throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status)
+      throw new ProjectNotReady(`${label}: HTTP 500 ${this.http.serverText(text, 300)}`, response.status)
     }
     if (response.status === 413 && index === 0) throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes)
     if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '') throw refusal(this.http, label, text, response.status)

@@ -2,9 +2,10 @@
  * The cocode session API (PROTOCOLS.md §1): one POST that creates a session from text files.
  */
 import type { Readable } from 'node:stream'
-import { HttpClient, HttpError, type HttpClientOptions, type HttpResponse } from '../http.js'
-import { ServiceError } from '../errors.js'
 import { isUtf8 } from 'node:buffer'
+import { HttpClient, HttpError, headerValue, type HttpClientOptions, type HttpResponse } from '../http.js'
+import { ServiceError } from '../errors.js'
+import { normaliseHttpUrl } from '../text.js'
 import { jsonTextLength, jsonTextPieces } from './json.js'
 
 export interface SessionFile {
@@ -25,15 +26,10 @@ export function basicAuthorization(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 }
 
-/** Every form a credential could take in a server's answer: as is, JSON-escaped, URL-encoded, Basic. */
+/** The secrets a server's answer must never show: each credential and the pair (the HTTP layer scrubs every encoding of each). */
 export function credentialForms(credentials: CocodeCredentials): string[] {
-  const authorization = basicAuthorization(credentials.username, credentials.password)
-  const forms = [authorization, authorization.slice('Basic '.length)]
-  for (const value of [credentials.username, credentials.password]) {
-    if (value === '') continue
-    forms.push(value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value))
-  }
-  return [...new Set(forms)]
+  const forms = [`${credentials.username}:${credentials.password}`, credentials.username, credentials.password]
+  return [...new Set(forms.filter((form) => form !== ''))]
 }
 
 export function createCocodeHttp(baseUrl: string, credentials: CocodeCredentials, options: Partial<HttpClientOptions> = {}): HttpClient {
@@ -157,7 +153,13 @@ function refusal(http: HttpClient, response: HttpResponse): ServiceError {
       return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413)
     case 429:
     case 503:
-      return http.statusError(response, label, '(the server is busy): try again later')
+      // With Retry-After the server said it did not act (and the retries ran out); without, a
+      // gateway may have answered after cocode created the session.
+      return http.statusError(
+        response,
+        label,
+        headerValue(response.headers, 'retry-after') !== undefined ? '(the server is busy): try again later' : MAYBE_CREATED
+      )
     case 502:
     case 504:
       return http.statusError(response, label, MAYBE_CREATED)
@@ -182,15 +184,11 @@ function sessionUrlOf(http: HttpClient, response: HttpResponse): string {
   return url
 }
 
+/**
+ * The session URL in normalised form (see normaliseHttpUrl): an absolute http(s) URL, or a path
+ * the server's origin completes; undefined for anything else.
+ */
 export function parseSessionUrl(text: string, baseUrl: string): string | undefined {
-  if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text)) return undefined
-  try {
-    const isPath = text.startsWith('/') && !text.startsWith('//')
-    const url = isPath ? new URL(text, baseUrl) : new URL(text)
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
-    if (url.username || url.password) return undefined
-    return isPath ? url.toString() : text
-  } catch {
-    return undefined
-  }
+  const isPath = text.startsWith('/') && !text.startsWith('//')
+  return normaliseHttpUrl(text, isPath ? baseUrl : undefined)
 }

@@ -6,8 +6,6 @@
  */
 import type { Inputs } from '../inputs.js'
 
-/** Written as the default GITHUB_TOKEN: the identity assumed when the token's own cannot be asked. */
-export const DEFAULT_BOT_LOGIN = 'github-actions[bot]'
 const MARKER_PREFIX = 'publish-to-collaborative-editors'
 const TAG_CHARACTERS = /[^\w .:/@+=-]/g
 
@@ -34,6 +32,8 @@ export interface PullRequestRef {
 export interface GitHubApi {
   /** The token's own login (GraphQL `viewer`), which works for GITHUB_TOKEN, App tokens and PATs. */
   viewerLogin(): Promise<string>
+  /** The token's login from REST `GET /user`: refused to installation tokens (GITHUB_TOKEN, Apps). */
+  userLogin(): Promise<string>
   /** Every comment of an issue or PR, all pages, oldest first. */
   listComments(issue: number): Promise<IssueComment[]>
   createComment(issue: number, body: string): Promise<IssueComment>
@@ -61,19 +61,33 @@ export function commentMarker(tag: string): string {
 }
 
 /**
+ * Who the token writes as: its login, or, when GitHub would not say, "some bot" (installation
+ * tokens, GITHUB_TOKEN's included, write as bots; guessing one login would miss an App's).
+ */
+export type TokenIdentity = { login: string } | { anyBot: true }
+
+/**
  * Whether a comment was written by the token's identity. GraphQL may name a bot without the
  * `[bot]` suffix that REST shows, so that form matches too, for bots only.
  */
-export function isWrittenBy(comment: IssueComment, login: string): boolean {
+export function isWrittenBy(comment: IssueComment, identity: TokenIdentity): boolean {
   const author = comment.author.toLowerCase()
-  const own = login.toLowerCase()
+  if ('anyBot' in identity) return comment.authorType === 'Bot' || author.endsWith('[bot]')
+  const own = identity.login.toLowerCase()
   if (author === own) return true
   return !own.endsWith('[bot]') && author === `${own}[bot]` && comment.authorType === 'Bot'
 }
 
-/** Our earlier comment of this tag: the oldest carrying the marker and written by `login`. */
-export function findOwnComment(comments: IssueComment[], marker: string, login: string): IssueComment | undefined {
-  return comments.find((comment) => comment.body.includes(marker) && isWrittenBy(comment, login))
+/** Whether a comment carries the marker as its first line, exactly (text further down never counts). */
+export function hasMarker(comment: IssueComment, marker: string): boolean {
+  const end = comment.body.indexOf('\n')
+  const first = end < 0 ? comment.body : comment.body.slice(0, end)
+  return first.replace(/\r$/, '') === marker
+}
+
+/** Our earlier comment of this tag: the oldest carrying the marker and written by the token's identity. */
+export function findOwnComment(comments: IssueComment[], marker: string, identity: TokenIdentity): IssueComment | undefined {
+  return comments.find((comment) => hasMarker(comment, marker) && isWrittenBy(comment, identity))
 }
 
 export interface UpsertOutcome {
@@ -82,19 +96,19 @@ export interface UpsertOutcome {
 }
 
 /**
- * Updates this tag's comment on the PR, or creates it. The token's login is asked only when some
- * comment carries the marker (a first run needs one request less); if GitHub will not say, the
- * default token's identity is assumed.
+ * Updates this tag's comment on the PR, or creates it. The token's identity is asked only when
+ * some comment carries the marker (a first run needs one request less).
  */
 export async function upsertComment(api: GitHubApi, issue: number, marker: string, body: string, log: Log): Promise<UpsertOutcome> {
   const comments = await api.listComments(issue)
   log.debug(`PR #${issue} has ${comments.length} comment(s)`)
-  const marked = comments.filter((comment) => comment.body.includes(marker))
+  const marked = comments.filter((comment) => hasMarker(comment, marker))
   if (marked.length > 0) {
-    const login = await ownLogin(api, log)
-    const existing = findOwnComment(marked, marker, login)
-    const others = marked.filter((comment) => comment !== existing && !isWrittenBy(comment, login)).length
-    if (others > 0) log.info(`Leaving alone ${others} comment(s) with the same tag written by someone other than ${login}`)
+    const identity = await tokenIdentity(api, log)
+    const existing = findOwnComment(marked, marker, identity)
+    const others = marked.filter((comment) => comment !== existing && !isWrittenBy(comment, identity)).length
+    const who = 'login' in identity ? identity.login : 'a bot'
+    if (others > 0) log.info(`Leaving alone ${others} comment(s) with the same tag written by someone other than ${who}`)
     if (existing) {
       const updated = await api.updateComment(existing.id, body)
       return { action: 'updated', comment: updated }
@@ -103,15 +117,23 @@ export async function upsertComment(api: GitHubApi, issue: number, marker: strin
   return { action: 'created', comment: await api.createComment(issue, body) }
 }
 
-async function ownLogin(api: GitHubApi, log: Log): Promise<string> {
-  try {
-    const login = await api.viewerLogin()
-    log.debug(`The token writes as ${login}`)
-    return login
-  } catch (error) {
-    log.debug(`Could not ask GitHub whose token this is (${error instanceof Error ? error.message : String(error)}); assuming ${DEFAULT_BOT_LOGIN}`)
-    return DEFAULT_BOT_LOGIN
+/** GraphQL's viewer, else REST's GET /user (not for installation tokens), else no guess: any bot. */
+async function tokenIdentity(api: GitHubApi, log: Log): Promise<TokenIdentity> {
+  const reasons: string[] = []
+  for (const [how, ask] of [
+    ['GraphQL viewer', () => api.viewerLogin()],
+    ['GET /user', () => api.userLogin()]
+  ] as const) {
+    try {
+      const login = await ask()
+      log.debug(`The token writes as ${login}`)
+      return { login }
+    } catch (error) {
+      reasons.push(`${how}: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
+  log.debug(`Could not ask GitHub whose token this is (${reasons.join('; ')}); matching the marker on comments by any bot`)
+  return { anyBot: true }
 }
 
 /** What became of the PR comment in this run; the job summary says it. */

@@ -8,6 +8,7 @@
 import type { IssueComment, GitHubApi, Log, PullRequestRef } from './comment.js'
 import type { RunContext } from '../context.js'
 import { loadUndici } from '../undici-on-demand.js'
+import { Scrubber, htmlToText, looksLikeHtml, serverText } from '../text.js'
 
 export interface GitHubApiOptions {
   token: string
@@ -78,6 +79,14 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
       if (typeof login !== 'string' || login === '') throw new Error('GraphQL answered no viewer login')
       return login
     },
+    async userLogin() {
+      // GitHub refuses GET /user to installation tokens: do not even ask.
+      if (isInstallationToken(options.token)) throw new Error('not asked: an installation token cannot read GET /user')
+      const response = await octokit.request('GET /user')
+      const login: unknown = response.data.login
+      if (typeof login !== 'string' || login === '') throw new Error('GET /user answered no login')
+      return login
+    },
     async listComments(issue) {
       const comments: IssueComment[] = []
       let pages = 0
@@ -115,6 +124,14 @@ export async function createGitHubApi(options: GitHubApiOptions): Promise<GitHub
       }))
     }
   }
+}
+
+/**
+ * A GitHub App installation token (the workflow's GITHUB_TOKEN is one): `ghs_` today, `v1.` in
+ * the older format (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
+ */
+export function isInstallationToken(token: string): boolean {
+  return token.startsWith('ghs_') || token.startsWith('v1.')
 }
 
 interface RawComment {
@@ -173,7 +190,7 @@ export function explainCommentFailure(error: unknown, situation: FailureSituatio
   const { context } = situation
   const repository = context.repository ?? 'the repository'
   const status = statusOf(error)
-  const said = scrub(serverMessage(error), situation.token)
+  const said = serverText(serverMessage(error), new Scrubber([situation.token]), 200)
   const end = ' The outputs and the job summary are set; the step goes on.'
   const prefix = `Could not ${situation.doing}:`
   if (status === undefined || isTransportError(error)) {
@@ -220,7 +237,7 @@ function isRateLimit(error: unknown, said: string): boolean {
   return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(said)
 }
 
-/** GitHub's own message, short and on one line. */
+/** GitHub's own message (the caller makes it one inert, scrubbed line). */
 function serverMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | undefined)?.response?.data
   const message =
@@ -230,11 +247,5 @@ function serverMessage(error: unknown): string {
         ? error.message
         : String(error)
   // A proxy's HTML error page: its text, not its markup.
-  const text = /^\s*</.test(message) ? message.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : message
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine
-}
-
-function scrub(message: string, token: string): string {
-  return token.length >= 3 ? message.split(token).join('***') : message
+  return looksLikeHtml(message) ? htmlToText(message) : message
 }

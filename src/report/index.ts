@@ -14,6 +14,7 @@ import { commentMarker, commentTag, upsertComment, type CommentOutcome, type Git
 import { findPullRequest, pullRequestSource } from './pull-request.js'
 import { writeSummary } from './summary.js'
 import { createGitHubApi, explainCommentFailure, graphqlUrlOf } from './github.js'
+import { inert } from '../text.js'
 
 export async function report(result: PublishResult, inputs: Inputs, context: RunContext): Promise<void> {
   setOutputs(outputsOf(result))
@@ -55,9 +56,11 @@ async function commentOnPullRequest(
     core.info(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`)
     return { kind: 'planned', target, reason }
   }
-  // main.ts skips a fork's PR that has no secrets; its token is read-only, so do not even try.
+  // main.ts skips a fork's or Dependabot's PR that has no secrets; its token is read-only, so do not even try.
   if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
-    return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments')
+    return skip(
+      'nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments'
+    )
   }
   if (!context.owner || !context.repo) return skip('GITHUB_REPOSITORY is not set')
   if (!inputs.githubToken) return skip("the 'github-token' input is empty")
@@ -87,7 +90,7 @@ async function commentOnPullRequest(
     const marker = commentMarker(tag)
     const body = renderReport(result, renderContext, { preamble: marker, limit: COMMENT_LIMIT })
     const { action, comment } = await upsertComment(await connect(), found.number, marker, body, log)
-    core.info(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${comment.htmlUrl}`)
+    core.info(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${inert(comment.htmlUrl)}`)
     return { kind: 'written', action, pullRequest: found.number, comment }
   } catch (error) {
     core.warning(explainCommentFailure(error, { doing, context, token: inputs.githubToken }))

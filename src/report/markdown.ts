@@ -7,6 +7,7 @@
  * neither mentions, issue references nor autolinks inside them. What a code span cannot hold
  * (line breaks, control and direction-override characters) is shown as a visible escape.
  */
+import { normaliseHttpUrl, truncate } from '../text.js'
 
 /** Characters shown as escapes: controls, zero-width and line/paragraph separators, bidirectional overrides. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
@@ -16,15 +17,6 @@ const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 /** Replaces characters that would be invisible, break a line, or reorder text with `\n`, `\uXXXX`... */
 export function visible(value: string): string {
   return value.replace(INVISIBLE, (char) => NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/** Cuts text to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut with '…'. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value
-  let end = Math.max(0, max - 1)
-  const last = value.charCodeAt(end - 1)
-  if (last >= 0xd800 && last <= 0xdbff) end--
-  return `${value.slice(0, end)}…`
 }
 
 export interface CodeOptions {
@@ -71,14 +63,8 @@ export function prose(value: string, max = 2000): string {
  */
 export function safeUrl(value: string | undefined): string | undefined {
   if (!value) return undefined
-  let url: URL
-  try {
-    url = new URL(value.trim())
-  } catch {
-    return undefined
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return undefined
-  return url.href.replace(/[()<>[\]`'"*_| \\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  // Emphasis characters too: harmless in a URL, and then nothing in a destination is markup.
+  return normaliseHttpUrl(value.trim())?.replace(/[*_]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 /** `[label](url)` when the URL is safe (the label is ours); otherwise the untrusted value as inert code. */

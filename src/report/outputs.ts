@@ -3,6 +3,7 @@
  */
 import * as core from '@actions/core'
 import type { PublishResult } from './result.js'
+import { normaliseHttpUrl } from '../text.js'
 
 export function outputsOf(result: PublishResult): Record<string, string> {
   const outputs: Record<string, string> = {
@@ -32,9 +33,9 @@ export function sentCount(result: PublishResult): number {
   return result.uploadedCount ?? result.files.length
 }
 
-/** `comment-id` and `comment-url`, set only when a comment was written. */
+/** `comment-id` and `comment-url`, set only when a comment was written (the URL only when well-formed: GitHub's answer is data too). */
 export function commentOutputs(comment: { id: number; htmlUrl: string }): Record<string, string> {
-  return { 'comment-id': String(comment.id), 'comment-url': comment.htmlUrl }
+  return { 'comment-id': String(comment.id), 'comment-url': normaliseHttpUrl(comment.htmlUrl) ?? '' }
 }
 
 export function setOutputs(outputs: Record<string, string>): void {

@@ -4,7 +4,7 @@
  * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
  * requests) are cut with "… and N more", and free text is truncated.
  */
-import { formatBytes } from '../files.js'
+import { formatBytes } from '../text.js'
 import { kioskUrl } from '../cocalc/links.js'
 import { code, fitLines, link, prose, safeUrl, sizeOf, urlLink } from './markdown.js'
 import type { CopyOutcome, PublishResult, PublishedFile } from './result.js'

@@ -1,8 +1,8 @@
-export const id = 372;
-export const ids = [372];
+export const id = 296;
+export const ids = [296];
 export const modules = {
 
-/***/ 6372:
+/***/ 6296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -54,12 +54,197 @@ function errors_errorMessage(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text hygiene: the one way text a server supplied (an error, an id, a URL, an HTML page) reaches
+ * a log line, an error, the job summary or an output. Such text is data, never a workflow command
+ * and never a credential:
+ * - `oneLine`: line breaks and other control characters become spaces, so nothing it holds can
+ *   start a line of its own (the runner reads `::command::` only at the start of a line);
+ * - `inert`: what is left of workflow-command syntax is broken: a leading `::`, and `##[`
+ *   anywhere (the runner's older syntax, recognised in the middle of a line);
+ * - `Scrubber`: every credential, in every encoding a server could echo it in, becomes `***`.
+ * `serverText` does all three. Sizes for messages are formatted here too.
+ */
+/** Control characters (C0, DEL, C1) and Unicode line and paragraph separators. */
+const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** One line: breaks and control characters become spaces, runs of white space one space. */
+function oneLine(text) {
+    return text.replace(BREAKS, ' ').replace(/\s+/g, ' ').trim();
+}
+/** One line with workflow-command syntax neutralised (visibly: a space splits the marker). */
+function inert(text) {
+    return oneLine(text).replace(/^::/, ': :').replace(/##\[/g, '## [');
+}
+/** Cuts text to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut with '…'. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+/** Text a server supplied, ready for a log line, an error, the summary or an output. */
+function serverText(text, scrubber = NO_SECRETS, max = 300) {
+    const cleaned = inert(scrubber.scrub(oneLine(scrubber.scrub(text))));
+    return truncate(cleaned, max);
+}
+/** Shortest secret scrubbed: shorter ones would blank out ordinary words. */
+const MIN_SECRET_LENGTH = 3;
+/**
+ * Every form `secret` takes when a server echoes it: as is; URL-encoded (upper- and lower-case
+ * hex, with `/` kept as encodeURI does); form-encoded (`+` for spaces); JSON-escaped (also with
+ * non-ASCII as `\u00e9`); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a `user:password` pair as a
+ * secret of its own to cover its Basic form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_LENGTH)
+        return [];
+    const url = encodeURIComponent(secret);
+    const json = JSON.stringify(secret).slice(1, -1);
+    const base64 = Buffer.from(secret).toString('base64');
+    const forms = [
+        secret,
+        url,
+        url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+        url.replace(/%20/g, '+'),
+        new URLSearchParams({ s: secret }).toString().slice(2),
+        encodeURI(secret),
+        json,
+        json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+        json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
+        base64,
+        // As an Authorization header echoes it: the scheme goes too, so no "Basic ***" hints at what was there.
+        `Basic ${base64}`,
+        base64.replace(/=+$/, ''),
+        Buffer.from(secret).toString('base64url')
+    ];
+    return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+/** Replaces every form of every secret it was given with `***`. */
+class Scrubber {
+    /** Longest first, so a secret inside another (a password inside its pair) leaves no piece behind. */
+    forms;
+    constructor(secrets = []) {
+        const forms = new Set();
+        for (const secret of secrets)
+            for (const form of secretForms(secret))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    scrub(text) {
+        let result = text;
+        for (const form of this.forms)
+            result = result.split(form).join('***');
+        return result;
+    }
+    /** For text cut off at its end: drops a visible start of a secret the cut left behind. */
+    dropCutSecret(text) {
+        let cut = 0;
+        for (const form of this.forms) {
+            for (let length = Math.min(form.length - 1, text.length); length > cut; length--) {
+                if (text.endsWith(form.slice(0, length)))
+                    cut = length;
+            }
+        }
+        return text.slice(0, text.length - cut);
+    }
+}
+const NO_SECRETS = new Scrubber();
+/**
+ * The readable text of an HTML page (a proxy's error page): scripts and styles dropped, the
+ * <title> kept only when the body says nothing (it usually repeats the heading), the common
+ * entities decoded.
+ */
+function htmlToText(html) {
+    const withoutCode = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ');
+    const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '));
+    return bodyText.trim() === '' ? textOf(withoutCode) : bodyText;
+}
+/** Whether an answer looks like HTML: it starts with a tag, or says so in its content type. */
+function looksLikeHtml(text, contentType = '') {
+    return /^\s*</.test(text) || /html/i.test(contentType);
+}
+function textOf(html) {
+    return decodeEntities(html.replace(/<[^>]*>/g, ' '));
+}
+/** Text of the few entities error pages use; the rest stay as they are. */
+function decodeEntities(text) {
+    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+    return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code) => {
+        if (code.startsWith('#')) {
+            const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+            return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+        }
+        return named[code.toLowerCase()] ?? entity;
+    });
+}
+/** A size for messages: `512 B`, `1.5 KiB`, `8 MiB` (no `.0`), `12 GiB`. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    const shown = value >= 10 || Number.isInteger(value) ? Math.round(value).toString() : value.toFixed(1);
+    return `${shown} ${units[unit]}`;
+}
+/** A size for messages that must be exact too: `2 KiB, 2049 bytes`. */
+function describeSize(bytes) {
+    const short = formatBytes(bytes);
+    return bytes < 1024 ? short : `${short}, ${bytes} bytes`;
+}
+/** Whether `text` is a UUID (CoCalc's project and copy ids). */
+function isUuid(text) {
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}
+/**
+ * Characters left as they are in a URL we publish: RFC 3986's unreserved ones and the
+ * delimiters a URL needs. Everything else (`$ ' ( ) ; | \``, spaces, non-ASCII...) is
+ * percent-encoded, so a URL pasted into a shell by a later step runs nothing.
+ */
+const URL_SAFE = /[A-Za-z0-9\-._~:/?#@&=+,%]/;
+/**
+ * A well-formed http(s) URL without credentials, in normalised form (WHATWG parsing, then
+ * percent-encoding of anything a shell or Markdown would interpret), or undefined.
+ */
+function normaliseHttpUrl(text, base) {
+    if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text))
+        return undefined;
+    let url;
+    try {
+        url = base === undefined ? new URL(text) : new URL(text, base);
+    }
+    catch {
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    if (url.username || url.password)
+        return undefined;
+    // A host name of letters, digits, dots, hyphens (punycode for others) or an IPv6 address: WHATWG
+    // would also let `$(...)` through as a host.
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d+)?$/i.test(url.host))
+        return undefined;
+    const encode = (part) => [...part]
+        .map((char) => (URL_SAFE.test(char) ? char : [...Buffer.from(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+        .join('');
+    return `${url.protocol}//${url.host}${encode(url.pathname)}${encode(url.search)}${encode(url.hash)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Every input of the action, read and validated into one typed object before anything runs.
  * Credentials are masked the moment they are read. Bad values throw an InputError naming the
  * input, so an invalid configuration never sends a request.
  */
+
 
 
 /** Input names, exactly as declared in action.yml. */
@@ -107,7 +292,6 @@ const SHARE_DESCRIPTION_MAX = 1024;
 function envInputReader(env = process.env) {
     return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 ** 2;
 function readInputs(options = {}) {
     const env = options.env ?? process.env;
@@ -294,7 +478,7 @@ function parseOptionalInteger(name, text, min, max) {
     return value;
 }
 function parseUuid(name, text) {
-    if (!UUID.test(text))
+    if (!isUuid(text))
         throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
     return text.toLowerCase();
 }
@@ -397,6 +581,18 @@ function parseServiceUrl(name, text, fallback, mask) {
         throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`);
     }
     return url.toString().replace(/\/+$/, '');
+}
+/** Host names that never leave the machine: plain http:// to them exposes nothing. */
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+}
+/** The warning for a service URL over plain http:// to another machine: the credential travels in clear text. */
+function cleartextWarning(inputs) {
+    const [name, text] = inputs.mode === 'cocode' ? [Input.CocodeUrl, inputs.cocodeUrl] : [Input.CocalcUrl, inputs.cocalcUrl];
+    const url = new URL(text);
+    if (url.protocol !== 'http:' || isLoopback(url.hostname))
+        return undefined;
+    return `Input '${name}': ${text} is not https, so the credential travels in clear text: use https:// unless the network between the runner and the server is trusted`;
 }
 /** Masks every value after the first `?` or `#` of a URL text; true when there was such a part. */
 function maskQuery(text, mask) {
@@ -588,6 +784,7 @@ async function readInPieces(path, pieceBytes, onPiece) {
 
 
 
+
 async function collectFiles(options) {
     const baseDir = external_node_path_.resolve(options.baseDir);
     const realBase = await realBaseDir(baseDir);
@@ -605,6 +802,7 @@ async function collectFiles(options) {
     // Each candidate is checked while the globber walks on: its file-system round trips overlap.
     const limit = createLimiter(options.concurrency ?? 8);
     const checks = [];
+    let gitFiles = 0;
     const realFolders = new Map();
     const realFolder = (folder) => {
         let real = realFolders.get(folder);
@@ -622,35 +820,46 @@ async function collectFiles(options) {
             // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
             excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_.basename(realBase).startsWith('.')
         });
-        for await (const match of globber.globGenerator()) {
+        const unreadable = [];
+        await walkTolerantly(globber, unreadable, async (match) => {
             const relative = external_node_path_.relative(realBase, match);
             if (!isInsideRelative(relative)) {
                 skipped.push({ name: match, reason: 'is outside the working directory' });
-                continue;
+                return;
             }
             const name = toPosix(relative);
             if (options.only && !options.only.has(name))
-                continue;
-            if (!options.includeHiddenFiles && name.split('/').some((segment) => segment.startsWith('.')))
-                continue;
+                return;
+            if (isHiddenPath(name)) {
+                // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
+                if (options.includeHiddenFiles && isGitPath(name))
+                    gitFiles++;
+                if (!options.includeHiddenFiles || isGitPath(name))
+                    return;
+            }
             const problem = nameProblem(name);
             if (problem) {
                 skipped.push({ name: JSON.stringify(name), reason: problem });
-                continue;
+                return;
             }
             if (candidates.has(name))
-                continue;
+                return;
             candidates.set(name, match);
             checks.push(limit(() => checkCandidate(match, realBase, realFolder)));
-        }
+        });
+        for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles))
+            skipped.push(entry);
     }
+    if (gitFiles > 0)
+        skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` });
     const accepted = [];
     const results = await Promise.all(checks);
     for (const [index, [name, match]] of [...candidates].entries()) {
         const checked = results[index];
-        if ('reason' in checked)
-            skipped.push({ name, reason: checked.reason });
-        else
+        const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles);
+        if (reason !== undefined)
+            skipped.push({ name, reason });
+        else if ('size' in checked)
             accepted.push({ name, absolutePath: match, size: checked.size });
     }
     accepted.sort((a, b) => compareNames(a.name, b.name));
@@ -730,8 +939,9 @@ async function checkCandidate(match, realBase, realFolder) {
     const own = await promises_.lstat(match).catch(() => undefined);
     if (own?.isFile()) {
         const folder = await realFolder(external_node_path_.dirname(match)).catch(() => undefined);
-        if (folder !== undefined && isInsideRelative(external_node_path_.relative(realBase, external_node_path_.join(folder, external_node_path_.basename(match)))))
-            return { size: own.size };
+        const real = folder === undefined ? '' : external_node_path_.relative(realBase, external_node_path_.join(folder, external_node_path_.basename(match)));
+        if (isInsideRelative(real))
+            return { size: own.size, real: toPosix(real) };
     }
     let real;
     try {
@@ -741,7 +951,8 @@ async function checkCandidate(match, realBase, realFolder) {
         const isLink = await promises_.lstat(match).then((stats) => stats.isSymbolicLink(), () => false);
         return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errors_errorMessage(error)}` };
     }
-    if (!isInsideRelative(external_node_path_.relative(realBase, real)))
+    const realRelative = external_node_path_.relative(realBase, real);
+    if (!isInsideRelative(realRelative))
         return { reason: 'resolves outside the working directory (symbolic link)' };
     let stats;
     try {
@@ -754,7 +965,104 @@ async function checkCandidate(match, realBase, realFolder) {
         return { reason: 'is a symbolic link to a folder, which is not followed' };
     if (!stats.isFile())
         return { reason: 'is not a regular file' };
-    return { size: stats.size };
+    return { size: stats.size, real: toPosix(realRelative) };
+}
+/** A POSIX path with a hidden segment (a dot-file or dot-folder). */
+function isHiddenPath(name) {
+    return name.split('/').some((segment) => segment.startsWith('.'));
+}
+/** A POSIX path inside a `.git` folder (or the folder itself), whatever its case. */
+function isGitPath(name) {
+    return name.split('/').some((segment) => segment.toLowerCase() === '.git');
+}
+/**
+ * Why a file must not be published because of where it really is (its name passed already):
+ * a link (or a path through a linked folder) into `.git/` never; into another hidden place only
+ * with include-hidden-files. Hidden is judged on the resolved path, not only on the link's name.
+ */
+function hiddenTargetProblem(real, includeHiddenFiles) {
+    if (isGitPath(real)) {
+        return includeHiddenFiles
+            ? 'leads into .git/, which is never published'
+            : `leads into a hidden place (${real}), which is never published through a link`;
+    }
+    if (!includeHiddenFiles && isHiddenPath(real))
+        return `leads into a hidden place (${real}), which is never published through a link`;
+    return undefined;
+}
+/**
+ * Runs the globber's walk, giving each match to `take`. An entry the walk cannot even stat by
+ * the name it read (a name that is not valid UTF-8 reads back with U+FFFD, so its lstat fails
+ * with ENOENT; or a file deleted meanwhile) would end the whole walk: it is noted in
+ * `unreadable` instead and the walk goes on. @actions/glob has no option for this, so its
+ * globber's own stat is wrapped for the walk's duration (its class is reached through the
+ * instance; if a version lacks it, the walk fails as before).
+ */
+async function walkTolerantly(globber, unreadable, take) {
+    const walker = globber.constructor;
+    const original = walker.stat;
+    if (typeof original === 'function') {
+        walker.stat = async (item, ...rest) => {
+            try {
+                return await original.call(walker, item, ...rest);
+            }
+            catch (error) {
+                if (error?.code !== 'ENOENT')
+                    throw error;
+                unreadable.push(item.path);
+                return undefined;
+            }
+        };
+    }
+    try {
+        for await (const match of globber.globGenerator())
+            await take(match);
+    }
+    finally {
+        if (typeof original === 'function')
+            walker.stat = original;
+    }
+}
+/** Warnings for the entries a walk could not stat: names that are not UTF-8, or files that vanished. */
+async function describeUnreadable(paths, realBase, includeHiddenFiles) {
+    const skipped = [];
+    for (const unreadable of paths) {
+        const relative = toPosix(external_node_path_.relative(realBase, unreadable));
+        if (!includeHiddenFiles && isHiddenPath(relative))
+            continue;
+        if (!relative.includes('\ufffd')) {
+            skipped.push({ name: relative, reason: 'disappeared while the files were being collected' });
+            continue;
+        }
+        // The name on disk, byte for byte: the entries of its folder that are not UTF-8 and read back as it.
+        const folder = external_node_path_.dirname(unreadable);
+        const entries = await promises_.readdir(folder, { encoding: 'buffer' }).catch(() => []);
+        const raw = entries.filter((entry) => !(0,external_node_buffer_.isUtf8)(entry) && entry.toString('utf8') === external_node_path_.basename(unreadable));
+        const parent = toPosix(external_node_path_.relative(realBase, folder));
+        for (const entry of raw.length > 0 ? raw : [Buffer.from(external_node_path_.basename(unreadable))]) {
+            const shown = (parent === '' ? '' : `${parent}/`) + escapeInvalidUtf8(entry);
+            skipped.push({ name: `"${shown}"`, reason: 'has a name that is not valid UTF-8, so it cannot be published under its name' });
+        }
+    }
+    return skipped;
+}
+/** The bytes of a name as text, each byte that is not part of valid UTF-8 shown as `\xNN`. */
+function escapeInvalidUtf8(bytes) {
+    let text = '';
+    let at = 0;
+    while (at < bytes.length) {
+        const length = sequenceLength(bytes[at]);
+        const piece = bytes.subarray(at, at + length);
+        if (piece.length === length && (0,external_node_buffer_.isUtf8)(piece) && (length > 1 || bytes[at] < 0x80)) {
+            text += piece.toString('utf8');
+            at += length;
+        }
+        else {
+            text += `\\x${bytes[at].toString(16).padStart(2, '0')}`;
+            at++;
+        }
+    }
+    return text;
 }
 /** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
 function isInsideRelative(relative) {
@@ -864,23 +1172,6 @@ function compareNames(a, b) {
 function toPosix(relative) {
     return relative.split(external_node_path_.sep).join('/');
 }
-/** A size for messages: readable, and exact when the unit would round it. */
-function describeSize(bytes) {
-    const short = formatBytes(bytes);
-    return bytes < 1024 ? short : `${short}, ${bytes} bytes`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
-}
 
 ;// CONCATENATED MODULE: ./src/context.ts
 /**
@@ -902,6 +1193,7 @@ function readRunContext(env = process.env) {
         repo,
         sha: pullRequest?.headSha ?? (env.GITHUB_SHA || undefined),
         eventName: env.GITHUB_EVENT_NAME || undefined,
+        actor: env.GITHUB_ACTOR || undefined,
         serverUrl,
         apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
         runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}` : undefined,
@@ -954,6 +1246,13 @@ function isFromFork(head, base) {
         return headName.toLowerCase() !== baseName.toLowerCase();
     return isRecord(head.repo) && head.repo.fork === true && baseName === undefined;
 }
+/**
+ * A pull request run triggered by Dependabot: GitHub gives it Dependabot's own secrets only,
+ * never the repository's Actions secrets (and a read-only token), as it does for forks.
+ */
+function isDependabotPullRequest(context) {
+    return context.actor === 'dependabot[bot]' && context.pullRequest !== undefined;
+}
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -967,9 +1266,58 @@ function defaultDescription(context, fallbackName) {
     return `${at} — PR #${pr.number}${pr.title ? `: ${pr.title}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/workdir.ts
+/**
+ * Where files may be published from. A pull request can turn the `working-directory` folder into
+ * a symbolic link (to `.git`, to `..`, to `/`): its real path, links resolved, must lie inside the
+ * workspace or the runner's temporary folder, and not in a hidden folder of either (`.git` holds
+ * the checkout's token). Checked before any request; a refusal names the input.
+ */
+
+
+
+
+
+function trustedRootsOf(env = process.env) {
+    return { workspace: env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: env.RUNNER_TEMP || undefined };
+}
+/** Resolves `workingDirectory` (absolute) and returns its real path, or throws an InputError. */
+async function checkWorkingDirectory(workingDirectory, roots, includeHiddenFiles) {
+    const real = await realPathOf(workingDirectory);
+    const candidates = [
+        { name: 'the workspace (GITHUB_WORKSPACE)', root: await realPathOf(roots.workspace).catch(() => undefined) },
+        { name: 'RUNNER_TEMP', root: roots.runnerTemp ? await realPathOf(roots.runnerTemp).catch(() => undefined) : undefined }
+    ];
+    const shown = `'${workingDirectory}'${real === workingDirectory ? '' : ` (really ${real})`}`;
+    const inside = candidates.find(({ root }) => root !== undefined && isInsideOrSame(root, real));
+    if (!inside || inside.root === undefined) {
+        throw new InputError(Input.WorkingDirectory, `${shown} is outside the workspace and RUNNER_TEMP: publish from a folder of the checkout`);
+    }
+    const relative = toPosix(external_node_path_.relative(inside.root, real));
+    if (isGitPath(relative))
+        throw new InputError(Input.WorkingDirectory, `${shown} is inside .git/, which is never published`);
+    if (!includeHiddenFiles && isHiddenPath(relative)) {
+        throw new InputError(Input.WorkingDirectory, `${shown} is inside a hidden folder of ${inside.name} (${relative}): set 'include-hidden-files: true' to publish from it`);
+    }
+    return real;
+}
+async function realPathOf(folder) {
+    try {
+        return await promises_.realpath(folder);
+    }
+    catch (error) {
+        throw new InputError(Input.WorkingDirectory, `'${folder}' cannot be read: ${errors_errorMessage(error)}`);
+    }
+}
+function isInsideOrSame(root, target) {
+    const relative = external_node_path_.relative(root, target);
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative));
+}
+
 // EXTERNAL MODULE: ./src/undici-on-demand.ts
 var undici_on_demand = __webpack_require__(3113);
 ;// CONCATENATED MODULE: ./src/http.ts
+
 
 
 
@@ -998,7 +1346,7 @@ class HttpClient {
     basePath;
     stop;
     options;
-    secrets;
+    scrubber;
     dispatcher;
     ownsDispatcher;
     /** Requests sent, retries included: the benchmark and tests read it. */
@@ -1009,8 +1357,7 @@ class HttpClient {
         this.baseUrl = options.baseUrl.replace(/\/+$/, '');
         this.origin = url.origin;
         this.basePath = url.pathname.replace(/\/+$/, '');
-        // Longest first, so a secret inside another (a password inside its Basic form) never leaves a piece behind.
-        this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+        this.scrubber = new Scrubber(options.secrets ?? []);
         this.options = {
             service: options.service,
             baseUrl: this.baseUrl,
@@ -1116,41 +1463,19 @@ class HttpClient {
         let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'));
         // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
         if (response.body.length > 16 * 1024)
-            text = this.dropSecretPrefixAtEnd(text);
-        if (/^\s*</.test(text) || /html/i.test(String(headerValue(response.headers, 'content-type') ?? ''))) {
-            const withoutCode = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ');
-            // The <title> usually repeats the page's heading: keep it only when the body says nothing.
-            const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '));
-            text = bodyText.trim() === '' ? textOf(withoutCode) : bodyText;
-        }
-        text = this.scrub(text
-            .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-            .replace(/\s+/g, ' ')
-            .trim());
-        if (text === '')
-            return '(empty answer)';
-        if (text.length <= max)
-            return text;
-        // Do not cut a surrogate pair in two.
-        const end = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max;
-        return `${text.slice(0, end)}…`;
+            text = this.scrubber.dropCutSecret(text);
+        if (looksLikeHtml(text, String(headerValue(response.headers, 'content-type') ?? '')))
+            text = htmlToText(text);
+        text = serverText(text, this.scrubber, max);
+        return text === '' ? '(empty answer)' : text;
     }
-    /** Replaces every known secret in `text`. */
+    /** Replaces every known secret, in every encoding, in `text`. */
     scrub(text) {
-        let result = text;
-        for (const secret of this.secrets)
-            result = result.split(secret).join('***');
-        return result;
+        return this.scrubber.scrub(text);
     }
-    dropSecretPrefixAtEnd(text) {
-        let cut = 0;
-        for (const secret of this.secrets) {
-            for (let length = Math.min(secret.length - 1, text.length); length > cut; length--) {
-                if (text.endsWith(secret.slice(0, length)))
-                    cut = length;
-            }
-        }
-        return text.slice(0, text.length - cut);
+    /** Text this server supplied, on one line, inert, scrubbed and at most `max` characters long. */
+    serverText(text, max = 300) {
+        return serverText(text, this.scrubber, max);
     }
     /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
     stopped(label) {
@@ -1158,10 +1483,10 @@ class HttpClient {
     }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
-        return new HttpError(this.scrub(message), status, transport);
+        return new HttpError(oneLine(this.scrub(message)), status, transport);
     }
     log(line) {
-        this.options.log(this.scrub(line));
+        this.options.log(oneLine(this.scrub(line)));
     }
     async close() {
         if (this.ownsDispatcher && this.dispatcher)
@@ -1203,7 +1528,7 @@ class HttpClient {
             for await (const chunk of answer.body) {
                 size += chunk.length;
                 if (size > this.options.maxBodyBytes) {
-                    throw this.error(`${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatSize(this.options.maxBodyBytes)}; refusing to read further`, answer.statusCode);
+                    throw this.error(`${this.service} answered ${label} with HTTP ${answer.statusCode} and more than ${formatBytes(this.options.maxBodyBytes)}; refusing to read further`, answer.statusCode);
                 }
                 chunks.push(chunk);
             }
@@ -1244,27 +1569,6 @@ class HttpClient {
         const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error);
         return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind);
     }
-}
-function textOf(html) {
-    return decodeEntities(html.replace(/<[^>]*>/g, ' '));
-}
-/** Text of the few entities error pages use; the rest stay as they are. */
-function decodeEntities(text) {
-    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-    return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code) => {
-        if (code.startsWith('#')) {
-            const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
-            return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
-        }
-        return named[code.toLowerCase()] ?? entity;
-    });
-}
-function formatSize(bytes) {
-    return bytes >= 1024 * 1024
-        ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MiB`
-        : bytes >= 1024
-            ? `${Math.round(bytes / 1024)} KiB`
-            : `${bytes} bytes`;
 }
 function headerValue(headers, name) {
     const value = headers[name.toLowerCase()];
@@ -1448,19 +1752,14 @@ function completeCharacters(bytes) {
 
 
 
+
 function basicAuthorization(user, password) {
     return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
-/** Every form a credential could take in a server's answer: as is, JSON-escaped, URL-encoded, Basic. */
+/** The secrets a server's answer must never show: each credential and the pair (the HTTP layer scrubs every encoding of each). */
 function credentialForms(credentials) {
-    const authorization = basicAuthorization(credentials.username, credentials.password);
-    const forms = [authorization, authorization.slice('Basic '.length)];
-    for (const value of [credentials.username, credentials.password]) {
-        if (value === '')
-            continue;
-        forms.push(value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value));
-    }
-    return [...new Set(forms)];
+    const forms = [`${credentials.username}:${credentials.password}`, credentials.username, credentials.password];
+    return [...new Set(forms.filter((form) => form !== ''))];
 }
 function createCocodeHttp(baseUrl, credentials, options = {}) {
     return new HttpClient({
@@ -1566,7 +1865,9 @@ function refusal(http, response) {
             return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
         case 429:
         case 503:
-            return http.statusError(response, label, '(the server is busy): try again later');
+            // With Retry-After the server said it did not act (and the retries ran out); without, a
+            // gateway may have answered after cocode created the session.
+            return http.statusError(response, label, headerValue(response.headers, 'retry-after') !== undefined ? '(the server is busy): try again later' : MAYBE_CREATED);
         case 502:
         case 504:
             return http.statusError(response, label, MAYBE_CREATED);
@@ -1588,21 +1889,13 @@ function sessionUrlOf(http, response) {
         throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it');
     return url;
 }
+/**
+ * The session URL in normalised form (see normaliseHttpUrl): an absolute http(s) URL, or a path
+ * the server's origin completes; undefined for anything else.
+ */
 function parseSessionUrl(text, baseUrl) {
-    if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text))
-        return undefined;
-    try {
-        const isPath = text.startsWith('/') && !text.startsWith('//');
-        const url = isPath ? new URL(text, baseUrl) : new URL(text);
-        if (url.protocol !== 'https:' && url.protocol !== 'http:')
-            return undefined;
-        if (url.username || url.password)
-            return undefined;
-        return isPath ? url.toString() : text;
-    }
-    catch {
-        return undefined;
-    }
+    const isPath = text.startsWith('/') && !text.startsWith('//');
+    return normaliseHttpUrl(text, isPath ? baseUrl : undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/cocode/publish.ts
@@ -1853,10 +2146,9 @@ async function hashBatch(client, paths, options, retried = false) {
 function client_basicAuthorization(apiKey) {
     return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
 }
-/** Every form of the key that could end up in a message, for masking and scrubbing. */
+/** The secrets a message must never show: the key, and the `key:` pair its Basic header encodes (the HTTP layer scrubs every encoding of each). */
 function client_credentialForms(apiKey) {
-    const header = client_basicAuthorization(apiKey);
-    return [apiKey, header, header.slice('Basic '.length)];
+    return [apiKey, `${apiKey}:`];
 }
 function createCocalcHttp(options) {
     return new HttpClient({
@@ -1883,8 +2175,7 @@ const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
  * Refused keys and missing collaborator rights get advice naming the input to fix.
  */
 function client_refusal(http, label, serverMessage, status) {
-    const text = http.scrub(oneLine(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error')));
-    const said = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301);
     if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
         return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
     }
@@ -1905,9 +2196,6 @@ function httpFailure(http, label, response) {
             ? '(the gateway gave up waiting for CoCalc)'
             : '';
     return http.statusError(response, label, advice);
-}
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
 }
 /** A required string field of an answer, or undefined. */
 function stringField(body, name) {
@@ -2060,7 +2348,7 @@ class CocalcV1Client {
             throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const hashes = parseHashOutput(result.stdout, remotePaths.length);
         if ('problem' in hashes || result.exitCode !== 0) {
-            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`;
             throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
         }
         return hashes;
@@ -2158,7 +2446,7 @@ class CocalcV1Client {
             const result = await this.exec(decodeCommand(remotePath, tmp, directory, count));
             if (result.exitCode === 0)
                 return;
-            const reason = this.http.scrub(oneLine(result.stderr)).slice(0, 300);
+            const reason = this.http.serverText(result.stderr, 300);
             if (result.exitCode === 3 && attempt === 1) {
                 this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
                 continue;
@@ -2349,10 +2637,10 @@ class CocalcV2Client {
             throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = execResult(body);
         if (!result)
-            throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.scrub(oneLine(JSON.stringify(body))).slice(0, 200)}`);
+            throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`);
         const hashes = parseHashOutput(result.stdout, remotePaths.length);
         if ('problem' in hashes || result.exitCode !== 0) {
-            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.scrub(oneLine(result.stderr)).slice(0, 200)}`;
+            const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`;
             throw new HashBatchCutOff(`CoCalc answered ${label} with unusable output (${why})`);
         }
         return hashes;
@@ -2459,7 +2747,7 @@ class CocalcV2Client {
         const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent');
         // A hub-side timeout answers `{}`: only an explicit ok counts.
         if (body.status !== 'ok')
-            throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${oneLine(JSON.stringify(body)).slice(0, 200)}`);
+            throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`);
     }
     restartProject(delayMs) {
         // Uploads running in parallel all notice the stopped service: one start serves them all.
@@ -2496,13 +2784,20 @@ class CocalcV2Client {
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            const parts = multipartBody(boundary, fields, { field: 'file', filename: formName, content: chunk.content });
-            const length = parts.reduce((sum, part) => sum + part.length, 0);
+            // A whole file in one request is retried under a new name as well: an attempt the hub
+            // half-received (a gateway timeout) may have left its stream open under the old one.
+            const partsFor = (filename) => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content });
+            const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0);
+            let attempts = 0;
             const response = await this.http.request({
                 path: query,
+                // Every name is a UUID plus `.upload`: the length stays the same.
                 headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
-                // Small bodies go as one buffer (one write); large ones stream without another copy.
-                body: length <= 1024 * 1024 ? Buffer.concat(parts, length) : () => external_node_stream_.Readable.from(parts),
+                body: () => {
+                    const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${(0,external_node_crypto_.randomUUID)()}.upload` : formName);
+                    // Small bodies go as one buffer (one write); large ones stream without another copy.
+                    return length <= 1024 * 1024 ? Buffer.concat(parts, length) : external_node_stream_.Readable.from(parts);
+                },
                 // A whole file in one request is idempotent. The server streams the chunks of a larger
                 // file into one writer, so a repeated chunk would be written twice: those are retried
                 // only when the server provably did not get them.
@@ -2527,7 +2822,7 @@ class CocalcV2Client {
         const text = response.body.subarray(0, 4096).toString('utf8');
         const isHtml = /^\s*</.test(text);
         if (response.status === 500 && /^\s*(upload failed\.?|upload failed: upload service not running\.?)\s*$/i.test(text)) {
-            throw new ProjectNotReady(`${label}: HTTP 500 ${oneLine(text)}`, response.status);
+            throw new ProjectNotReady(`${label}: HTTP 500 ${this.http.serverText(text, 300)}`, response.status);
         }
         if (response.status === 413 && index === 0)
             throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
@@ -3291,6 +3586,7 @@ function describeWrong(result) {
 
 
 
+
 /** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
 async function requestCopies(client, targets, options, concurrency, log) {
     return mapLimit(targets, concurrency, async (target) => {
@@ -3298,6 +3594,12 @@ async function requestCopies(client, targets, options, concurrency, log) {
             const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
             if (copyId === '') {
                 log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`);
+            }
+            else if (!isUuid(copyId)) {
+                // Never printed, polled or published as it is: it is the server's text, not an id.
+                const error = `CoCalc answered a copy id that is not a UUID (${client.http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${target.projectId}`;
+                log.info(`Copy to project ${target.projectId} could not be requested: ${error}`);
+                return { target, copyId: '', status: 'failed', error };
             }
             else
                 log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
@@ -3482,8 +3784,8 @@ async function waitForCopy(client, copyId, options) {
             case 'finished':
                 return { status: 'copied' };
             case 'failed':
-                // The reason is the server's own text (an rsync message, which may echo anything): scrub it.
-                return { status: 'failed', error: client.http.scrub(state.error) };
+                // The reason is the server's own text (an rsync message, which may echo anything).
+                return { status: 'failed', error: client.http.serverText(state.error, 1000) };
             case 'unsupported':
                 return {
                     status: 'queued',
@@ -3804,7 +4106,7 @@ class CocalcShares {
         const fields = found;
         const same = fields.path === folder && !fields.disabled && !!fields.unlisted === row.unlisted && !!fields.authenticated === row.authenticated;
         if (!same) {
-            const seen = http.scrub(oneLine(JSON.stringify(fields))).slice(0, 300);
+            const seen = http.serverText(JSON.stringify(fields), 300);
             throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
         }
         const url = shareUrl(http.baseUrl, projectId, folder);
@@ -3850,7 +4152,7 @@ class CocalcShares {
     refused(what, projectId, message) {
         const { http } = this.options;
         const said = typeof message === 'string' ? message : JSON.stringify(message);
-        const quoted = http.scrub(oneLine(said)).slice(0, 200);
+        const quoted = http.serverText(said, 200);
         if (/must be an admin/i.test(said)) {
             return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
         }
@@ -4157,6 +4459,7 @@ function chunkBytesFrom(env) {
  * Step outputs, derived from the result alone (pure), then written by setOutputs.
  */
 
+
 function outputsOf(result) {
     const outputs = {
         status: result.status,
@@ -4184,9 +4487,9 @@ function sentCount(result) {
         return 0;
     return result.uploadedCount ?? result.files.length;
 }
-/** `comment-id` and `comment-url`, set only when a comment was written. */
+/** `comment-id` and `comment-url`, set only when a comment was written (the URL only when well-formed: GitHub's answer is data too). */
 function commentOutputs(comment) {
-    return { 'comment-id': String(comment.id), 'comment-url': comment.htmlUrl };
+    return { 'comment-id': String(comment.id), 'comment-url': normaliseHttpUrl(comment.htmlUrl) ?? '' };
 }
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
@@ -4203,22 +4506,13 @@ function setOutputs(outputs) {
  * neither mentions, issue references nor autolinks inside them. What a code span cannot hold
  * (line breaks, control and direction-override characters) is shown as a visible escape.
  */
+
 /** Characters shown as escapes: controls, zero-width and line/paragraph separators, bidirectional overrides. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Replaces characters that would be invisible, break a line, or reorder text with `\n`, `\uXXXX`... */
 function visible(value) {
     return value.replace(INVISIBLE, (char) => NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Cuts text to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut with '…'. */
-function truncate(value, max) {
-    if (value.length <= max)
-        return value;
-    let end = Math.max(0, max - 1);
-    const last = value.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end--;
-    return `${value.slice(0, end)}…`;
 }
 /**
  * Untrusted text as an inline code span, rendered literally by GitHub. The fence is one backtick
@@ -4259,16 +4553,8 @@ function prose(value, max = 2000) {
 function safeUrl(value) {
     if (!value)
         return undefined;
-    let url;
-    try {
-        url = new URL(value.trim());
-    }
-    catch {
-        return undefined;
-    }
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
-        return undefined;
-    return url.href.replace(/[()<>[\]`'"*_| \\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    // Emphasis characters too: harmless in a URL, and then nothing in a destination is markup.
+    return normaliseHttpUrl(value.trim())?.replace(/[*_]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 /** `[label](url)` when the URL is safe (the label is ours); otherwise the untrusted value as inert code. */
 function markdown_link(label, url, options = {}) {
@@ -4602,8 +4888,6 @@ function renderFailure(mode, message, context = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts
-/** Written as the default GITHUB_TOKEN: the identity assumed when the token's own cannot be asked. */
-const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
 const MARKER_PREFIX = 'publish-to-collaborative-editors';
 const TAG_CHARACTERS = /[^\w .:/@+=-]/g;
 /** The comment-tag input, or one derived from mode and destination so that steps publishing elsewhere keep their own comments. */
@@ -4622,32 +4906,40 @@ function commentMarker(tag) {
  * Whether a comment was written by the token's identity. GraphQL may name a bot without the
  * `[bot]` suffix that REST shows, so that form matches too, for bots only.
  */
-function isWrittenBy(comment, login) {
+function isWrittenBy(comment, identity) {
     const author = comment.author.toLowerCase();
-    const own = login.toLowerCase();
+    if ('anyBot' in identity)
+        return comment.authorType === 'Bot' || author.endsWith('[bot]');
+    const own = identity.login.toLowerCase();
     if (author === own)
         return true;
     return !own.endsWith('[bot]') && author === `${own}[bot]` && comment.authorType === 'Bot';
 }
-/** Our earlier comment of this tag: the oldest carrying the marker and written by `login`. */
-function findOwnComment(comments, marker, login) {
-    return comments.find((comment) => comment.body.includes(marker) && isWrittenBy(comment, login));
+/** Whether a comment carries the marker as its first line, exactly (text further down never counts). */
+function hasMarker(comment, marker) {
+    const end = comment.body.indexOf('\n');
+    const first = end < 0 ? comment.body : comment.body.slice(0, end);
+    return first.replace(/\r$/, '') === marker;
+}
+/** Our earlier comment of this tag: the oldest carrying the marker and written by the token's identity. */
+function findOwnComment(comments, marker, identity) {
+    return comments.find((comment) => hasMarker(comment, marker) && isWrittenBy(comment, identity));
 }
 /**
- * Updates this tag's comment on the PR, or creates it. The token's login is asked only when some
- * comment carries the marker (a first run needs one request less); if GitHub will not say, the
- * default token's identity is assumed.
+ * Updates this tag's comment on the PR, or creates it. The token's identity is asked only when
+ * some comment carries the marker (a first run needs one request less).
  */
 async function upsertComment(api, issue, marker, body, log) {
     const comments = await api.listComments(issue);
     log.debug(`PR #${issue} has ${comments.length} comment(s)`);
-    const marked = comments.filter((comment) => comment.body.includes(marker));
+    const marked = comments.filter((comment) => hasMarker(comment, marker));
     if (marked.length > 0) {
-        const login = await ownLogin(api, log);
-        const existing = findOwnComment(marked, marker, login);
-        const others = marked.filter((comment) => comment !== existing && !isWrittenBy(comment, login)).length;
+        const identity = await tokenIdentity(api, log);
+        const existing = findOwnComment(marked, marker, identity);
+        const others = marked.filter((comment) => comment !== existing && !isWrittenBy(comment, identity)).length;
+        const who = 'login' in identity ? identity.login : 'a bot';
         if (others > 0)
-            log.info(`Leaving alone ${others} comment(s) with the same tag written by someone other than ${login}`);
+            log.info(`Leaving alone ${others} comment(s) with the same tag written by someone other than ${who}`);
         if (existing) {
             const updated = await api.updateComment(existing.id, body);
             return { action: 'updated', comment: updated };
@@ -4655,16 +4947,24 @@ async function upsertComment(api, issue, marker, body, log) {
     }
     return { action: 'created', comment: await api.createComment(issue, body) };
 }
-async function ownLogin(api, log) {
-    try {
-        const login = await api.viewerLogin();
-        log.debug(`The token writes as ${login}`);
-        return login;
+/** GraphQL's viewer, else REST's GET /user (not for installation tokens), else no guess: any bot. */
+async function tokenIdentity(api, log) {
+    const reasons = [];
+    for (const [how, ask] of [
+        ['GraphQL viewer', () => api.viewerLogin()],
+        ['GET /user', () => api.userLogin()]
+    ]) {
+        try {
+            const login = await ask();
+            log.debug(`The token writes as ${login}`);
+            return { login };
+        }
+        catch (error) {
+            reasons.push(`${how}: ${error instanceof Error ? error.message : String(error)}`);
+        }
     }
-    catch (error) {
-        log.debug(`Could not ask GitHub whose token this is (${error instanceof Error ? error.message : String(error)}); assuming ${DEFAULT_BOT_LOGIN}`);
-        return DEFAULT_BOT_LOGIN;
-    }
+    log.debug(`Could not ask GitHub whose token this is (${reasons.join('; ')}); matching the marker on comments by any bot`);
+    return { anyBot: true };
 }
 
 ;// CONCATENATED MODULE: ./src/report/pull-request.ts
@@ -4767,6 +5067,7 @@ async function writeSummary(markdown, env = process.env) {
 
 ;// CONCATENATED MODULE: ./src/report/github.ts
 
+
 /** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
 const MAX_RATE_RETRIES = 2;
 const MAX_RATE_WAIT_S = 30;
@@ -4813,6 +5114,16 @@ async function createGitHubApi(options) {
                 throw new Error('GraphQL answered no viewer login');
             return login;
         },
+        async userLogin() {
+            // GitHub refuses GET /user to installation tokens: do not even ask.
+            if (isInstallationToken(options.token))
+                throw new Error('not asked: an installation token cannot read GET /user');
+            const response = await octokit.request('GET /user');
+            const login = response.data.login;
+            if (typeof login !== 'string' || login === '')
+                throw new Error('GET /user answered no login');
+            return login;
+        },
         async listComments(issue) {
             const comments = [];
             let pages = 0;
@@ -4852,6 +5163,13 @@ async function createGitHubApi(options) {
             }));
         }
     };
+}
+/**
+ * A GitHub App installation token (the workflow's GITHUB_TOKEN is one): `ghs_` today, `v1.` in
+ * the older format (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
+ */
+function isInstallationToken(token) {
+    return token.startsWith('ghs_') || token.startsWith('v1.');
 }
 function toComment(raw) {
     return { id: Number(raw.id), body: raw.body ?? '', htmlUrl: raw.html_url, author: raw.user?.login ?? '', authorType: raw.user?.type };
@@ -4896,7 +5214,7 @@ function explainCommentFailure(error, situation) {
     const { context } = situation;
     const repository = context.repository ?? 'the repository';
     const status = statusOf(error);
-    const said = scrub(serverMessage(error), situation.token);
+    const said = serverText(serverMessage(error), new Scrubber([situation.token]), 200);
     const end = ' The outputs and the job summary are set; the step goes on.';
     const prefix = `Could not ${situation.doing}:`;
     if (status === undefined || isTransportError(error)) {
@@ -4940,7 +5258,7 @@ function isRateLimit(error, said) {
     const headers = error.response?.headers ?? {};
     return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(said);
 }
-/** GitHub's own message, short and on one line. */
+/** GitHub's own message (the caller makes it one inert, scrubbed line). */
 function serverMessage(error) {
     const data = error?.response?.data;
     const message = data && typeof data === 'object' && typeof data.message === 'string'
@@ -4949,12 +5267,7 @@ function serverMessage(error) {
             ? error.message
             : String(error);
     // A proxy's HTML error page: its text, not its markup.
-    const text = /^\s*</.test(message) ? message.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : message;
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
-}
-function scrub(message, token) {
-    return token.length >= 3 ? message.split(token).join('***') : message;
+    return looksLikeHtml(message) ? htmlToText(message) : message;
 }
 
 ;// CONCATENATED MODULE: ./src/report/index.ts
@@ -4964,6 +5277,7 @@ function scrub(message, token) {
  * became of the comment. Nothing here fails the step: a comment that cannot be written is one
  * warning that says why and what to do.
  */
+
 
 
 
@@ -5002,9 +5316,9 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
         core/* info */.pq(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
         return { kind: 'planned', target, reason };
     }
-    // main.ts skips a fork's PR that has no secrets; its token is read-only, so do not even try.
+    // main.ts skips a fork's or Dependabot's PR that has no secrets; its token is read-only, so do not even try.
     if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
-        return skip('nothing was published because this run has no secrets (a pull request from a fork), and its token cannot write comments');
+        return skip('nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments');
     }
     if (!context.owner || !context.repo)
         return skip('GITHUB_REPOSITORY is not set');
@@ -5037,7 +5351,7 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
         const marker = commentMarker(tag);
         const body = renderReport(result, renderContext, { preamble: marker, limit: COMMENT_LIMIT });
         const { action, comment } = await upsertComment(await connect(), found.number, marker, body, log);
-        core/* info */.pq(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${comment.htmlUrl}`);
+        core/* info */.pq(`${action === 'created' ? 'Created' : 'Updated'} the PR comment ${inert(comment.htmlUrl)}`);
         return { kind: 'written', action, pullRequest: found.number, comment };
     }
     catch (error) {
@@ -5056,6 +5370,7 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
  * A list that cannot be read fails the step: sending everything instead would not be what the
  * workflow asked for.
  */
+
 
 
 
@@ -5135,8 +5450,7 @@ function explain(error, token) {
     const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
     const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
     const data = response && isRecord(response.data) ? response.data : undefined;
-    const said = (typeof data?.message === 'string' ? data.message : errors_errorMessage(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
-    const clean = token.length >= 3 ? said.split(token).join('***') : said;
+    const clean = serverText(typeof data?.message === 'string' ? data.message : errors_errorMessage(error), new Scrubber([token]), 200);
     if (status === undefined || response === undefined)
         return `the GitHub API could not be reached (${clean})`;
     const advice = status === 401
@@ -5162,6 +5476,8 @@ function explain(error, token) {
 
 
 
+
+
 async function run() {
     // Every credential read is masked for the runner and kept here to scrub the failure summary.
     const secrets = [];
@@ -5169,10 +5485,15 @@ async function run() {
     try {
         const inputs = readInputs({
             maskSecret: (secret) => {
+                // Every encoding a server could echo it in, so the runner hides those too.
+                for (const form of secretForms(secret))
+                    core/* setSecret */.Pq(form);
                 secrets.push(secret);
-                core/* setSecret */.Pq(secret);
             }
         });
+        const warning = cleartextWarning(inputs);
+        if (warning)
+            core/* warning */.$e(warning);
         const context = readRunContext();
         started = { inputs, context };
         const result = await publish(inputs, context);
@@ -5184,17 +5505,11 @@ async function run() {
         // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
         if (!(error instanceof ActionError) && error instanceof Error && error.stack)
             core/* debug */.Yz(error.stack);
-        const message = main_scrub(errors_errorMessage(error), secrets);
+        const message = new Scrubber(secrets).scrub(errors_errorMessage(error));
         if (started)
             await reportFailure(started.inputs.mode, message, started.context);
         core/* setFailed */.C1(message);
     }
-}
-function main_scrub(text, secrets) {
-    return [...secrets]
-        .filter((secret) => secret.length >= 3)
-        .sort((a, b) => b.length - a.length)
-        .reduce((result, secret) => result.split(secret).join('***'), text);
 }
 async function publish(inputs, context) {
     const skippedForCredentials = checkCredentials(inputs, context);
@@ -5247,6 +5562,8 @@ async function changedFiles(inputs, context) {
     return plan;
 }
 async function collect(inputs, changes) {
+    // A pull request may have turned the folder into a link: refused before anything is read or sent.
+    await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf(), inputs.includeHiddenFiles);
     const collection = await collectFiles({
         patterns: inputs.patterns,
         baseDir: inputs.workingDirectory,
@@ -5262,17 +5579,23 @@ async function collect(inputs, changes) {
     return collection;
 }
 /**
- * Empty credentials fail the step naming the input, except on a pull request from a fork, where
- * GitHub withholds secrets by design: there the step warns and reports `skipped`. A dry run sends
- * nothing, so it needs none.
+ * Empty credentials fail the step naming the input, except on a pull request from a fork or one
+ * run by Dependabot, where GitHub withholds the repository's secrets by design: there the step
+ * warns and reports `skipped`. A dry run sends nothing, so it needs none.
  */
 function checkCredentials(inputs, context) {
     const missing = inputs.missingCredentials;
     if (missing.length === 0 || inputs.dryRun)
         return undefined;
+    const empty = `${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`;
     if (context.pullRequest?.fromFork) {
-        const reason = `GitHub passes no secrets to workflows run from forks, so ${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty`;
+        const reason = `GitHub passes no secrets to workflows run from forks, so ${empty}`;
         core/* warning */.$e(`Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`);
+        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
+    }
+    if (isDependabotPullRequest(context)) {
+        const reason = `GitHub passes no Actions secrets to workflows run by Dependabot, so ${empty}`;
+        core/* warning */.$e(`Nothing published: ${reason}. To publish Dependabot's pull requests too, add the same secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot).`);
         return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
     }
     throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
@@ -5331,4 +5654,4 @@ async function fetch(...args) {
 
 };
 
-//# sourceMappingURL=372.index.js.map
+//# sourceMappingURL=296.index.js.map

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomUUID } from 'node:crypto'
 import { multipartBody, multipartContentType } from '../../src/cocalc/multipart.js'
-import { DEFAULT_API_KEY, htmlPage, startCocalcEmulator } from '../emulators/cocalc.js'
+import { DEFAULT_API_KEY, htmlPage, startCocalcEmulator } from './cocalc.js'
 
 let emulator: Awaited<ReturnType<typeof startCocalcEmulator>>
 beforeAll(async () => {
