@@ -3555,9 +3555,10 @@ function remotePathOf(folder, name) {
 
 function targetCheck(client, options) {
     const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude));
-    return async (projectId, folder) => {
-        const hashes = await hashRemote(client, items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
-        return judge(items, hashes, options);
+    return async (projectId, folder, only) => {
+        const list = only ?? items;
+        const hashes = await hashRemote(client, list.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });
+        return { ...judge(list, hashes, options), checked: items.length };
     };
 }
 /** Pure: sorts the items into right, kept (newer in the target) and wrong. */
@@ -3674,23 +3675,29 @@ async function settleCopy(client, copy, options) {
     }
     if (!wait) {
         const result = await checkOnce(check, copy, options);
-        return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0 ? copied(result, copy, options) : { status: 'running' };
+        return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0
+            ? copied(result.kept, copy, options)
+            : { status: 'running' };
     }
     return pollTarget(copy, check, options);
 }
 /** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
 async function confirmInTarget(copy, check, options) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
+    const kept = [];
+    let only;
     for (let look = 1;; look++) {
-        const result = await checkOnce(check, copy, options);
+        const result = await checkOnce(check, copy, options, only);
         if (result === 'deadline')
             return { status: 'timeout', error: 'the copy finished, but the time ran out while its files were checked in the target' };
         if (result instanceof Error)
             return { status: 'failed', error: `the copy finished, but its files could not be checked in the target: ${result.message}` };
+        kept.push(...result.kept);
         if (result.wrong.length === 0)
-            return copied(result, copy, options);
+            return copied(kept, copy, options);
         if (look === 2)
             return { status: 'failed', error: `the copy finished, but ${describeWrong(result)}` };
+        only = result.wrong;
         await sleep(1000);
     }
 }
@@ -3701,6 +3708,7 @@ async function pollTarget(copy, check, options) {
     let delay;
     let failures = 0;
     let last;
+    const kept = [];
     for (;;) {
         if (delay !== undefined) {
             const remaining = options.deadline - options.now();
@@ -3709,7 +3717,8 @@ async function pollTarget(copy, check, options) {
             await sleep(Math.min(delay, remaining));
         }
         delay = nextPollDelay(delay);
-        const result = await checkOnce(check, copy, options);
+        // Files that arrived stay arrived: each look hashes only what was still wrong.
+        const result = await checkOnce(check, copy, options, last?.wrong);
         if (result === 'deadline')
             break;
         if (result instanceof Error) {
@@ -3721,17 +3730,18 @@ async function pollTarget(copy, check, options) {
         }
         failures = 0;
         last = result;
+        kept.push(...result.kept);
         if (result.wrong.length === 0)
-            return copied(result, copy, options);
+            return copied(kept, copy, options);
     }
     const seen = last ? describeWrong(last) : 'the target could not be checked';
     return { status: 'timeout', error: `the files did not all arrive in the target before the timeout ran out (${seen})` };
 }
 /** One check, bounded by the deadline; an expected failure comes back as its Error. */
-async function checkOnce(check, copy, options) {
+async function checkOnce(check, copy, options, only) {
     const budget = Math.max(1000, options.deadline - options.now() + 1000);
     try {
-        return await beforeDeadline(check(copy.target.projectId, copy.target.path), budget);
+        return await beforeDeadline(check(copy.target.projectId, copy.target.path, only), budget);
     }
     catch (error) {
         if (!(error instanceof ActionError))
@@ -3739,9 +3749,9 @@ async function checkOnce(check, copy, options) {
         return error;
     }
 }
-function copied(result, copy, options) {
-    if (result.kept.length > 0) {
-        options.log.info(`${result.kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(result.kept)}`);
+function copied(kept, copy, options) {
+    if (kept.length > 0) {
+        options.log.info(`${kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(kept)}`);
     }
     return { status: 'copied' };
 }

@@ -171,8 +171,10 @@ describe('requestCopies and waitForCopies', () => {
       }
     } as unknown as CocalcClient
     const looks: Record<string, number> = {}
-    const check = async (projectId: string) => {
+    const asked: Record<string, (number | 'all')[]> = {}
+    const check = async (projectId: string, _folder: string, only?: readonly unknown[]) => {
       looks[projectId] = (looks[projectId] ?? 0) + 1
+      ;(asked[projectId] ??= []).push(only ? only.length : 'all')
       // t1 (no id) arrives at the third look; t2 (finished) never holds the right files.
       const ok = projectId === 't1' ? looks[projectId] >= 3 : false
       return { wrong: ok ? [] : [{ file: { name: 'a.txt' } } as never], kept: [], checked: 1 }
@@ -183,8 +185,8 @@ describe('requestCopies and waitForCopies', () => {
       { target: { projectId: 't3', path: 'c' }, copyId: '', status: 'running' }
     ]
     const time = clock()
-    const never = async (projectId: string) =>
-      projectId === 't3' ? { wrong: [{ file: { name: 'b.txt' } } as never], kept: [], checked: 2 } : check(projectId)
+    const never = async (projectId: string, folder: string, only?: readonly unknown[]) =>
+      projectId === 't3' ? { wrong: [{ file: { name: 'b.txt' } } as never], kept: [], checked: 2 } : check(projectId, folder, only)
     await waitForCopies(client, copies, { deadline: time.now() + 20_000, log: silent, check: never, now: time.now, sleep: time.sleep })
     expect(copies.map((c) => c.status)).toEqual(['copied', 'failed', 'timeout'])
     expect(copies[1].error).toBe('the copy finished, but 1 of 1 file(s) missing or different in the target: a.txt')
@@ -192,6 +194,9 @@ describe('requestCopies and waitForCopies', () => {
       /^the files did not all arrive in the target before the timeout ran out \(1 of 2 file\(s\) missing or different in the target: b\.txt\)$/
     )
     expect(looks.t2).toBe(2)
+    // After the first look, only the files still wrong are hashed again.
+    expect(asked.t1).toEqual(['all', 1, 1])
+    expect(asked.t2).toEqual(['all', 1])
   })
 
   it('polls every running copy at the same time, not one after another', async () => {

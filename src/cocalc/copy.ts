@@ -135,7 +135,9 @@ async function settleCopy(client: CocalcClient, copy: CopyProgress, options: Wai
   }
   if (!wait) {
     const result = await checkOnce(check, copy, options)
-    return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0 ? copied(result, copy, options) : { status: 'running' }
+    return result !== 'deadline' && !(result instanceof Error) && result.wrong.length === 0
+      ? copied(result.kept, copy, options)
+      : { status: 'running' }
   }
   return pollTarget(copy, check, options)
 }
@@ -143,14 +145,18 @@ async function settleCopy(client: CocalcClient, copy: CopyProgress, options: Wai
 /** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
 async function confirmInTarget(copy: CopyProgress, check: TargetCheck, options: WaitOptions & { now: () => number }): Promise<CopyOutcomeStatus> {
   const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms))
+  const kept: Kept = []
+  let only: Kept | undefined
   for (let look = 1; ; look++) {
-    const result = await checkOnce(check, copy, options)
+    const result = await checkOnce(check, copy, options, only)
     if (result === 'deadline')
       return { status: 'timeout', error: 'the copy finished, but the time ran out while its files were checked in the target' }
     if (result instanceof Error)
       return { status: 'failed', error: `the copy finished, but its files could not be checked in the target: ${result.message}` }
-    if (result.wrong.length === 0) return copied(result, copy, options)
+    kept.push(...result.kept)
+    if (result.wrong.length === 0) return copied(kept, copy, options)
     if (look === 2) return { status: 'failed', error: `the copy finished, but ${describeWrong(result)}` }
+    only = result.wrong
     await sleep(1000)
   }
 }
@@ -162,6 +168,7 @@ async function pollTarget(copy: CopyProgress, check: TargetCheck, options: WaitO
   let delay: number | undefined
   let failures = 0
   let last: TargetCheckResult | undefined
+  const kept: Kept = []
   for (;;) {
     if (delay !== undefined) {
       const remaining = options.deadline - options.now()
@@ -169,7 +176,8 @@ async function pollTarget(copy: CopyProgress, check: TargetCheck, options: WaitO
       await sleep(Math.min(delay, remaining))
     }
     delay = nextPollDelay(delay)
-    const result = await checkOnce(check, copy, options)
+    // Files that arrived stay arrived: each look hashes only what was still wrong.
+    const result = await checkOnce(check, copy, options, last?.wrong)
     if (result === 'deadline') break
     if (result instanceof Error) {
       if (options.now() >= options.deadline) break
@@ -179,7 +187,8 @@ async function pollTarget(copy: CopyProgress, check: TargetCheck, options: WaitO
     }
     failures = 0
     last = result
-    if (result.wrong.length === 0) return copied(result, copy, options)
+    kept.push(...result.kept)
+    if (result.wrong.length === 0) return copied(kept, copy, options)
   }
   const seen = last ? describeWrong(last) : 'the target could not be checked'
   return { status: 'timeout', error: `the files did not all arrive in the target before the timeout ran out (${seen})` }
@@ -189,21 +198,25 @@ async function pollTarget(copy: CopyProgress, check: TargetCheck, options: WaitO
 async function checkOnce(
   check: TargetCheck,
   copy: CopyProgress,
-  options: WaitOptions & { now: () => number }
+  options: WaitOptions & { now: () => number },
+  only?: Kept
 ): Promise<TargetCheckResult | 'deadline' | Error> {
   const budget = Math.max(1000, options.deadline - options.now() + 1000)
   try {
-    return await beforeDeadline(check(copy.target.projectId, copy.target.path), budget)
+    return await beforeDeadline(check(copy.target.projectId, copy.target.path, only), budget)
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
     return error
   }
 }
 
-function copied(result: TargetCheckResult, copy: CopyProgress, options: WaitOptions): CopyOutcomeStatus {
-  if (result.kept.length > 0) {
+/** Files of a check result (wrong or kept). */
+type Kept = TargetCheckResult['kept']
+
+function copied(kept: Kept, copy: CopyProgress, options: WaitOptions): CopyOutcomeStatus {
+  if (kept.length > 0) {
     options.log.info(
-      `${result.kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(result.kept)}`
+      `${kept.length} file(s) in project ${copy.target.projectId} were kept as they were, being newer there ('overwrite-newer' is false): ${listNames(kept)}`
     )
   }
   return { status: 'copied' }

@@ -29,18 +29,23 @@ export interface TargetCheckResult {
   checked: number
 }
 
-/** Checks one target folder once. */
-export type TargetCheck = (projectId: string, folder: string) => Promise<TargetCheckResult>
+/**
+ * Checks one target folder once: every file, or only `only` (files an earlier look found wrong:
+ * a slow copy is watched without hashing what already arrived again). `checked` always counts
+ * every file the copy must bring.
+ */
+export type TargetCheck = (projectId: string, folder: string, only?: readonly UploadItem[]) => Promise<TargetCheckResult>
 
 export function targetCheck(client: CocalcClient, options: TargetCheckOptions): TargetCheck {
   const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude))
-  return async (projectId, folder) => {
+  return async (projectId, folder, only) => {
+    const list = only ?? items
     const hashes = await hashRemote(
       client,
-      items.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })),
+      list.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })),
       { concurrency: options.concurrency, projectId, log: options.log }
     )
-    return judge(items, hashes, options)
+    return { ...judge(list, hashes, options), checked: items.length }
   }
 }
 
