@@ -798,64 +798,9 @@ async function collectFiles(options) {
         else if (result.pattern !== undefined)
             rooted.push(result.pattern);
     }
-    const candidates = new Map();
-    // Each candidate is checked while the globber walks on: its file-system round trips overlap.
-    const limit = createLimiter(options.concurrency ?? 8);
-    const checks = [];
-    let gitFiles = 0;
-    const realFolders = new Map();
-    const realFolder = (folder) => {
-        let real = realFolders.get(folder);
-        if (!real)
-            realFolders.set(folder, (real = promises_.realpath(folder)));
-        return real;
-    };
-    if (rooted.some((pattern) => !pattern.startsWith('!'))) {
-        const globber = await glob/* create */.v(rooted.join('\n'), {
-            followSymbolicLinks: false,
-            implicitDescendants: true,
-            matchDirectories: false,
-            omitBrokenSymbolicLinks: true,
-            // The globber tests the base folder's own name too: a base like `.notebooks` would hide
-            // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
-            excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_.basename(realBase).startsWith('.')
-        });
-        const unreadable = [];
-        await walkTolerantly(globber, unreadable, async (match) => {
-            const relative = external_node_path_.relative(realBase, match);
-            if (!isInsideRelative(relative)) {
-                skipped.push({ name: match, reason: 'is outside the working directory' });
-                return;
-            }
-            const name = toPosix(relative);
-            if (options.only && !options.only.has(name))
-                return;
-            if (isHiddenPath(name)) {
-                // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
-                if (options.includeHiddenFiles && isGitPath(name))
-                    gitFiles++;
-                if (!options.includeHiddenFiles || isGitPath(name))
-                    return;
-            }
-            const problem = nameProblem(name);
-            if (problem) {
-                skipped.push({ name: JSON.stringify(name), reason: problem });
-                return;
-            }
-            if (candidates.has(name))
-                return;
-            candidates.set(name, match);
-            checks.push(limit(() => checkCandidate(match, realBase, realFolder)));
-        });
-        for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles))
-            skipped.push(entry);
-    }
-    if (gitFiles > 0)
-        skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` });
+    const found = rooted.some((pattern) => !pattern.startsWith('!')) ? await findCandidates(rooted, realBase, options, skipped) : [];
     const accepted = [];
-    const results = await Promise.all(checks);
-    for (const [index, [name, match]] of [...candidates].entries()) {
-        const checked = results[index];
+    for (const { name, match, checked } of found) {
         const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles);
         if (reason !== undefined)
             skipped.push({ name, reason });
@@ -863,17 +808,72 @@ async function collectFiles(options) {
             accepted.push({ name, absolutePath: match, size: checked.size });
     }
     accepted.sort((a, b) => compareNames(a.name, b.name));
-    const tooLarge = accepted.filter((file) => file.size > options.maxFileSize);
-    if (tooLarge.length > 0) {
-        const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
-        const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
-        throw new errors_FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
-    }
+    refuseTooLarge(accepted, options.maxFileSize);
     const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
         const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size);
         return { ...file, sha256, isText };
     });
     return { files, skipped };
+}
+/**
+ * Walks the rooted patterns and checks each match while the walk goes on (their file-system
+ * round trips overlap). Names that must not even be candidates (outside, hidden, `.git/`, not in
+ * `only`, odd) are left out here; why they were, when worth saying, goes into `skipped`.
+ */
+async function findCandidates(rooted, realBase, options, skipped) {
+    const candidates = new Map();
+    const limit = createLimiter(options.concurrency ?? 8);
+    const realFolders = new Map();
+    const realFolder = (folder) => {
+        let real = realFolders.get(folder);
+        if (!real)
+            realFolders.set(folder, (real = promises_.realpath(folder)));
+        return real;
+    };
+    const globber = await glob/* create */.v(rooted.join('\n'), {
+        followSymbolicLinks: false,
+        implicitDescendants: true,
+        matchDirectories: false,
+        omitBrokenSymbolicLinks: true,
+        // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+        // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+        excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_.basename(realBase).startsWith('.')
+    });
+    let gitFiles = 0;
+    const unreadable = [];
+    await walkTolerantly(globber, unreadable, (match) => {
+        const relative = external_node_path_.relative(realBase, match);
+        if (!isInsideRelative(relative))
+            return void skipped.push({ name: match, reason: 'is outside the working directory' });
+        const name = toPosix(relative);
+        if (options.only && !options.only.has(name))
+            return;
+        if (isHiddenPath(name)) {
+            // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
+            if (options.includeHiddenFiles && isGitPath(name))
+                gitFiles++;
+            if (!options.includeHiddenFiles || isGitPath(name))
+                return;
+        }
+        const problem = nameProblem(name);
+        if (problem)
+            return void skipped.push({ name: JSON.stringify(name), reason: problem });
+        if (!candidates.has(name))
+            candidates.set(name, limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) })));
+    });
+    skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)));
+    if (gitFiles > 0)
+        skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` });
+    return Promise.all(candidates.values());
+}
+/** A file over max-file-size fails the step, naming the first few with their sizes. */
+function refuseTooLarge(files, maxFileSize) {
+    const tooLarge = files.filter((file) => file.size > maxFileSize);
+    if (tooLarge.length === 0)
+        return;
+    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
+    const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
+    throw new errors_FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
 }
 /**
  * Roots one pattern under `globBase` (the real path of baseDir, its own glob characters escaped),
@@ -1016,7 +1016,7 @@ async function walkTolerantly(globber, unreadable, take) {
     }
     try {
         for await (const match of globber.globGenerator())
-            await take(match);
+            take(match);
     }
     finally {
         if (typeof original === 'function')
@@ -1483,10 +1483,10 @@ class HttpClient {
     }
     /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
-        return new HttpError(oneLine(this.scrub(message)), status, transport);
+        return new HttpError(inert(this.scrub(message)), status, transport);
     }
     log(line) {
-        this.options.log(oneLine(this.scrub(line)));
+        this.options.log(inert(this.scrub(line)));
     }
     async close() {
         if (this.ownsDispatcher && this.dispatcher)
@@ -1907,6 +1907,7 @@ function parseSessionUrl(text, baseUrl) {
 
 
 
+
 /** Pure: which files go into the session and which are left out. */
 function planSession(files, description, skipped = []) {
     return {
@@ -1930,7 +1931,7 @@ async function publishCocode(inputs, plan) {
             core/* info */.pq(`Dry run, not sent: ${request}`);
         return { ...result, status: 'dry-run', plannedRequests };
     }
-    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core/* info */.pq(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
+    const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core/* info */.pq(inert(line)), timeoutMs: inputs.requestTimeoutSeconds * 1000 });
     try {
         const body = await buildSessionBody(plan.description, plan.files.map((file) => ({ name: file.name, read: () => verifiedPieces(file) })));
         core/* info */.pq(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`);
@@ -4289,7 +4290,8 @@ async function publishCocalc(inputs, collection, context) {
     }
     for (const form of client_credentialForms(inputs.apiKey))
         core/* setSecret */.Pq(form);
-    const log = { info: (line) => core/* info */.pq(line), warning: (line) => core/* warning */.$e(line), debug: (line) => core/* debug */.Yz(line) };
+    // Lines quote the servers (errors, ids): one inert line each. (Warnings and debug lines are escaped by core.)
+    const log = { info: (line) => core/* info */.pq(inert(line)), warning: (line) => core/* warning */.$e(line), debug: (line) => core/* debug */.Yz(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const deadline = new StepDeadline(inputs.timeoutSeconds);
     const clientOptions = {
@@ -5337,7 +5339,7 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     if (source.kind === 'none')
         return skip(`${source.reason}; set 'pr-number' to comment on a pull request`);
     const { owner, repo } = context;
-    const log = { info: (line) => core/* info */.pq(line), debug: (line) => core/* debug */.Yz(line) };
+    const log = { info: (line) => core/* info */.pq(inert(line)), debug: (line) => core/* debug */.Yz(line) };
     let api;
     const connect = async () => {
         // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
@@ -5411,7 +5413,7 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         token: inputs.githubToken,
         apiUrl: context.apiUrl,
         graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
-        log: { info: (line) => core/* info */.pq(line), debug: (line) => core/* debug */.Yz(line) }
+        log: { info: (line) => core/* info */.pq(inert(line)), debug: (line) => core/* debug */.Yz(line) }
     });
     const files = [];
     let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`;
@@ -5568,7 +5570,7 @@ async function changedFiles(inputs, context) {
         core/* warning */.$e(capNotice(plan));
     // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
-        core/* info */.pq(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`);
+        core/* info */.pq(`Removed by the PR, not sent: ${inert(/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name)}`);
     return plan;
 }
 async function collect(inputs, changes) {

@@ -58,79 +58,86 @@ export async function collectFiles(options: CollectOptions): Promise<Collection>
     if ('refused' in result) skipped.push({ name: `pattern ${pattern}`, reason: result.refused })
     else if (result.pattern !== undefined) rooted.push(result.pattern)
   }
-
-  const candidates = new Map<string, string>()
-  // Each candidate is checked while the globber walks on: its file-system round trips overlap.
-  const limit = createLimiter(options.concurrency ?? 8)
-  const checks: Promise<Checked>[] = []
-  let gitFiles = 0
-  const realFolders = new Map<string, Promise<string>>()
-  const realFolder = (folder: string): Promise<string> => {
-    let real = realFolders.get(folder)
-    if (!real) realFolders.set(folder, (real = fs.realpath(folder)))
-    return real
-  }
-  if (rooted.some((pattern) => !pattern.startsWith('!'))) {
-    const globber = await glob.create(rooted.join('\n'), {
-      followSymbolicLinks: false,
-      implicitDescendants: true,
-      matchDirectories: false,
-      omitBrokenSymbolicLinks: true,
-      // The globber tests the base folder's own name too: a base like `.notebooks` would hide
-      // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
-      excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
-    })
-    const unreadable: string[] = []
-    await walkTolerantly(globber, unreadable, async (match) => {
-      const relative = path.relative(realBase, match)
-      if (!isInsideRelative(relative)) {
-        skipped.push({ name: match, reason: 'is outside the working directory' })
-        return
-      }
-      const name = toPosix(relative)
-      if (options.only && !options.only.has(name)) return
-      if (isHiddenPath(name)) {
-        // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
-        if (options.includeHiddenFiles && isGitPath(name)) gitFiles++
-        if (!options.includeHiddenFiles || isGitPath(name)) return
-      }
-      const problem = nameProblem(name)
-      if (problem) {
-        skipped.push({ name: JSON.stringify(name), reason: problem })
-        return
-      }
-      if (candidates.has(name)) return
-      candidates.set(name, match)
-      checks.push(limit(() => checkCandidate(match, realBase, realFolder)))
-    })
-    for (const entry of await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)) skipped.push(entry)
-  }
-  if (gitFiles > 0) skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` })
+  const found = rooted.some((pattern) => !pattern.startsWith('!')) ? await findCandidates(rooted, realBase, options, skipped) : []
 
   const accepted: { name: string; absolutePath: string; size: number }[] = []
-  const results = await Promise.all(checks)
-  for (const [index, [name, match]] of [...candidates].entries()) {
-    const checked = results[index]
+  for (const { name, match, checked } of found) {
     const reason = 'reason' in checked ? checked.reason : hiddenTargetProblem(checked.real, options.includeHiddenFiles)
     if (reason !== undefined) skipped.push({ name, reason })
     else if ('size' in checked) accepted.push({ name, absolutePath: match, size: checked.size })
   }
   accepted.sort((a, b) => compareNames(a.name, b.name))
-
-  const tooLarge = accepted.filter((file) => file.size > options.maxFileSize)
-  if (tooLarge.length > 0) {
-    const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
-    const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
-    throw new FileError(
-      `${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(options.maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`
-    )
-  }
+  refuseTooLarge(accepted, options.maxFileSize)
 
   const files = await mapLimit(accepted, options.concurrency ?? 8, async (file) => {
     const { sha256, isText } = await inspectFile(file.absolutePath, file.name, file.size)
     return { ...file, sha256, isText }
   })
   return { files, skipped }
+}
+
+/**
+ * Walks the rooted patterns and checks each match while the walk goes on (their file-system
+ * round trips overlap). Names that must not even be candidates (outside, hidden, `.git/`, not in
+ * `only`, odd) are left out here; why they were, when worth saying, goes into `skipped`.
+ */
+async function findCandidates(
+  rooted: string[],
+  realBase: string,
+  options: CollectOptions,
+  skipped: SkippedFile[]
+): Promise<{ name: string; match: string; checked: Checked }[]> {
+  const candidates = new Map<string, Promise<{ name: string; match: string; checked: Checked }>>()
+  const limit = createLimiter(options.concurrency ?? 8)
+  const realFolders = new Map<string, Promise<string>>()
+  const realFolder = (folder: string): Promise<string> => {
+    let real = realFolders.get(folder)
+    if (!real) realFolders.set(folder, (real = fs.realpath(folder)))
+    return real
+  }
+  const globber = await glob.create(rooted.join('\n'), {
+    followSymbolicLinks: false,
+    implicitDescendants: true,
+    matchDirectories: false,
+    omitBrokenSymbolicLinks: true,
+    // The globber tests the base folder's own name too: a base like `.notebooks` would hide
+    // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
+    excludeHiddenFiles: !options.includeHiddenFiles && !path.basename(realBase).startsWith('.')
+  })
+  let gitFiles = 0
+  const unreadable: string[] = []
+  await walkTolerantly(globber, unreadable, (match) => {
+    const relative = path.relative(realBase, match)
+    if (!isInsideRelative(relative)) return void skipped.push({ name: match, reason: 'is outside the working directory' })
+    const name = toPosix(relative)
+    if (options.only && !options.only.has(name)) return
+    if (isHiddenPath(name)) {
+      // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
+      if (options.includeHiddenFiles && isGitPath(name)) gitFiles++
+      if (!options.includeHiddenFiles || isGitPath(name)) return
+    }
+    const problem = nameProblem(name)
+    if (problem) return void skipped.push({ name: JSON.stringify(name), reason: problem })
+    if (!candidates.has(name))
+      candidates.set(
+        name,
+        limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) }))
+      )
+  })
+  skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)))
+  if (gitFiles > 0) skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` })
+  return Promise.all(candidates.values())
+}
+
+/** A file over max-file-size fails the step, naming the first few with their sizes. */
+function refuseTooLarge(files: readonly { name: string; size: number }[], maxFileSize: number): void {
+  const tooLarge = files.filter((file) => file.size > maxFileSize)
+  if (tooLarge.length === 0) return
+  const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`)
+  const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : ''
+  throw new FileError(
+    `${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`
+  )
 }
 
 /**
@@ -255,7 +262,7 @@ export function hiddenTargetProblem(real: string, includeHiddenFiles: boolean): 
  * globber's own stat is wrapped for the walk's duration (its class is reached through the
  * instance; if a version lacks it, the walk fails as before).
  */
-async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => Promise<void> | void): Promise<void> {
+async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => void): Promise<void> {
   type Stat = (item: { path: string }, ...rest: unknown[]) => Promise<unknown>
   const walker = globber.constructor as unknown as { stat?: Stat }
   const original = walker.stat
@@ -271,7 +278,7 @@ async function walkTolerantly(globber: glob.Globber, unreadable: string[], take:
     }
   }
   try {
-    for await (const match of globber.globGenerator()) await take(match)
+    for await (const match of globber.globGenerator()) take(match)
   } finally {
     if (typeof original === 'function') walker.stat = original
   }

@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici/index.js'
 import { loadUndici } from './undici-on-demand.js'
 import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
-import { Scrubber, formatBytes, htmlToText, looksLikeHtml, oneLine, serverText } from './text.js'
+import { Scrubber, formatBytes, htmlToText, inert, looksLikeHtml, serverText } from './text.js'
 
 /**
  * How a request may be retried:
@@ -255,11 +255,11 @@ export class HttpClient {
 
   /** Every message this client makes passes through here: no secret leaves in one. */
   private error(message: string, status?: number, transport?: TransportFailure): HttpError {
-    return new HttpError(oneLine(this.scrub(message)), status, transport)
+    return new HttpError(inert(this.scrub(message)), status, transport)
   }
 
   private log(line: string): void {
-    this.options.log(oneLine(this.scrub(line)))
+    this.options.log(inert(this.scrub(line)))
   }
 
   async close(): Promise<void> {

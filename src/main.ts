@@ -7,7 +7,7 @@ import { ActionError, InputError, errorMessage } from './errors.js'
 import { cleartextWarning, readInputs, type Inputs } from './inputs.js'
 import { collectFiles, type Collection } from './files.js'
 import { defaultDescription, isDependabotPullRequest, readRunContext, type RunContext } from './context.js'
-import { Scrubber, formatBytes, secretForms } from './text.js'
+import { Scrubber, formatBytes, inert, secretForms } from './text.js'
 import { checkWorkingDirectory, trustedRootsOf } from './workdir.js'
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
@@ -100,7 +100,8 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
   )
   if (plan.capped) core.warning(capNotice(plan))
   // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
-  for (const name of plan.removed) core.info(`Removed by the PR, not sent: ${/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name}`)
+  for (const name of plan.removed)
+    core.info(`Removed by the PR, not sent: ${inert(/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name)}`)
   return plan
 }
 

@@ -7,6 +7,7 @@ import { FileError } from '../../src/errors.js'
 import {
   collectFiles,
   compareNames,
+  escapeInvalidUtf8,
   globEscape,
   inspectFile,
   nameProblem,
@@ -247,6 +248,24 @@ describe('collectFiles: names', () => {
     expect(nameProblem('a'.repeat(256))).toContain('255 bytes')
     expect(nameProblem('é'.repeat(128))).toContain('255 bytes')
     expect(nameProblem(Array.from({ length: 20 }, () => 'x'.repeat(250)).join('/'))).toContain('4096 bytes')
+  })
+})
+
+describe('collectFiles: names that are not UTF-8', () => {
+  it('skips a file and a folder whose names are not UTF-8, showing their bytes, and collects the rest', async () => {
+    const ws = await workspace({ 'a.md': 'a', 'sub/b.md': 'b' })
+    const bytes = (...parts: (string | number[])[]): Buffer =>
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
+    await writeFile(bytes(`${ws}/caf`, [0xe9], '.md'), 'x')
+    await mkdir(bytes(`${ws}/dir`, [0xff]))
+    await writeFile(bytes(`${ws}/dir`, [0xff], '/inside.md'), 'y')
+    const collection = await collect(ws, ['**'])
+    expect(names(collection)).toEqual(['a.md', 'sub/b.md'])
+    expect(collection.skipped.map((s) => s.name).sort()).toEqual(['"caf\\xe9.md"', '"dir\\xff"'])
+  })
+
+  it('escapes only the bytes that are not UTF-8', () => {
+    expect(escapeInvalidUtf8(Buffer.from([0x61, 0xc3, 0xa9, 0xe9, 0x2e, 0xf0, 0x9f, 0x8e, 0x89, 0x80]))).toBe('aé\\xe9.🎉\\x80')
   })
 })
 

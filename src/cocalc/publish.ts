@@ -8,7 +8,7 @@
 import * as core from '@actions/core'
 import { SHARE_DESCRIPTION_MAX, type CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
-import { formatBytes } from '../text.js'
+import { formatBytes, inert } from '../text.js'
 import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
 import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
@@ -60,7 +60,8 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
   }
 
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
-  const log: Logger = { info: (line) => core.info(line), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
+  // Lines quote the servers (errors, ids): one inert line each. (Warnings and debug lines are escaped by core.)
+  const log: Logger = { info: (line) => core.info(inert(line)), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
   // `timeout` bounds everything from here on: upload, verification, copies and waits.
   const deadline = new StepDeadline(inputs.timeoutSeconds)
   const clientOptions: CocalcClientOptions = {

@@ -9,6 +9,7 @@ import { FileError, errorMessage } from '../errors.js'
 import { closeFile, openForReading, readFully } from '../fileio.js'
 import { buildSessionBody, createCocodeHttp, createSession } from './client.js'
 import type { PublishResult } from '../report/result.js'
+import { inert } from '../text.js'
 
 export interface CocodePlan {
   description: string
@@ -43,7 +44,7 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
     for (const request of plannedRequests) core.info(`Dry run, not sent: ${request}`)
     return { ...result, status: 'dry-run', plannedRequests }
   }
-  const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(line), timeoutMs: inputs.requestTimeoutSeconds * 1000 })
+  const http = createCocodeHttp(inputs.cocodeUrl, inputs, { log: (line) => core.info(inert(line)), timeoutMs: inputs.requestTimeoutSeconds * 1000 })
   try {
     const body = await buildSessionBody(
       plan.description,

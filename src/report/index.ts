@@ -67,7 +67,7 @@ async function commentOnPullRequest(
   if (source.kind === 'none') return skip(`${source.reason}; set 'pr-number' to comment on a pull request`)
 
   const { owner, repo } = context
-  const log = { info: (line: string) => core.info(line), debug: (line: string) => core.debug(line) }
+  const log = { info: (line: string) => core.info(inert(line)), debug: (line: string) => core.debug(line) }
   let api: GitHubApi | undefined
   const connect = async (): Promise<GitHubApi> => {
     // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
