@@ -6,16 +6,16 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /**
- * The action's entry point: everything happens in run(). With step debug logging on, stack traces
- * (printed by core.debug) are mapped to the TypeScript sources by Node itself; otherwise the
- * source maps are never read: parsing them cost about 90 ms the first time any error's stack was
- * touched, which closing an HTTP connection does in every run.
+ * The action's entry point: everything happens in run(), with the tests' hidden knobs read here.
+ * With step debug logging on, stack traces (printed by core.debug) are mapped to the TypeScript
+ * sources by Node itself; otherwise the source maps are never read: parsing them cost about 90 ms
+ * the first time any error's stack was touched, which closing an HTTP connection does in every run.
  */
 if (process.env.RUNNER_DEBUG === '1')
     process.setSourceMapsEnabled(true);
-// Loaded after the switch above, so its source map applies.
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(296)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6296));
-await run();
+// Loaded after the switch above, so their source maps apply.
+const [{ run }, { tuningFromEnv }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(219)]).then(__nccwpck_require__.bind(__nccwpck_require__, 219)), __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982))]);
+await run(tuningFromEnv(process.env));
 
 
 __webpack_async_result__();

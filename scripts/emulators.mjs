@@ -7,7 +7,7 @@
 //   npm run emulators
 //   npm run emulators -- --cocode-port 8081 --cocalc-port 8082 --github-port 8083 --latency 20
 //   npm run emulators -- --project <uuid> --project <uuid>     extra CoCalc projects
-import { parseArgs } from 'node:util'
+import { parseOptions } from './cli.mjs'
 import { startCocodeEmulator } from '../__tests__/emulators/cocode.js'
 import { DEFAULT_API_KEY, startCocalcEmulator } from '../__tests__/emulators/cocalc.js'
 import { startGitHubEmulator } from '../__tests__/emulators/github.js'
@@ -24,27 +24,17 @@ Starts loopback emulators of cocode, CoCalc and the GitHub API until Ctrl-C or S
   --project UUID    an extra CoCalc project (repeatable)
   -h, --help        this text`
 
-let args
-try {
-  ;({ values: args } = parseArgs({
-    options: {
-      'cocode-port': { type: 'string', default: '0' },
-      'cocalc-port': { type: 'string', default: '0' },
-      'github-port': { type: 'string', default: '0' },
-      latency: { type: 'string', default: '0' },
-      'copy-delay': { type: 'string', default: '500' },
-      project: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false }
-    }
-  }))
-} catch (error) {
-  console.error(`${error.message}\n\n${USAGE}`)
-  process.exit(2)
-}
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const args = parseOptions(
+  {
+    'cocode-port': { type: 'string', default: '0' },
+    'cocalc-port': { type: 'string', default: '0' },
+    'github-port': { type: 'string', default: '0' },
+    latency: { type: 'string', default: '0' },
+    'copy-delay': { type: 'string', default: '500' },
+    project: { type: 'string', multiple: true, default: [] }
+  },
+  USAGE
+)
 
 const COCODE_USER = { username: 'demo-user', password: 'demo-password' }
 const PROJECTS = [

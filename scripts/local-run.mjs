@@ -14,7 +14,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { parseOptions } from './cli.mjs'
 import { runActionProcess } from '../__tests__/helpers/run-action.js'
 import { startCocodeEmulator } from '../__tests__/emulators/cocode.js'
 import { DEFAULT_API_KEY, startCocalcEmulator } from '../__tests__/emulators/cocalc.js'
@@ -32,24 +32,14 @@ its log, step outputs, job summary, the PR comment and what arrived at the serve
   --from-source   build src/ into .tmp/local-dist first and run that (what npm run local does)
   -h, --help      this text`
 
-let args
-try {
-  ;({ values: args } = parseArgs({
-    options: {
-      mode: { type: 'string', default: 'all' },
-      env: { type: 'string' },
-      'from-source': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false }
-    }
-  }))
-} catch (error) {
-  console.error(`${error.message}\n\n${USAGE}`)
-  process.exit(2)
-}
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const args = parseOptions(
+  {
+    mode: { type: 'string', default: 'all' },
+    env: { type: 'string' },
+    'from-source': { type: 'boolean', default: false }
+  },
+  USAGE
+)
 if (!['all', 'cocode', 'cocalc'].includes(args.mode)) {
   console.error(`--mode must be cocode, cocalc or all (got '${args.mode}')\n\n${USAGE}`)
   process.exit(2)

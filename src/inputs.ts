@@ -98,6 +98,8 @@ export interface CocalcInputs extends CommonInputs {
   path: string
   targetProjectIds: string[]
   targetPath: string
+  /** Empty `files` (only allowed with targets): nothing is uploaded, the folder already at `path` is copied. */
+  copyOnly: boolean
   overwriteNewer: boolean
   deleteMissing: boolean
   backup: boolean
@@ -130,30 +132,48 @@ export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReade
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 ** 2
 
 export function readInputs(options: ReadInputsOptions = {}): Inputs {
+  const source = inputSource(options)
+  const mode = readMode(source.read)
+  const common = readCommonInputs(source)
+  return mode === 'cocode' ? readCocodeInputs(source, common) : readCocalcInputs(source, common)
+}
+
+/** Where inputs come from, and what happens to a credential as it is read. */
+interface InputSource {
+  read: InputReader
+  mask: SecretMasker
+  env: NodeJS.ProcessEnv
+  /** Reads a credential: masked at once when given, else noted in `missingCredentials`. */
+  secret(name: InputName): string
+  missingCredentials: InputName[]
+}
+
+function inputSource(options: ReadInputsOptions): InputSource {
   const env = options.env ?? process.env
   const read = options.read ?? envInputReader(env)
   const mask = options.maskSecret ?? (() => undefined)
   const missingCredentials: InputName[] = []
   const secret = (name: InputName): string => {
     const value = read(name)
-    if (value) {
-      mask(value)
-    } else {
-      missingCredentials.push(name)
-    }
+    if (value) mask(value)
+    else missingCredentials.push(name)
     return value
   }
+  return { read, mask, env, secret, missingCredentials }
+}
 
+function readMode(read: InputReader): Mode {
   const modeText = read(Input.Mode).toLowerCase()
   if (!modeText) throw new InputError(Input.Mode, `is required: use ${listOf(MODES)}`)
-  if (!isMode(modeText)) {
-    throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`)
-  }
+  if (!isMode(modeText)) throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`)
+  return modeText
+}
 
+/** The inputs both modes share. */
+function readCommonInputs({ read, mask, env, missingCredentials }: InputSource): CommonInputs {
   const githubToken = read(Input.GithubToken)
   if (githubToken) mask(githubToken)
-
-  const common: CommonInputs = {
+  return {
     patterns: parsePatterns(read(Input.Files)),
     workingDirectory: parseWorkingDirectory(read(Input.WorkingDirectory), env),
     includeHiddenFiles: parseBoolean(Input.IncludeHiddenFiles, read(Input.IncludeHiddenFiles), false),
@@ -168,30 +188,32 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
     missingCredentials
   }
+}
 
-  if (modeText === 'cocode') {
-    if (common.patterns.length === 0) {
-      throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line')
-    }
-    if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
-      throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)")
-    }
-    const description = read(Input.Description)
-    const username = secret(Input.CocodeUsername)
-    const password = secret(Input.CocodePassword)
-    // The Authorization header carries both as base64: a server echoing it must not reveal them.
-    if (username || password) mask(Buffer.from(`${username}:${password}`).toString('base64'))
-    return {
-      ...common,
-      mode: 'cocode',
-      cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
-      username,
-      password,
-      description: description || undefined,
-      requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
-    }
+function readCocodeInputs({ read, mask, secret }: InputSource, common: CommonInputs): CocodeInputs {
+  if (common.patterns.length === 0) {
+    throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line')
   }
+  if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+    throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)")
+  }
+  const description = read(Input.Description)
+  const username = secret(Input.CocodeUsername)
+  const password = secret(Input.CocodePassword)
+  // The Authorization header carries both as base64: a server echoing it must not reveal them.
+  if (username || password) mask(Buffer.from(`${username}:${password}`).toString('base64'))
+  return {
+    ...common,
+    mode: 'cocode',
+    cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
+    username,
+    password,
+    description: description || undefined,
+    requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
+  }
+}
 
+function readCocalcInputs({ read, mask, env, secret }: InputSource, common: CommonInputs): CocalcInputs {
   const apiKey = secret(Input.CocalcApiKey)
   // The Authorization header carries the key as base64 (key as user name): mask that form too.
   if (apiKey) mask(Buffer.from(`${apiKey}:`).toString('base64'))
@@ -221,6 +243,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     path: projectPath,
     targetProjectIds,
     targetPath,
+    copyOnly: common.patterns.length === 0,
     overwriteNewer: parseBoolean(Input.OverwriteNewer, read(Input.OverwriteNewer), false),
     deleteMissing: parseBoolean(Input.DeleteMissing, read(Input.DeleteMissing), false),
     backup: parseBoolean(Input.Backup, read(Input.Backup), false),
@@ -232,7 +255,7 @@ export function readInputs(options: ReadInputsOptions = {}): Inputs {
     shareDescription: parseShareDescription(read(Input.ShareDescription))
   }
   // No patterns means "copy what is already in the project": that needs somewhere to copy to.
-  if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+  if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
     throw new InputError(
       Input.Files,
       `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`

@@ -13,10 +13,11 @@ import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
 import { report, reportFailure } from './report/index.js'
+import { DEFAULT_TUNING, type Tuning } from './tuning.js'
 import { capNotice, changeReport, planChanges, type ChangePlan } from './changed-files.js'
 import { changesPullRequest, checkChangesReadable, readPullRequestChanges } from './pull-request-files.js'
 
-export async function run(): Promise<void> {
+export async function run(tuning: Tuning = DEFAULT_TUNING): Promise<void> {
   // Every credential read is masked for the runner and kept here to scrub the failure summary.
   const secrets: string[] = []
   let started: { inputs: Inputs; context: RunContext } | undefined
@@ -32,7 +33,7 @@ export async function run(): Promise<void> {
     if (warning) core.warning(warning)
     const context = readRunContext()
     started = { inputs, context }
-    const result = await publish(inputs, context)
+    const result = await publish(inputs, context, tuning)
     await report(result, inputs, context)
     if (result.failure) core.setFailed(result.failure)
   } catch (error) {
@@ -44,18 +45,18 @@ export async function run(): Promise<void> {
   }
 }
 
-async function publish(inputs: Inputs, context: RunContext): Promise<PublishResult> {
+async function publish(inputs: Inputs, context: RunContext, tuning: Tuning): Promise<PublishResult> {
   const skippedForCredentials = checkCredentials(inputs, context)
   if (skippedForCredentials) return skippedForCredentials
 
-  if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+  if (inputs.mode === 'cocalc' && inputs.copyOnly) {
     if (inputs.changedFilesOnly) core.notice("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded")
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
-    return publishCocalc(inputs, { files: [], skipped: [] }, context)
+    return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning)
   }
   const changes = inputs.changedFilesOnly ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined
   const collection = await core.group('Collect files', () => collect(inputs, changes))
-  const result = await publishCollection(inputs, context, collection, changes)
+  const result = await publishCollection(inputs, context, collection, changes, tuning)
   return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
 }
 
@@ -63,7 +64,8 @@ async function publishCollection(
   inputs: Inputs,
   context: RunContext,
   collection: Collection,
-  changes: ChangePlan | undefined
+  changes: ChangePlan | undefined,
+  tuning: Tuning
 ): Promise<PublishResult> {
   if (inputs.mode === 'cocode') {
     const plan = planSession(
@@ -78,7 +80,7 @@ async function publishCollection(
   }
   const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes)
   if (empty) return empty
-  return publishCocalc(inputs, collection, context)
+  return publishCocalc(inputs, collection, context, tuning)
 }
 
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
@@ -136,14 +138,14 @@ function checkCredentials(inputs: Inputs, context: RunContext): PublishResult | 
     core.warning(
       `Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`
     )
-    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
+    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' }
   }
   if (isDependabotPullRequest(context)) {
     const reason = `GitHub passes no Actions secrets to workflows run by Dependabot, so ${empty}`
     core.warning(
       `Nothing published: ${reason}. To publish Dependabot's pull requests too, add the same secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot).`
     )
-    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason }
+    return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' }
   }
   throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}')
 }
@@ -163,5 +165,5 @@ function noFiles(
   if (inputs.ifNoFilesFound === 'error') throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`)
   if (inputs.ifNoFilesFound === 'warn') core.warning(message)
   else core.info(message)
-  return { mode, status: 'skipped', files: [], skipped, skipReason: message }
+  return { mode, status: 'skipped', files: [], skipped, skipReason: message, skippedFor: 'no-files' }
 }

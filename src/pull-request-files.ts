@@ -5,13 +5,13 @@
  * A list that cannot be read fails the step: sending everything instead would not be what the
  * workflow asked for.
  */
-import * as core from '@actions/core'
+import { actionsLogger } from './logger.js'
 import { ActionError, InputError, errorMessage } from './errors.js'
 import { Input, type Inputs } from './inputs.js'
 import { isRecord, type RunContext } from './context.js'
 import { GITHUB_PR_FILES_CAP, type PullRequestChanges, type PullRequestFile } from './changed-files.js'
 import { createOctokit, graphqlUrlOf } from './report/github.js'
-import { Scrubber, inert, serverText } from './text.js'
+import { Scrubber, serverText } from './text.js'
 
 const PER_PAGE = 100
 /** Pages read at most: the cap's worth, and one more in case GitHub ever lists past it. */
@@ -44,7 +44,7 @@ export async function readPullRequestChanges(
     token: inputs.githubToken,
     apiUrl: context.apiUrl,
     graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
-    log: { info: (line) => core.info(inert(line)), debug: (line) => core.debug(line) }
+    log: actionsLogger
   })
   const files: PullRequestFile[] = []
   let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`

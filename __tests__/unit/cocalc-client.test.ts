@@ -9,13 +9,15 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { LocalFile } from '../../src/files.js'
 import type { CocalcClient, CocalcClientOptions } from '../../src/cocalc/client.js'
-import { basicAuthorization } from '../../src/cocalc/client.js'
+import { basicAuthorization } from '../../src/cocalc/connection.js'
 import { CocalcV1Client } from '../../src/cocalc/v1.js'
 import { CocalcV2Client } from '../../src/cocalc/v2.js'
 import { Answers, DEFAULT_API_KEY, sha256, startCocalcEmulator } from '../emulators/cocalc.js'
 
 const PROJECT = '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10'
 const TARGET = '7d1c0e9a-5b7e-4c3a-9f2d-2a6b8c4e1f00'
+/** A copy of folder c to TARGET with every option off. */
+const PLAIN_COPY = { targetProjectId: TARGET, path: 'c', targetPath: 'c', overwriteNewer: false, deleteMissing: false, backup: false, exclude: [] }
 
 let emulator: Awaited<ReturnType<typeof startCocalcEmulator>>
 let scratch: string
@@ -43,8 +45,7 @@ function options(extra: Partial<CocalcClientOptions> = {}): CocalcClientOptions 
     projectId: PROJECT,
     concurrency: 4,
     chunkBytes: 8 * 1024 * 1024,
-    log: (line) => logs.push(line),
-    warn: (line) => logs.push(`warning: ${line}`),
+    log: { info: (line) => logs.push(line), warning: (line) => logs.push(`warning: ${line}`), debug: () => undefined },
     http: { backoffMs: 1, maxRetries: 2 },
     sleep: async () => undefined,
     ...extra
@@ -234,17 +235,7 @@ describe('API v2 client', () => {
     await expect(client.uploadFile('c/lost.bin', await localFile('lost.bin', 'x', false))).rejects.toThrow(/without status 'ok'/)
     emulator.faults.next('upload', Answers.html(413))
     emulator.faults.next('projects/copy-path', Answers.json({ copy_id: 42 }))
-    await expect(
-      client.copyPath({
-        targetProjectId: TARGET,
-        path: 'c',
-        targetPath: 'c',
-        overwriteNewer: false,
-        deleteMissing: false,
-        backup: false,
-        exclude: []
-      })
-    ).rejects.toThrow(/not a string/)
+    await expect(client.copyPath(PLAIN_COPY)).rejects.toThrow(/not a string/)
     emulator.faults.next('projects/copy-path-status', Answers.json({}))
     await expect(client.copyStatus('3f1a2b3c-0000-4000-8000-000000000000')).rejects.toThrow(/without started, finished or copy_error/)
   })
@@ -412,5 +403,21 @@ describe('API v1 client', () => {
         exclude: []
       })
     ).toBe('')
+  })
+})
+
+describe.each(['v1', 'v2'] as const)('API %s client: copy errors', (api) => {
+  it('scrubs every form of the key from the reason a failed copy gives', async () => {
+    const basic = basicAuthorization(DEFAULT_API_KEY)
+    emulator.faults.copyFails.set(TARGET, `rsync: refused ${DEFAULT_API_KEY} (${basic}, ${basic.slice('Basic '.length)})`)
+    const client = api === 'v1' ? v1() : v2()
+    const id = await client.copyPath(PLAIN_COPY)
+    let state = await client.copyStatus(id)
+    for (let i = 0; i < 100 && state.state === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      state = await client.copyStatus(id)
+    }
+    expect(state).toEqual({ state: 'failed', error: 'rsync: refused *** (***, ***)' })
+    expect(client.requestCount).toBeGreaterThanOrEqual(2)
   })
 })

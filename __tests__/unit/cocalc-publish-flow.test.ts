@@ -20,6 +20,7 @@ const { uploadChanged, verifyUploads } = await import('../../src/cocalc/upload.j
 const { readInputs } = await import('../../src/inputs.js')
 const { collectFiles } = await import('../../src/files.js')
 const { readRunContext } = await import('../../src/context.js')
+const { DEFAULT_TUNING } = await import('../../src/tuning.js')
 
 const BASIC = Buffer.from(`${DEFAULT_API_KEY}:`).toString('base64')
 let emulator: Awaited<ReturnType<typeof startCocalcEmulator>>
@@ -55,11 +56,10 @@ function inputs(extra: Record<string, string> = {}): CocalcInputs {
 }
 
 async function publish(settings: CocalcInputs): ReturnType<typeof publishCocalc> {
-  const collection =
-    settings.patterns.length === 0
-      ? { files: [], skipped: [] }
-      : await collectFiles({ patterns: settings.patterns, baseDir: workspace, includeHiddenFiles: false, maxFileSize: 1024 ** 2 })
-  return publishCocalc(settings, collection, readRunContext({}))
+  const collection = settings.copyOnly
+    ? { files: [], skipped: [] }
+    : await collectFiles({ patterns: settings.patterns, baseDir: workspace, includeHiddenFiles: false, maxFileSize: 1024 ** 2 })
+  return publishCocalc(settings, collection, readRunContext({}), DEFAULT_TUNING)
 }
 
 describe('publishCocalc', () => {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -9,7 +10,10 @@ import { chunkCount, readChunks } from '../../src/cocalc/chunks.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from '../../src/cocalc/links.js'
 import { planRequests } from '../../src/cocalc/plan.js'
 import { Progress } from '../../src/cocalc/progress.js'
-import { CHUNK_BYTES_ENV, DEFAULT_CHUNK_BYTES, chunkBytesFrom, copyFailure, finishResult, overallStatus } from '../../src/cocalc/publish.js'
+import { copyFailure, finishResult, overallStatus } from '../../src/cocalc/publish.js'
+import { CHUNK_BYTES_ENV, DEFAULT_CHUNK_BYTES, chunkBytesFrom } from '../../src/tuning.js'
+import { createCocalcClient } from '../../src/cocalc/client.js'
+import { silentLogger } from '../../src/logger.js'
 import { differing, listNames, type UploadItem } from '../../src/cocalc/upload.js'
 
 const P = '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10'
@@ -104,9 +108,38 @@ describe('chunk size knob', () => {
 })
 
 describe('planRequests (dry run)', () => {
-  const inputs: Parameters<typeof planRequests>[0] = {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'plan-'))
+    await writeFile(path.join(dir, 'a.ipynb'), 'x'.repeat(100))
+    await writeFile(path.join(dir, 'empty.txt'), '')
+    // 90 KiB of quotes: under the v1 body limit as bytes, over it once JSON-escaped.
+    await writeFile(path.join(dir, 'quotes.md'), '"'.repeat(90 * 1024))
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+  const real = (name: string, size: number): LocalFile => {
+    const absolutePath = path.join(dir, name)
+    return { ...file(name, size), absolutePath, sha256: createHash('sha256').update(readFileSync(absolutePath)).digest('hex') }
+  }
+  /** The plan from the client a real run would use (constructing one sends nothing). */
+  async function plan(settings: Parameters<typeof planRequests>[1], items: UploadItem[], chunkBytes = 8 * 1024 * 1024): Promise<string> {
+    const client = createCocalcClient(settings.api, {
+      baseUrl: settings.cocalcUrl,
+      apiKey: 'sk-unused',
+      projectId: settings.projectId,
+      concurrency: 2,
+      chunkBytes,
+      log: silentLogger
+    })
+    try {
+      return (await planRequests(client, settings, items, chunkBytes)).join('\n')
+    } finally {
+      await client.close()
+    }
+  }
+  const inputs: Parameters<typeof planRequests>[1] = {
     api: 'v2',
-    patterns: ['**'],
+    copyOnly: false,
     cocalcUrl: 'https://cocalc.example',
     projectId: P,
     path: 'course',
@@ -120,15 +153,14 @@ describe('planRequests (dry run)', () => {
     timeoutSeconds: 300,
     verify: true
   }
-  const items: UploadItem[] = [
-    { file: file('a.ipynb', 100), remotePath: 'course/a.ipynb' },
+  const items = (): UploadItem[] => [
+    { file: real('a.ipynb', 100), remotePath: 'course/a.ipynb' },
     { file: file('big.bin', 20 * 1024 * 1024, false), remotePath: 'course/big.bin' },
-    { file: file('empty.txt', 0), remotePath: 'course/empty.txt' }
+    { file: real('empty.txt', 0), remotePath: 'course/empty.txt' }
   ]
 
-  it('lists every call of API v2, with copy bodies', () => {
-    const plan = planRequests(inputs, items, 8 * 1024 * 1024)
-    const text = plan.join('\n')
+  it('lists every call of API v2, with copy bodies', async () => {
+    const text = await plan(inputs, items())
     expect(text).toContain(`POST https://cocalc.example/api/v2/projects/start {"project_id":"${P}"}`)
     expect(text).toMatch(/api\/v2\/exec: sha256 of the 3 destination path/)
     // The two small files go as one archive, unpacked and hashed by one exec; the large one alone.
@@ -142,8 +174,8 @@ describe('planRequests (dry run)', () => {
     expect(text).toMatch(/api\/v2\/exec in each target project: sha256 of the copied files/)
   })
 
-  it('lists the v1 events, with exclude', () => {
-    const text = planRequests({ ...inputs, api: 'v1', exclude: ['*.log'], wait: false, verify: false }, items, 8 * 1024 * 1024).join('\n')
+  it('lists the v1 events, with exclude', async () => {
+    const text = await plan({ ...inputs, api: 'v1', exclude: ['*.log'], wait: false, verify: false }, items())
     expect(text).toContain('/api/v1/project_exec')
     expect(text).toMatch(/write_text_file_to_project \+ project_exec: 1 binary or large file\(s\) as at most 427 base64 piece/)
     expect(text).toMatch(/the small files that differ packed into 1 archive\(s\) \(at most 2 file\(s\), 100 B\) as at most 1 base64 piece/)
@@ -153,9 +185,15 @@ describe('planRequests (dry run)', () => {
     expect(text).not.toContain('verify')
   })
 
-  it("plans only the copies when 'files' is empty", () => {
+  it('counts a text file as pieces when its JSON-escaped body is over the v1 limit, as the upload does', async () => {
+    const text = await plan({ ...inputs, api: 'v1' }, [{ file: real('quotes.md', 90 * 1024), remotePath: 'course/quotes.md' }])
+    expect(text).not.toMatch(/each (other )?text file that differs/)
+    expect(text).toMatch(/1 binary or large file\(s\) as at most 2 base64 piece/)
+  })
+
+  it("plans only the copies when 'files' is empty", async () => {
     for (const api of ['v1', 'v2'] as const) {
-      const text = planRequests({ ...inputs, api, patterns: [] }, [], 8 * 1024 * 1024).join('\n')
+      const text = await plan({ ...inputs, api, copyOnly: true }, [])
       expect(text).toContain("Nothing uploaded ('files' is empty): the existing course/ of project")
       expect(text).not.toMatch(/\/upload\?|\/exec|project_exec|write_text|write-text/)
       expect(text).toContain(api === 'v2' ? 'projects/copy-path {' : 'copy_path_between_projects {')

@@ -54,7 +54,7 @@ function fakeApi(comments: IssueComment[], login: string | Error = 'github-actio
   return { api, calls }
 }
 
-const quiet = { info: () => undefined, debug: () => undefined }
+const quiet = { info: () => undefined, warning: () => undefined, debug: () => undefined }
 const marker = commentMarker('cocode')
 const mine = (id: number, body = `${marker}\nold`): IssueComment => ({
   id,
@@ -134,7 +134,11 @@ describe('upsertComment', () => {
     const lookAlike = { id: 1, body: `${marker}\nI am not the bot`, htmlUrl: 'u1', author: 'mallory', authorType: 'User' }
     const { api, calls } = fakeApi([lookAlike])
     const lines: string[] = []
-    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: (l) => lines.push(l), debug: () => undefined })
+    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, {
+      info: (l) => lines.push(l),
+      warning: () => undefined,
+      debug: () => undefined
+    })
     expect(outcome.action).toBe('created')
     expect(lookAlike.body).toBe(`${marker}\nI am not the bot`)
     expect(calls).toEqual(['list 7', 'viewer', 'create 7'])
@@ -161,7 +165,11 @@ describe('upsertComment', () => {
     const userComment = { id: 1, body: `${marker}\nx`, htmlUrl: 'u1', author: 'octocat', authorType: 'User' }
     const { api, calls } = fakeApi([userComment, { ...mine(5), author: 'course-app[bot]' }], new Error('GraphQL: 403'))
     const debug: string[] = []
-    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, { info: () => undefined, debug: (l) => debug.push(l) })
+    const outcome = await upsertComment(api, 7, marker, `${marker}\nnew`, {
+      info: () => undefined,
+      warning: () => undefined,
+      debug: (l) => debug.push(l)
+    })
     expect(outcome.action).toBe('updated')
     expect(calls).toEqual(['list 7', 'viewer', 'user', 'update 5'])
     expect(debug.some((l) => /matching the marker on comments by any bot/.test(l))).toBe(true)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { explainCommentFailure, guardedFetch } from '../../src/report/github.js'
+import { explainCommentFailure } from '../../src/report/comment-failure.js'
+import { guardedFetch } from '../../src/report/guarded-fetch.js'
 import type { RunContext } from '../../src/context.js'
 
 const API = 'https://api.github.test'

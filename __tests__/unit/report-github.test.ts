@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { explainCommentFailure, graphqlUrlOf } from '../../src/report/github.js'
+import { explainCommentFailure } from '../../src/report/comment-failure.js'
+import { graphqlUrlOf } from '../../src/report/github.js'
 import type { RunContext } from '../../src/context.js'
 
 const TOKEN = 'ghs_supersecret_token_value'

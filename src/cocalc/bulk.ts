@@ -14,7 +14,7 @@ import type { LocalFile } from '../files.js'
 import { formatBytes } from '../text.js'
 import { ServiceError } from '../errors.js'
 import type { CocalcClient } from './client.js'
-import { V1_PIECES_ROOT } from './limits.js'
+import { V1_PIECES_ROOT } from './v1.js'
 import { compressionPays, listingOf, orderMembers, sha256Hex, writeArchive, type ArchiveMember } from './archive.js'
 import { UNPACK_CORRUPT, UNPACK_MISSING, parseUnpackOutput, unpackCommand } from './unpack.js'
 import type { RemoteFile } from './scripts.js'
@@ -33,12 +33,6 @@ export const ARCHIVE_MAX_BYTES = 128 * 1024 * 1024
 export const ARCHIVE_MAX_MEMBERS = 20_000
 /** Tenths of a second the unpack program waits for an archive the hub has not put in place yet. */
 const ARCHIVE_WAIT_TENTHS = 50
-
-/**
- * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
- * changed file), so its faults can be exercised with many files. Not an input: users never need it.
- */
-export const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES'
 
 /** Pure: which items travel in archives (in batches) and which on their own. */
 export function planArchives(items: readonly UploadItem[], folder: string): { batches: UploadItem[][]; single: UploadItem[] } {
@@ -136,7 +130,7 @@ async function deliver(
       }),
       label
     )
-    const reason = client.http.scrub(result.stderr.replace(/\s+/g, ' ').trim()).slice(0, 300)
+    const reason = result.stderr
     if (result.exitCode === 0) {
       const found = parseUnpackOutput(result.stdout, members.length)
       if (!('problem' in found)) return found

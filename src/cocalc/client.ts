@@ -1,13 +1,18 @@
 /**
- * One interface over CoCalc's two HTTP API generations (PROTOCOLS.md §2): v2 (./v2.ts, current
- * CoCalc) and v1 (./v1.ts, older self-hosted servers). The publishing logic (./publish.ts) only
- * sees this interface, so both generations upload, verify, copy and wait the same way.
+ * What a CoCalc client is, and how to get one: one interface over CoCalc's two HTTP API
+ * generations (PROTOCOLS.md §2), v2 (./v2.ts, current CoCalc) and v1 (./v1.ts, older self-hosted
+ * servers). The publishing logic (./publish.ts) only sees this interface, so both generations
+ * upload, verify, copy and wait the same way. How a client talks HTTP is in ./connection.ts; how
+ * it reads answers and words refusals, in ./answers.ts and ./refusals.ts.
  */
 import type { CocalcApi } from '../inputs.js'
 import type { LocalFile } from '../files.js'
-import { HttpClient, type HttpClientOptions, type HttpResponse } from '../http.js'
-import { ServiceError } from '../errors.js'
+import type { HttpClientOptions } from '../http.js'
+import type { Logger } from '../logger.js'
 import type { BatchLimits, RemoteFile } from './scripts.js'
+import type { ExecResult } from './answers.js'
+import { CocalcV1Client } from './v1.js'
+import { CocalcV2Client } from './v2.js'
 
 export interface CopyRequest {
   targetProjectId: string
@@ -31,8 +36,8 @@ export type CopyState =
 
 export interface CocalcClient {
   readonly api: CocalcApi
-  /** The shared HTTP layer (its requestCount is reported at the end). */
-  readonly http: HttpClient
+  /** HTTP requests sent so far, retries included (reported at the end of a run). */
+  readonly requestCount: number
   /** How hashFiles calls must be split to stay under the server's body and time limits. */
   readonly hashBatchLimits: BatchLimits
   /** Makes sure the source project runs (v1 starts projects on demand: no request). */
@@ -50,10 +55,17 @@ export interface CocalcClient {
    * for each attempt): v2 uploads it as a file, v1 writes it as base64 pieces the program decodes.
    */
   stageArchive(archive: LocalFile, work: string, onBytes?: (bytes: number) => void): Promise<StagedArchive>
-  /** Runs a program in the source project (no shell around it) and returns what it printed. */
+  /** Runs a program in the source project (no shell around it) and returns what it printed (stderr made one safe line). */
   execProgram(program: { command: string; args: string[] }, label: string): Promise<ExecResult>
-  /** Starts a copy; resolves with its id, or '' when the server copied synchronously. */
+  /**
+   * Starts a copy; resolves with its id (a UUID), or '' when the server gave none. An id that is
+   * not a UUID is refused (copyIdNotUuid): it is the server's text, never printed or polled as is.
+   */
   copyPath(request: CopyRequest): Promise<string>
+  /** The request copyPath sends, exactly (the dry run prints it). */
+  copyRequest(request: CopyRequest): ApiRequest
+  /** How writing `file` to `remotePath` would travel, without sending anything (the dry run counts these). */
+  planUpload(remotePath: string, file: LocalFile): Promise<PlannedUpload>
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
   copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
   close(): Promise<void>
@@ -65,6 +77,18 @@ export interface StagedArchive {
   pieces?: { dir: string; count: number }
 }
 
+/** One API call: its path under the server's URL and its JSON body. */
+export interface ApiRequest {
+  path: string
+  body: Record<string, unknown>
+}
+
+/** How one file would be written: the way (as named in the dry run's plan) and how many requests. */
+export interface PlannedUpload {
+  via: 'upload' | 'write-text-file' | 'text' | 'pieces'
+  requests: number
+}
+
 export interface CocalcClientOptions {
   baseUrl: string
   apiKey: string
@@ -74,8 +98,7 @@ export interface CocalcClientOptions {
   concurrency: number
   /** Bytes per `/upload` chunk (v2). */
   chunkBytes: number
-  log: (line: string) => void
-  warn: (line: string) => void
+  log: Logger
   /** Extra HTTP options (tests: sleep, backoff). */
   http?: Partial<HttpClientOptions>
   sleep?: (ms: number) => Promise<void>
@@ -83,110 +106,7 @@ export interface CocalcClientOptions {
   signal?: AbortSignal
 }
 
-/** `Authorization` value: the key as user name, empty password. */
-export function basicAuthorization(apiKey: string): string {
-  return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`
-}
-
-/** The secrets a message must never show: the key, and the `key:` pair its Basic header encodes (the HTTP layer scrubs every encoding of each). */
-export function credentialForms(apiKey: string): string[] {
-  return [apiKey, `${apiKey}:`]
-}
-
-export function createCocalcHttp(options: CocalcClientOptions): HttpClient {
-  return new HttpClient({
-    service: 'CoCalc',
-    baseUrl: options.baseUrl,
-    headers: { authorization: basicAuthorization(options.apiKey) },
-    secrets: credentialForms(options.apiKey),
-    connections: Math.max(2, options.concurrency),
-    log: options.log,
-    signal: options.signal,
-    ...options.http
-  })
-}
-
-// Defined beside the hashing that handles it, so a dry run loads no HTTP client through it.
-export { HashBatchCutOff } from './hashing.js'
-
-/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
-export const TRANSIENT_STATUSES: readonly number[] = [429, 502, 503, 504, 520, 521, 522, 523, 524]
-
-/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
-export const EXEC_TIMEOUT_SECONDS = 55
-/** HTTP timeout for an exec: a little longer than the exec's own limit. */
-export const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000
-
-/**
- * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
- * Refused keys and missing collaborator rights get advice naming the input to fix.
- */
-export function refusal(http: HttpClient, label: string, serverMessage: unknown, status?: number): ServiceError {
-  const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301)
-  if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
-    return new ServiceError(
-      `CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`,
-      status
-    )
-  }
-  if (/collaborator/i.test(said)) {
-    return new ServiceError(
-      `CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`,
-      status
-    )
-  }
-  return new ServiceError(`CoCalc refused ${label}: ${said}`, status)
-}
-
-/** An answer whose shape is not what the protocol promises: never taken as success. */
-export function unexpectedAnswer(http: HttpClient, label: string, response: HttpResponse, what: string): ServiceError {
-  return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status)
-}
-
-/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
-export function httpFailure(http: HttpClient, label: string, response: HttpResponse): ServiceError {
-  const advice =
-    response.status === 413
-      ? '(the request was larger than the server or its proxy accepts)'
-      : response.status === 504
-        ? '(the gateway gave up waiting for CoCalc)'
-        : ''
-  return http.statusError(response, label, advice)
-}
-
-/** A required string field of an answer, or undefined. */
-export function stringField(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name]
-  return typeof value === 'string' ? value : undefined
-}
-
-/** The error carried by an answer, if any (`error` may be a string or an object). */
-export function envelopeError(body: Record<string, unknown>): unknown {
-  const error = body.error
-  return error === undefined || error === null || error === '' || error === false ? undefined : error
-}
-
-export interface ExecResult {
-  stdout: string
-  stderr: string
-  exitCode: number
-}
-
-/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
-export function execResult(body: Record<string, unknown>): ExecResult | undefined {
-  const stdout = body.stdout
-  const stderr = body.stderr ?? ''
-  const exitCode = body.exit_code
-  if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof exitCode !== 'number') return undefined
-  return { stdout, stderr, exitCode }
-}
-
-/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
-export function copyStateOf(started: unknown, finished: unknown, error: unknown): CopyState | undefined {
-  if (error !== undefined && error !== null && error !== '') {
-    return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) }
-  }
-  if (finished !== undefined && finished !== null && finished !== '') return { state: 'finished' }
-  if (started === undefined && finished === undefined && error === undefined) return undefined
-  return { state: 'running' }
+/** The client for the API generation the inputs chose. */
+export function createCocalcClient(api: CocalcApi, options: CocalcClientOptions): CocalcClient {
+  return api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
 }

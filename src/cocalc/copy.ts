@@ -9,10 +9,10 @@
 import type { CopyStatus } from '../report/result.js'
 import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, errorMessage } from '../errors.js'
-import { isUuid } from '../text.js'
 import type { CocalcClient, CopyRequest, CopyState } from './client.js'
 import { describeWrong, type TargetCheck, type TargetCheckResult } from './target-check.js'
-import { listNames, type Logger } from './upload.js'
+import { listNames } from './upload.js'
+import type { Logger } from '../logger.js'
 
 export interface CopyTarget {
   projectId: string
@@ -45,11 +45,6 @@ export async function requestCopies(
         log.info(
           `Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`
         )
-      } else if (!isUuid(copyId)) {
-        // Never printed, polled or published as it is: it is the server's text, not an id.
-        const error = `CoCalc answered a copy id that is not a UUID (${client.http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${target.projectId}`
-        log.info(`Copy to project ${target.projectId} could not be requested: ${error}`)
-        return { target, copyId: '', status: 'failed', error }
       } else log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`)
       return { target, copyId, status: 'running' }
     } catch (error) {
@@ -260,8 +255,8 @@ export async function waitForCopy(
       case 'finished':
         return { status: 'copied' }
       case 'failed':
-        // The reason is the server's own text (an rsync message, which may echo anything).
-        return { status: 'failed', error: client.http.serverText(state.error, 1000) }
+        // The client made the server's text one scrubbed line.
+        return { status: 'failed', error: state.error }
       case 'unsupported':
         return {
           status: 'queued',

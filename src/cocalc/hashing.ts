@@ -4,13 +4,12 @@
  * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
  * asked again, down to single files.
  */
+import type { Logger } from '../logger.js'
 import { mapLimit } from '../concurrency.js'
 import { ServiceError } from '../errors.js'
 import type { CocalcClient } from './client.js'
+import { HashBatchCutOff } from './refusals.js'
 import { batchPaths, type RemoteFile } from './scripts.js'
-
-/** A hash exec that did not come back whole: split the batch and ask again. */
-export class HashBatchCutOff extends ServiceError {}
 
 export interface HashEntry {
   remotePath: string
@@ -22,7 +21,7 @@ export interface HashOptions {
   concurrency: number
   /** The project to look in (the source project when absent). */
   projectId?: string
-  log?: (line: string) => void
+  log?: Logger
 }
 
 /** One entry per path, in order: what the project holds there (undefined: no readable file). */
@@ -55,7 +54,7 @@ async function hashBatch(client: CocalcClient, paths: readonly string[], options
       throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`)
     }
     const half = Math.ceil(paths.length / 2)
-    options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`)
+    options.log?.info(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`)
     const first = await hashBatch(client, paths.slice(0, half), options)
     const second = await hashBatch(client, paths.slice(half), options)
     return [...first, ...second]

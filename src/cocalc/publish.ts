@@ -8,13 +8,13 @@
 import * as core from '@actions/core'
 import { SHARE_DESCRIPTION_MAX, type CocalcInputs } from '../inputs.js'
 import type { Collection } from '../files.js'
-import { formatBytes, inert } from '../text.js'
+import { formatBytes } from '../text.js'
 import { defaultDescription, type RunContext } from '../context.js'
 import type { CopyOutcome, PublishResult, PublishStatus } from '../report/result.js'
-import { createCocalcHttp, credentialForms, type CocalcClient, type CocalcClientOptions } from './client.js'
-import { CocalcV1Client } from './v1.js'
-import { CocalcV2Client } from './v2.js'
-import { uploadChanged, verifyUploads, type Logger, type SyncOptions, type UploadItem } from './upload.js'
+import { createCocalcClient, type CocalcClient, type CocalcClientOptions } from './client.js'
+import { createCocalcHttp, credentialForms } from './connection.js'
+import { uploadChanged, verifyUploads, type SyncOptions, type UploadItem } from './upload.js'
+import { actionsLogger, type Logger } from '../logger.js'
 import { requestCopies, waitForCopies, type CopyProgress, type CopyTarget } from './copy.js'
 import { StepDeadline } from './deadline.js'
 import { targetCheck } from './target-check.js'
@@ -22,59 +22,20 @@ import type { RemoteFile } from './scripts.js'
 import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
+import type { Tuning } from '../tuning.js'
 import { CocalcShares, planShares, sharePublished } from './share.js'
-import { ARCHIVES_ENV } from './bulk.js'
 
-/** CoCalc's browser client sends 8 MB chunks; so do we. */
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
-/**
- * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
- * multi-chunk upload can be exercised with small files. Not an input: users never need it.
- */
-export const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES'
-
-export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext): Promise<PublishResult> {
+export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext, tuning: Tuning): Promise<PublishResult> {
   const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
-  const targets: CopyTarget[] = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
-  const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path)
-  const base: PublishResult = {
-    mode: 'cocalc',
-    status: 'uploaded',
-    files: collection.files.map(({ name, size }) => ({ name, size })),
-    skipped: collection.skipped,
-    projectUrl,
-    embedUrl: kioskUrl(targets.length > 0 ? projectFolderUrl(inputs.cocalcUrl, targets[0].projectId, targets[0].path) : projectUrl),
-    copies: []
-  }
-  const chunkBytes = chunkBytesFrom(process.env)
-  // Empty `files` (validated to come with targets): copy the folder the project already holds.
-  const copyOnly = inputs.patterns.length === 0
-  if (copyOnly) base.copyOnly = true
-
-  if (inputs.dryRun) {
-    const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))]
-    await core.group('Planned requests (dry run: nothing is sent)', async () => {
-      for (const line of plannedRequests) core.info(line)
-    })
-    return { ...base, status: 'dry-run', plannedRequests }
-  }
+  const base = baseResult(inputs, collection)
+  const log = actionsLogger
+  if (inputs.dryRun) return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log))
 
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
-  // Lines quote the servers (errors, ids): one inert line each. (Warnings and debug lines are escaped by core.)
-  const log: Logger = { info: (line) => core.info(inert(line)), warning: (line) => core.warning(line), debug: (line) => core.debug(line) }
   // `timeout` bounds everything from here on: upload, verification, copies and waits.
   const deadline = new StepDeadline(inputs.timeoutSeconds)
-  const clientOptions: CocalcClientOptions = {
-    baseUrl: inputs.cocalcUrl,
-    apiKey: inputs.apiKey,
-    projectId: inputs.projectId,
-    concurrency: inputs.concurrency,
-    chunkBytes,
-    log: log.info,
-    warn: log.warning,
-    signal: deadline.signal
-  }
-  const client = createCocalcClient(inputs, clientOptions)
+  const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal)
+  const client = createCocalcClient(inputs.api, clientOptions)
   const shares =
     inputs.share === 'none'
       ? undefined
@@ -83,31 +44,103 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
           api: inputs.api,
           mode: inputs.share,
           description: shareDescription(inputs, context),
-          log: log.info
+          log
         })
   try {
-    // A server that does not allow sharing is refused before anything is uploaded.
-    if (shares) await core.group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()))
-    const syncOptions: SyncOptions = {
-      concurrency: inputs.concurrency,
-      verify: inputs.verify,
-      log,
-      sleep: (ms) => sleep(ms, deadline.signal)
-    }
-    const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline)
-    const result: PublishResult = copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
-    const share = (published: PublishResult): Promise<PublishResult> =>
-      shares ? core.group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published)
-    if (targets.length === 0) return share(result)
-
-    const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline)
-    return share(finishResult(result, copies, inputs))
+    return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
   } finally {
     deadline.dispose()
-    core.debug(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`)
+    core.debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`)
     await client.close()
     await shares?.close()
   }
+}
+
+/** What every cocalc result starts from: the files, the links, nothing copied yet. */
+function baseResult(inputs: CocalcInputs, collection: Collection): PublishResult {
+  const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path)
+  const firstTarget = inputs.targetProjectIds[0]
+  return {
+    mode: 'cocalc',
+    status: 'uploaded',
+    files: collection.files.map(({ name, size }) => ({ name, size })),
+    skipped: collection.skipped,
+    projectUrl,
+    embedUrl: kioskUrl(firstTarget ? projectFolderUrl(inputs.cocalcUrl, firstTarget, inputs.targetPath) : projectUrl),
+    copies: [],
+    ...(inputs.copyOnly ? { copyOnly: true } : {})
+  }
+}
+
+function clientOptionsOf(inputs: CocalcInputs, tuning: Tuning, log: Logger, signal?: AbortSignal): CocalcClientOptions {
+  return {
+    baseUrl: inputs.cocalcUrl,
+    apiKey: inputs.apiKey,
+    projectId: inputs.projectId,
+    concurrency: inputs.concurrency,
+    chunkBytes: tuning.cocalcChunkBytes,
+    log,
+    ...(signal ? { signal } : {})
+  }
+}
+
+/** A dry run: the requests a real run would send, as the client describes them; nothing is sent. */
+async function planDryRun(
+  inputs: CocalcInputs,
+  context: RunContext,
+  items: readonly UploadItem[],
+  base: PublishResult,
+  options: CocalcClientOptions
+): Promise<PublishResult> {
+  const client = createCocalcClient(inputs.api, options)
+  try {
+    const plannedRequests = [
+      ...(await planRequests(client, inputs, items, options.chunkBytes)),
+      ...planShares(inputs, shareDescription(inputs, context))
+    ]
+    await core.group('Planned requests (dry run: nothing is sent)', async () => {
+      for (const line of plannedRequests) core.info(line)
+    })
+    return { ...base, status: 'dry-run', plannedRequests }
+  } finally {
+    await client.close()
+  }
+}
+
+interface PublishJob {
+  client: CocalcClient
+  shares: CocalcShares | undefined
+  inputs: CocalcInputs
+  items: readonly UploadItem[]
+  base: PublishResult
+  log: Logger
+  deadline: StepDeadline
+  /** Whether many files may travel as one archive (./bulk.ts): off only for tests of the per-file path. */
+  archives: boolean
+}
+
+/** Check sharing, upload and verify, copy and wait, share: in that order, each a phase of the deadline. */
+async function publishPhases(job: PublishJob): Promise<PublishResult> {
+  const { client, shares, inputs, items, base, log, deadline, archives } = job
+  // A server that does not allow sharing is refused before anything is uploaded.
+  if (shares) await core.group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()))
+  const syncOptions: SyncOptions = {
+    concurrency: inputs.concurrency,
+    verify: inputs.verify,
+    log,
+    sleep: (ms) => sleep(ms, deadline.signal),
+    archiveFolder: archives ? inputs.path : undefined
+  }
+  const upload = await uploadPhases(client, inputs, items, syncOptions, deadline)
+  const result: PublishResult = inputs.copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
+  const share = (published: PublishResult): Promise<PublishResult> =>
+    shares ? core.group('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published)
+  const targets: CopyTarget[] = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }))
+  if (targets.length === 0) return share(result)
+
+  const uploaded = inputs.copyOnly ? undefined : { items, source: upload.remote }
+  const copies = await copyPhases(client, inputs, targets, uploaded, log, deadline)
+  return share(finishResult(result, copies, inputs))
 }
 
 /**
@@ -148,7 +181,7 @@ async function copyPhases(
           overwriteNewer: inputs.overwriteNewer,
           exclude: inputs.exclude,
           concurrency: inputs.concurrency,
-          log: log.info
+          log
         })
       : undefined
   await core.group(inputs.wait ? 'Wait' : 'Check the copies', async () => {
@@ -169,10 +202,10 @@ async function uploadPhases(
   client: CocalcClient,
   inputs: CocalcInputs,
   items: readonly UploadItem[],
-  copyOnly: boolean,
   options: SyncOptions,
   deadline: StepDeadline
 ): Promise<{ sent: UploadItem[]; unverified: UploadItem[]; remote: Map<string, RemoteFile> }> {
+  const copyOnly = inputs.copyOnly
   const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
   const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
     if (copyOnly) core.info(`Nothing to upload: copying the existing ${inputs.path}/ of project ${inputs.projectId} (CoCalc API ${inputs.api})`)
@@ -183,8 +216,7 @@ async function uploadPhases(
     }
     await deadline.run('start', () => client.startProject())
     if (copyOnly) return { sent: [], unverified: [], remote: new Map<string, RemoteFile>() }
-    const archiveFolder = process.env[ARCHIVES_ENV] === 'off' ? undefined : inputs.path
-    return deadline.run('upload', () => uploadChanged(client, items, { ...options, archiveFolder }))
+    return deadline.run('upload', () => uploadChanged(client, items, options))
   })
   if (inputs.verify && !copyOnly) {
     await core.group('Verify', () =>
@@ -201,10 +233,6 @@ async function uploadPhases(
 /** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
 function shareDescription(inputs: CocalcInputs, context: RunContext): string {
   return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('')
-}
-
-export function createCocalcClient(inputs: Pick<CocalcInputs, 'api'>, options: CocalcClientOptions): CocalcClient {
-  return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options)
 }
 
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */
@@ -259,12 +287,4 @@ export function copyFailure(copies: readonly CopyOutcome[], timeoutSeconds: numb
   const queued = copies.filter((copy) => copy.status === 'queued').length
   const others = [copied > 0 ? `${copied} copied` : '', queued > 0 ? `${queued} queued` : ''].filter(Boolean).join(', ')
   return `${bad.length} of ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} did not complete: ${parts.join('; ')}${others ? ` (others: ${others})` : ''}`
-}
-
-/** The `/upload` chunk size: the default, or the hidden test knob when it holds a sane value. */
-export function chunkBytesFrom(env: NodeJS.ProcessEnv): number {
-  const text = env[CHUNK_BYTES_ENV]
-  if (!text || !/^\d+$/.test(text)) return DEFAULT_CHUNK_BYTES
-  const value = Number(text)
-  return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES
 }

@@ -19,12 +19,14 @@
  *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
  * A set answers no row, so the row is read back and compared before the link is reported.
  */
+import type { Logger } from '../logger.js'
 import { createHash } from 'node:crypto'
 import type { CocalcApi, CocalcInputs, ShareMode } from '../inputs.js'
 import type { HttpClient, HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
 import type { PublishResult } from '../report/result.js'
-import { envelopeError, httpFailure, refusal, unexpectedAnswer } from './client.js'
+import { envelopeError } from './answers.js'
+import { httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 export type SharedMode = Exclude<ShareMode, 'none'>
 
@@ -88,7 +90,7 @@ export interface ShareOptions {
   api: CocalcApi
   mode: SharedMode
   description: string
-  log: (line: string) => void
+  log: Logger
 }
 
 /** Who can open a share page, as the report says it. */
@@ -111,7 +113,7 @@ export class CocalcShares {
     const label = 'customize (is public sharing allowed?)'
     const response = await this.post(SHARE_SERVER_REQUEST)
     if (response.status === 404) {
-      this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`)
+      this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`)
       return
     }
     if (response.status !== 200) throw httpFailure(http, label, response)
@@ -123,7 +125,7 @@ export class CocalcShares {
         `CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`
       )
     }
-    if (body.shareServer !== true) this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`)
+    if (body.shareServer !== true) this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`)
   }
 
   /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
@@ -144,7 +146,7 @@ export class CocalcShares {
       throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`)
     }
     const url = shareUrl(http.baseUrl, projectId, folder)
-    this.options.log(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`)
+    this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`)
     return url
   }
 

@@ -4,6 +4,7 @@
  * newer than the source unless `overwrite-newer` (rsync --update), and leaves out files matching
  * `exclude`: those are not counted as missing.
  */
+import type { Logger } from '../logger.js'
 import type { CocalcClient } from './client.js'
 import { isExcluded } from './exclude.js'
 import { hashRemote } from './hashing.js'
@@ -18,7 +19,7 @@ export interface TargetCheckOptions {
   overwriteNewer: boolean
   exclude: readonly string[]
   concurrency: number
-  log?: (line: string) => void
+  log?: Logger
 }
 
 export interface TargetCheckResult {

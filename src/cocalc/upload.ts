@@ -8,6 +8,7 @@ import { formatBytes } from '../text.js'
 import { mapLimit, sleep as defaultSleep } from '../concurrency.js'
 import { ActionError, FileError, ServiceError, errorMessage } from '../errors.js'
 import type { CocalcClient } from './client.js'
+import type { Logger } from '../logger.js'
 import { Progress } from './progress.js'
 import { hashRemote } from './hashing.js'
 import { planArchives, sendArchive } from './bulk.js'
@@ -17,12 +18,6 @@ export interface UploadItem {
   file: LocalFile
   /** Where it goes, relative to the project's home. */
   remotePath: string
-}
-
-export interface Logger {
-  info: (line: string) => void
-  warning: (line: string) => void
-  debug: (line: string) => void
 }
 
 export interface SyncOptions {
@@ -48,7 +43,7 @@ export async function remoteHashes(
   items: readonly UploadItem[],
   concurrency: number,
   projectId?: string,
-  log?: (line: string) => void
+  log?: Logger
 ): Promise<(RemoteFile | undefined)[]> {
   return hashRemote(
     client,
@@ -73,7 +68,7 @@ export async function uploadChanged(
 ): Promise<{ sent: UploadItem[]; unverified: UploadItem[]; bytes: number; knownIdentical: boolean; remote: Map<string, RemoteFile> }> {
   let before: (RemoteFile | undefined)[] | undefined
   try {
-    before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info)
+    before = await remoteHashes(client, items, options.concurrency, undefined, options.log)
   } catch (error) {
     // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
     if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message)) throw error
@@ -156,7 +151,7 @@ export async function settledHashes(
   projectId?: string
 ): Promise<(RemoteFile | undefined)[]> {
   const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms))
-  const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info)
+  const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log)
   for (const pause of SETTLE_PAUSES_MS) {
     const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256)
     if (wrong.length === 0) break
@@ -167,7 +162,7 @@ export async function settledHashes(
       wrong.map((index) => items[index]),
       options.concurrency,
       projectId,
-      options.log.info
+      options.log
     )
     wrong.forEach((index, i) => (hashes[index] = again[i]))
   }

@@ -8,35 +8,28 @@
 import { randomUUID } from 'node:crypto'
 import type { LocalFile } from '../files.js'
 import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
+import { isUuid } from '../text.js'
 import { ServiceError } from '../errors.js'
 import { chunkCount, readChunks, readWhole } from './chunks.js'
+import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload, StagedArchive } from './client.js'
 import { mapLimit } from '../concurrency.js'
-import { decodeCommand, hashCommand, parseHashOutput, type RemoteFile } from './scripts.js'
-import {
-  EXEC_HTTP_TIMEOUT_MS,
-  EXEC_TIMEOUT_SECONDS,
-  HashBatchCutOff,
-  copyStateOf,
-  createCocalcHttp,
-  envelopeError,
-  execResult,
-  httpFailure,
-  refusal,
-  unexpectedAnswer,
-  type CocalcClient,
-  type CocalcClientOptions,
-  type CopyRequest,
-  type CopyState,
-  type ExecResult,
-  type StagedArchive
-} from './client.js'
+import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, createCocalcHttp } from './connection.js'
+import { copyStateOf, envelopeError, execResult, type ExecResult } from './answers.js'
+import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
-import { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT } from './limits.js'
-export { V1_BODY_LIMIT, V1_HASH_LIMITS, V1_PIECE_BYTES, V1_PIECES_ROOT }
+/** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
+export const V1_BODY_LIMIT = 96 * 1024
+/** Raw bytes per base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
+export const V1_PIECE_BYTES = 48 * 1024
+/** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
+export const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors'
+/** Hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
+export const V1_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 }
 
 export class CocalcV1Client implements CocalcClient {
   readonly api = 'v1' as const
-  readonly http: HttpClient
+  private readonly http: HttpClient
   readonly hashBatchLimits = V1_HASH_LIMITS
 
   constructor(private readonly options: CocalcClientOptions) {
@@ -59,17 +52,27 @@ export class CocalcV1Client implements CocalcClient {
   }
 
   async uploadFile(remotePath: string, file: LocalFile, onBytes: (bytes: number) => void = () => undefined): Promise<void> {
-    if (file.isText && file.size <= V1_BODY_LIMIT) {
-      const content = (await readWhole(file)).toString('utf8')
-      const body = { project_id: this.options.projectId, path: remotePath, content }
-      // JSON escaping can grow text (quotes, control characters): measure the real body.
-      if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
-        await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
-        onBytes(file.size)
-        return
-      }
+    const body = await this.textBody(remotePath, file)
+    if (body) {
+      await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
+      onBytes(file.size)
+      return
     }
     await this.uploadPieces(remotePath, file, onBytes)
+  }
+
+  async planUpload(remotePath: string, file: LocalFile): Promise<PlannedUpload> {
+    if (await this.textBody(remotePath, file)) return { via: 'text', requests: 1 }
+    return { via: 'pieces', requests: chunkCount(file.size, V1_PIECE_BYTES) }
+  }
+
+  /** The write_text_file_to_project body for a text file that fits one request, else undefined (sent as pieces). */
+  private async textBody(remotePath: string, file: LocalFile): Promise<Record<string, unknown> | undefined> {
+    if (!file.isText || file.size > V1_BODY_LIMIT) return undefined
+    const content = (await readWhole(file)).toString('utf8')
+    const body = { project_id: this.options.projectId, path: remotePath, content }
+    // JSON escaping can grow text (quotes, control characters): measure the real body.
+    return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined
   }
 
   /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
@@ -91,10 +94,11 @@ export class CocalcV1Client implements CocalcClient {
   }
 
   async execProgram(program: { command: string; args: string[] }, _label: string): Promise<ExecResult> {
-    return this.exec(program)
+    const result = await this.exec(program)
+    return { ...result, stderr: this.http.serverText(result.stderr, 300) }
   }
 
-  async copyPath(request: CopyRequest): Promise<string> {
+  copyRequest(request: CopyRequest): ApiRequest {
     const body: Record<string, unknown> = {
       src_project_id: this.options.projectId,
       src_path: request.path,
@@ -106,11 +110,17 @@ export class CocalcV1Client implements CocalcClient {
       wait_until_done: false
     }
     if (request.exclude.length > 0) body.exclude = request.exclude
+    return { path: '/api/v1/copy_path_between_projects', body }
+  }
+
+  async copyPath(request: CopyRequest): Promise<string> {
+    const body = this.copyRequest(request).body
     const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create')
     if (answer.event === 'success') return ''
     const id = answer.copy_path_id
     if (id === undefined || id === null || id === '') return ''
     if (typeof id !== 'string') throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`)
+    if (!isUuid(id)) throw copyIdNotUuid(this.http, id, request.targetProjectId)
     return id
   }
 
@@ -125,7 +135,12 @@ export class CocalcV1Client implements CocalcClient {
     const fields = record as Record<string, unknown>
     const state = copyStateOf(fields.started, fields.finished, fields.error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or error')
-    return state
+    // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount
   }
 
   async close(): Promise<void> {
@@ -160,7 +175,7 @@ export class CocalcV1Client implements CocalcClient {
       if (result.exitCode === 0) return
       const reason = this.http.serverText(result.stderr, 300)
       if (result.exitCode === 3 && attempt === 1) {
-        this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
+        this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`)
         continue
       }
       throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`)

@@ -7,31 +7,16 @@ import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { LocalFile } from '../files.js'
 import { HttpError, type HttpClient, type HttpResponse, type RetryPolicy } from '../http.js'
+import { isUuid } from '../text.js'
 import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, multipartBody, multipartContentType } from './multipart.js'
-import { hashCommand, parseHashOutput, type RemoteFile } from './scripts.js'
-import { V2_HASH_LIMITS } from './limits.js'
-import {
-  EXEC_HTTP_TIMEOUT_MS,
-  EXEC_TIMEOUT_SECONDS,
-  HashBatchCutOff,
-  TRANSIENT_STATUSES,
-  copyStateOf,
-  createCocalcHttp,
-  envelopeError,
-  execResult,
-  httpFailure,
-  refusal,
-  unexpectedAnswer,
-  type CocalcClient,
-  type CocalcClientOptions,
-  type CopyRequest,
-  type CopyState,
-  type ExecResult,
-  type StagedArchive
-} from './client.js'
+import { hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload, StagedArchive } from './client.js'
+import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, TRANSIENT_STATUSES, createCocalcHttp } from './connection.js'
+import { copyStateOf, envelopeError, execResult, type ExecResult } from './answers.js'
+import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
 const UPLOAD_START_ATTEMPTS = 6
@@ -40,7 +25,11 @@ const CHUNKED_RESTARTS = 2
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024
 const UPLOAD_TIMEOUT_MS = 300_000
-export { V2_HASH_LIMITS }
+/**
+ * Hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
+ * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
+ */
+export const V2_HASH_LIMITS: BatchLimits = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 }
 
 /**
  * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
@@ -61,7 +50,7 @@ class ChunkTooLarge extends ServiceError {
 
 export class CocalcV2Client implements CocalcClient {
   readonly api = 'v2' as const
-  readonly http: HttpClient
+  private readonly http: HttpClient
   readonly hashBatchLimits = V2_HASH_LIMITS
   private chunkBytes: number
   private restarting: Promise<void> | undefined
@@ -118,7 +107,7 @@ export class CocalcV2Client implements CocalcClient {
         count(-sent)
         if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
           const delay = Math.min(1000 * 2 ** (attempt - 1), 8000)
-          this.options.log(
+          this.options.log.info(
             `CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`
           )
           await this.restartProject(delay)
@@ -128,7 +117,7 @@ export class CocalcV2Client implements CocalcClient {
         // file that hit a passing failure starts over from its first chunk instead.
         if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
           restarts++
-          this.options.log(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`)
+          this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errorMessage(error)}`)
           attempt--
           continue
         }
@@ -137,7 +126,7 @@ export class CocalcV2Client implements CocalcClient {
           const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4))
           if (smaller < this.chunkBytes) {
             this.chunkBytes = smaller
-            this.options.warn(
+            this.options.log.warning(
               `CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`
             )
           }
@@ -167,13 +156,13 @@ export class CocalcV2Client implements CocalcClient {
     if (body.error === 'undefined') throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
     const result = execResult(body)
     if (!result) throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code')
-    return result
+    return { ...result, stderr: this.http.serverText(result.stderr, 300) }
   }
 
-  async copyPath(request: CopyRequest): Promise<string> {
-    const body = await this.call(
-      'projects/copy-path',
-      {
+  copyRequest(request: CopyRequest): ApiRequest {
+    return {
+      path: '/api/v2/projects/copy-path',
+      body: {
         src_project_id: this.options.projectId,
         path: request.path,
         target_project_id: request.targetProjectId,
@@ -183,13 +172,22 @@ export class CocalcV2Client implements CocalcClient {
         backup: request.backup,
         // The default (true) blocks the request until the copy ends, past the gateway's timeout.
         wait_until_done: false
-      },
-      'create'
-    )
+      }
+    }
+  }
+
+  async planUpload(_remotePath: string, file: LocalFile): Promise<PlannedUpload> {
+    // As uploadFile: an empty file is written as text, anything else in chunks through /upload.
+    return file.size === 0 ? { via: 'write-text-file', requests: 1 } : { via: 'upload', requests: chunkCount(file.size, this.chunkBytes) }
+  }
+
+  async copyPath(request: CopyRequest): Promise<string> {
+    const body = await this.call('projects/copy-path', this.copyRequest(request).body, 'create')
     const id = body.copy_id
     if (id === undefined || id === null || id === '') return ''
     if (typeof id !== 'string')
       throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`)
+    if (!isUuid(id)) throw copyIdNotUuid(this.http, id, request.targetProjectId)
     return id
   }
 
@@ -202,7 +200,12 @@ export class CocalcV2Client implements CocalcClient {
     const body = this.json(label, response)
     const state = copyStateOf(body.started, body.finished, body.copy_error)
     if (!state) throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error')
-    return state
+    // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+    return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount
   }
 
   async close(): Promise<void> {

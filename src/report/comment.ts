@@ -4,6 +4,7 @@
  * created. The GitHub calls come in through the small GitHubApi interface (github.ts implements
  * it with Octokit; tests pass a fake).
  */
+import type { Logger } from '../logger.js'
 import type { Inputs } from '../inputs.js'
 
 const MARKER_PREFIX = 'publish-to-collaborative-editors'
@@ -40,11 +41,6 @@ export interface GitHubApi {
   updateComment(id: number, body: string): Promise<IssueComment>
   /** Pull requests associated with a commit. */
   pullRequestsOfCommit(sha: string): Promise<PullRequestRef[]>
-}
-
-export interface Log {
-  info(message: string): void
-  debug(message: string): void
 }
 
 /** The comment-tag input, or one derived from mode and destination so that steps publishing elsewhere keep their own comments. */
@@ -99,7 +95,7 @@ export interface UpsertOutcome {
  * Updates this tag's comment on the PR, or creates it. The token's identity is asked only when
  * some comment carries the marker (a first run needs one request less).
  */
-export async function upsertComment(api: GitHubApi, issue: number, marker: string, body: string, log: Log): Promise<UpsertOutcome> {
+export async function upsertComment(api: GitHubApi, issue: number, marker: string, body: string, log: Logger): Promise<UpsertOutcome> {
   const comments = await api.listComments(issue)
   log.debug(`PR #${issue} has ${comments.length} comment(s)`)
   const marked = comments.filter((comment) => hasMarker(comment, marker))
@@ -118,7 +114,7 @@ export async function upsertComment(api: GitHubApi, issue: number, marker: strin
 }
 
 /** GraphQL's viewer, else REST's GET /user (not for installation tokens), else no guess: any bot. */
-async function tokenIdentity(api: GitHubApi, log: Log): Promise<TokenIdentity> {
+async function tokenIdentity(api: GitHubApi, log: Logger): Promise<TokenIdentity> {
   const reasons: string[] = []
   for (const [how, ask] of [
     ['GraphQL viewer', () => api.viewerLogin()],

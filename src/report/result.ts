@@ -37,6 +37,11 @@ export interface PublishResult {
   skipped: SkippedFile[]
   /** Why nothing was published, when status is `skipped`. */
   skipReason?: string
+  /**
+   * What made main.ts skip, decided once there: `no-secrets` (a pull request from a fork or
+   * Dependabot, whose token cannot write a comment either) or `no-files` (nothing matched, with if-no-files-found).
+   */
+  skippedFor?: 'no-secrets' | 'no-files'
   /** cocode: the session URL answered. */
   sessionUrl?: string
   /** cocalc: where the files are in the source project. */

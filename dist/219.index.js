@@ -1,10 +1,12 @@
-export const id = 296;
-export const ids = [296];
+export const id = 219;
+export const ids = [219,982];
 export const modules = {
 
-/***/ 6296:
+/***/ 219:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -294,30 +296,40 @@ function envInputReader(env = process.env) {
 }
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 ** 2;
 function readInputs(options = {}) {
+    const source = inputSource(options);
+    const mode = readMode(source.read);
+    const common = readCommonInputs(source);
+    return mode === 'cocode' ? readCocodeInputs(source, common) : readCocalcInputs(source, common);
+}
+function inputSource(options) {
     const env = options.env ?? process.env;
     const read = options.read ?? envInputReader(env);
     const mask = options.maskSecret ?? (() => undefined);
     const missingCredentials = [];
     const secret = (name) => {
         const value = read(name);
-        if (value) {
+        if (value)
             mask(value);
-        }
-        else {
+        else
             missingCredentials.push(name);
-        }
         return value;
     };
+    return { read, mask, env, secret, missingCredentials };
+}
+function readMode(read) {
     const modeText = read(Input.Mode).toLowerCase();
     if (!modeText)
         throw new InputError(Input.Mode, `is required: use ${listOf(MODES)}`);
-    if (!isMode(modeText)) {
+    if (!isMode(modeText))
         throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
-    }
+    return modeText;
+}
+/** The inputs both modes share. */
+function readCommonInputs({ read, mask, env, missingCredentials }) {
     const githubToken = read(Input.GithubToken);
     if (githubToken)
         mask(githubToken);
-    const common = {
+    return {
         patterns: parsePatterns(read(Input.Files)),
         workingDirectory: parseWorkingDirectory(read(Input.WorkingDirectory), env),
         includeHiddenFiles: parseBoolean(Input.IncludeHiddenFiles, read(Input.IncludeHiddenFiles), false),
@@ -332,29 +344,31 @@ function readInputs(options = {}) {
         changedFilesOnly: parseBoolean(Input.ChangedFilesOnly, read(Input.ChangedFilesOnly), false),
         missingCredentials
     };
-    if (modeText === 'cocode') {
-        if (common.patterns.length === 0) {
-            throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
-        }
-        if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
-            throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
-        }
-        const description = read(Input.Description);
-        const username = secret(Input.CocodeUsername);
-        const password = secret(Input.CocodePassword);
-        // The Authorization header carries both as base64: a server echoing it must not reveal them.
-        if (username || password)
-            mask(Buffer.from(`${username}:${password}`).toString('base64'));
-        return {
-            ...common,
-            mode: 'cocode',
-            cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
-            username,
-            password,
-            description: description || undefined,
-            requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
-        };
+}
+function readCocodeInputs({ read, mask, secret }, common) {
+    if (common.patterns.length === 0) {
+        throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
     }
+    if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
+        throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
+    }
+    const description = read(Input.Description);
+    const username = secret(Input.CocodeUsername);
+    const password = secret(Input.CocodePassword);
+    // The Authorization header carries both as base64: a server echoing it must not reveal them.
+    if (username || password)
+        mask(Buffer.from(`${username}:${password}`).toString('base64'));
+    return {
+        ...common,
+        mode: 'cocode',
+        cocodeUrl: parseServiceUrl(Input.CocodeUrl, read(Input.CocodeUrl), 'https://cocode.io', mask),
+        username,
+        password,
+        description: description || undefined,
+        requestTimeoutSeconds: parseOptionalInteger(Input.RequestTimeout, read(Input.RequestTimeout), 1, 3600) ?? 120
+    };
+}
+function readCocalcInputs({ read, mask, env, secret }, common) {
     const apiKey = secret(Input.CocalcApiKey);
     // The Authorization header carries the key as base64 (key as user name): mask that form too.
     if (apiKey)
@@ -385,6 +399,7 @@ function readInputs(options = {}) {
         path: projectPath,
         targetProjectIds,
         targetPath,
+        copyOnly: common.patterns.length === 0,
         overwriteNewer: parseBoolean(Input.OverwriteNewer, read(Input.OverwriteNewer), false),
         deleteMissing: parseBoolean(Input.DeleteMissing, read(Input.DeleteMissing), false),
         backup: parseBoolean(Input.Backup, read(Input.Backup), false),
@@ -396,7 +411,7 @@ function readInputs(options = {}) {
         shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
     // No patterns means "copy what is already in the project": that needs somewhere to copy to.
-    if (cocalc.patterns.length === 0 && cocalc.targetProjectIds.length === 0) {
+    if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
         throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
     }
     return cocalc;
@@ -1978,6 +1993,77 @@ async function* verifiedPieces(file) {
         throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
 }
 
+;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
+/**
+ * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
+ * the bytes are those that were collected: the SHA-256 of everything read is checked before the
+ * last piece is handed out, so a file that changed since collection is never completed remotely.
+ */
+
+
+
+/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
+function chunkCount(size, chunkBytes) {
+    return Math.max(1, Math.ceil(size / chunkBytes));
+}
+async function* readChunks(file, chunkBytes) {
+    const count = chunkCount(file.size, chunkBytes);
+    if (count === 1 && file.size <= SMALL_FILE_BYTES) {
+        yield { index: 0, count, offset: 0, content: readSmall(file) };
+        return;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let fd;
+    try {
+        fd = await openForReading(file.absolutePath);
+    }
+    catch (error) {
+        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+    }
+    try {
+        for (let index = 0; index < count; index++) {
+            const offset = index * chunkBytes;
+            const length = Math.min(chunkBytes, file.size - offset);
+            const last = index === count - 1;
+            // The last read asks for one byte more than the file should hold: getting it means it grew.
+            const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
+            const bytesRead = await readFully(fd, buffer, buffer.length, offset);
+            if (bytesRead < length)
+                throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+            const content = buffer.subarray(0, length);
+            hash.update(content);
+            if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
+                throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+            }
+            yield { index, count, offset, content };
+        }
+    }
+    finally {
+        await closeFile(fd);
+    }
+}
+function readSmall(file) {
+    let content;
+    try {
+        content = readSmallFile(file.absolutePath, file.size);
+    }
+    catch (error) {
+        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+    }
+    if (content.length < file.size)
+        throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+    if (content.length > file.size || (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
+        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+    }
+    return content;
+}
+/** The whole file (for small files), checked against its collected hash. */
+async function readWhole(file) {
+    for await (const chunk of readChunks(file, Math.max(1, file.size)))
+        return chunk.content;
+    throw new errors_FileError(`${file.name} cannot be read`);
+}
+
 ;// CONCATENATED MODULE: ./src/cocalc/scripts.ts
 /**
  * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
@@ -2098,111 +2184,40 @@ function batchPaths(paths, sizes, limits) {
     return batches;
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/hashing.ts
+;// CONCATENATED MODULE: ./src/cocalc/connection.ts
 /**
- * Hashing files inside a project in batches that fit CoCalc's limits: bounded by the request
- * body and by bytes (each exec far under the hub's 60 s cap), several batches in parallel, and
- * a batch the hub cut off (its 60 s limit, a gateway timeout, partial output) split in two and
- * asked again, down to single files.
+ * How a CoCalc client talks HTTP: the key as a Basic Authorization header, every form of it
+ * scrubbed from messages, one keep-alive pool per client, and the time limits of CoCalc's execs.
  */
 
-
-
-/** A hash exec that did not come back whole: split the batch and ask again. */
-class HashBatchCutOff extends ServiceError {
-}
-/** One entry per path, in order: what the project holds there (undefined: no readable file). */
-async function hashRemote(client, entries, options) {
-    const batches = batchPaths(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
-    const answers = await mapLimit(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
-    const result = new Array(entries.length);
-    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
-    return result;
-}
-async function hashBatch(client, paths, options, retried = false) {
-    try {
-        return await client.hashFiles(paths, options.projectId);
-    }
-    catch (error) {
-        if (!(error instanceof HashBatchCutOff))
-            throw error;
-        if (paths.length === 1) {
-            // One more try for a lone file (the cut-off may have been the project's bad moment).
-            if (!retried)
-                return hashBatch(client, paths, options, true);
-            throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
-        }
-        const half = Math.ceil(paths.length / 2);
-        options.log?.(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
-        const first = await hashBatch(client, paths.slice(0, half), options);
-        const second = await hashBatch(client, paths.slice(half), options);
-        return [...first, ...second];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cocalc/client.ts
-
-
 /** `Authorization` value: the key as user name, empty password. */
-function client_basicAuthorization(apiKey) {
+function connection_basicAuthorization(apiKey) {
     return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
 }
 /** The secrets a message must never show: the key, and the `key:` pair its Basic header encodes (the HTTP layer scrubs every encoding of each). */
-function client_credentialForms(apiKey) {
+function connection_credentialForms(apiKey) {
     return [apiKey, `${apiKey}:`];
 }
 function createCocalcHttp(options) {
     return new HttpClient({
         service: 'CoCalc',
         baseUrl: options.baseUrl,
-        headers: { authorization: client_basicAuthorization(options.apiKey) },
-        secrets: client_credentialForms(options.apiKey),
+        headers: { authorization: connection_basicAuthorization(options.apiKey) },
+        secrets: connection_credentialForms(options.apiKey),
         connections: Math.max(2, options.concurrency),
-        log: options.log,
+        log: options.log.info,
         signal: options.signal,
         ...options.http
     });
 }
-// Defined beside the hashing that handles it, so a dry run loads no HTTP client through it.
-
 /** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
 const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
 /** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
 const EXEC_TIMEOUT_SECONDS = 55;
 /** HTTP timeout for an exec: a little longer than the exec's own limit. */
 const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
-/**
- * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
- * Refused keys and missing collaborator rights get advice naming the input to fix.
- */
-function client_refusal(http, label, serverMessage, status) {
-    const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301);
-    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
-        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
-    }
-    if (/collaborator/i.test(said)) {
-        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
-    }
-    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
-}
-/** An answer whose shape is not what the protocol promises: never taken as success. */
-function unexpectedAnswer(http, label, response, what) {
-    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
-}
-/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
-function httpFailure(http, label, response) {
-    const advice = response.status === 413
-        ? '(the request was larger than the server or its proxy accepts)'
-        : response.status === 504
-            ? '(the gateway gave up waiting for CoCalc)'
-            : '';
-    return http.statusError(response, label, advice);
-}
-/** A required string field of an answer, or undefined. */
-function stringField(body, name) {
-    const value = body[name];
-    return typeof value === 'string' ? value : undefined;
-}
+
+;// CONCATENATED MODULE: ./src/cocalc/answers.ts
 /** The error carried by an answer, if any (`error` may be a string or an object). */
 function envelopeError(body) {
     const error = body.error;
@@ -2229,91 +2244,42 @@ function copyStateOf(started, finished, error) {
     return { state: 'running' };
 }
 
-;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
+;// CONCATENATED MODULE: ./src/cocalc/refusals.ts
+
+/** A hash exec that did not come back whole: split the batch and ask again. */
+class HashBatchCutOff extends ServiceError {
+}
 /**
- * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
- * the bytes are those that were collected: the SHA-256 of everything read is checked before the
- * last piece is handed out, so a file that changed since collection is never completed remotely.
+ * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
+ * Refused keys and missing collaborator rights get advice naming the input to fix.
  */
-
-
-
-/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
-function chunkCount(size, chunkBytes) {
-    return Math.max(1, Math.ceil(size / chunkBytes));
+function refusals_refusal(http, label, serverMessage, status) {
+    const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301);
+    if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
+        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
+    }
+    if (/collaborator/i.test(said)) {
+        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
+    }
+    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
 }
-async function* readChunks(file, chunkBytes) {
-    const count = chunkCount(file.size, chunkBytes);
-    if (count === 1 && file.size <= SMALL_FILE_BYTES) {
-        yield { index: 0, count, offset: 0, content: readSmall(file) };
-        return;
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let fd;
-    try {
-        fd = await openForReading(file.absolutePath);
-    }
-    catch (error) {
-        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
-    }
-    try {
-        for (let index = 0; index < count; index++) {
-            const offset = index * chunkBytes;
-            const length = Math.min(chunkBytes, file.size - offset);
-            const last = index === count - 1;
-            // The last read asks for one byte more than the file should hold: getting it means it grew.
-            const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
-            const bytesRead = await readFully(fd, buffer, buffer.length, offset);
-            if (bytesRead < length)
-                throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
-            const content = buffer.subarray(0, length);
-            hash.update(content);
-            if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
-                throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
-            }
-            yield { index, count, offset, content };
-        }
-    }
-    finally {
-        await closeFile(fd);
-    }
+/** A copy id that is not a UUID is the server's text, not an id: never printed, polled or published as it is. */
+function copyIdNotUuid(http, copyId, targetProjectId) {
+    return new ServiceError(`CoCalc answered a copy id that is not a UUID (${http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${targetProjectId}`);
 }
-function readSmall(file) {
-    let content;
-    try {
-        content = readSmallFile(file.absolutePath, file.size);
-    }
-    catch (error) {
-        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
-    }
-    if (content.length < file.size)
-        throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
-    if (content.length > file.size || (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
-        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
-    }
-    return content;
+/** An answer whose shape is not what the protocol promises: never taken as success. */
+function unexpectedAnswer(http, label, response, what) {
+    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
 }
-/** The whole file (for small files), checked against its collected hash. */
-async function readWhole(file) {
-    for await (const chunk of readChunks(file, Math.max(1, file.size)))
-        return chunk.content;
-    throw new errors_FileError(`${file.name} cannot be read`);
+/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
+function httpFailure(http, label, response) {
+    const advice = response.status === 413
+        ? '(the request was larger than the server or its proxy accepts)'
+        : response.status === 504
+            ? '(the gateway gave up waiting for CoCalc)'
+            : '';
+    return http.statusError(response, label, advice);
 }
-
-;// CONCATENATED MODULE: ./src/cocalc/limits.ts
-/** Largest v1 JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
-const V1_BODY_LIMIT = 96 * 1024;
-/** Raw bytes per v1 base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
-const V1_PIECE_BYTES = 48 * 1024;
-/** Where v1 pieces wait to be decoded: in the project's home, so the final move is a rename. */
-const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
-/** v1 hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
-const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
-/**
- * v2 hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
- * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
- */
-const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 
 ;// CONCATENATED MODULE: ./src/cocalc/v1.ts
 /**
@@ -2331,6 +2297,15 @@ const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxConten
 
 
 
+
+/** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
+const V1_BODY_LIMIT = 96 * 1024;
+/** Raw bytes per base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
+const V1_PIECE_BYTES = 48 * 1024;
+/** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
+const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
+/** Hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
+const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 class CocalcV1Client {
     options;
     api = 'v1';
@@ -2355,17 +2330,27 @@ class CocalcV1Client {
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
-        if (file.isText && file.size <= V1_BODY_LIMIT) {
-            const content = (await readWhole(file)).toString('utf8');
-            const body = { project_id: this.options.projectId, path: remotePath, content };
-            // JSON escaping can grow text (quotes, control characters): measure the real body.
-            if (Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT) {
-                await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
-                onBytes(file.size);
-                return;
-            }
+        const body = await this.textBody(remotePath, file);
+        if (body) {
+            await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent');
+            onBytes(file.size);
+            return;
         }
         await this.uploadPieces(remotePath, file, onBytes);
+    }
+    async planUpload(remotePath, file) {
+        if (await this.textBody(remotePath, file))
+            return { via: 'text', requests: 1 };
+        return { via: 'pieces', requests: chunkCount(file.size, V1_PIECE_BYTES) };
+    }
+    /** The write_text_file_to_project body for a text file that fits one request, else undefined (sent as pieces). */
+    async textBody(remotePath, file) {
+        if (!file.isText || file.size > V1_BODY_LIMIT)
+            return undefined;
+        const content = (await readWhole(file)).toString('utf8');
+        const body = { project_id: this.options.projectId, path: remotePath, content };
+        // JSON escaping can grow text (quotes, control characters): measure the real body.
+        return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined;
     }
     /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
     async stageArchive(archive, work, onBytes = () => undefined) {
@@ -2381,9 +2366,10 @@ class CocalcV1Client {
         return { archive: `${work}/archive`, pieces: { dir, count } };
     }
     async execProgram(program, _label) {
-        return this.exec(program);
+        const result = await this.exec(program);
+        return { ...result, stderr: this.http.serverText(result.stderr, 300) };
     }
-    async copyPath(request) {
+    copyRequest(request) {
         const body = {
             src_project_id: this.options.projectId,
             src_path: request.path,
@@ -2396,6 +2382,10 @@ class CocalcV1Client {
         };
         if (request.exclude.length > 0)
             body.exclude = request.exclude;
+        return { path: '/api/v1/copy_path_between_projects', body };
+    }
+    async copyPath(request) {
+        const body = this.copyRequest(request).body;
         const answer = await this.call('copy_path_between_projects', body, ['copy_path_between_projects_response', 'success'], 'create');
         if (answer.event === 'success')
             return '';
@@ -2404,6 +2394,8 @@ class CocalcV1Client {
             return '';
         if (typeof id !== 'string')
             throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
+        if (!isUuid(id))
+            throw copyIdNotUuid(this.http, id, request.targetProjectId);
         return id;
     }
     async copyStatus(copyId, budgetMs) {
@@ -2419,7 +2411,11 @@ class CocalcV1Client {
         const state = copyStateOf(fields.started, fields.finished, fields.error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or error');
-        return state;
+        // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+        return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state;
+    }
+    get requestCount() {
+        return this.http.requestCount;
     }
     async close() {
         await this.http.close();
@@ -2449,7 +2445,7 @@ class CocalcV1Client {
                 return;
             const reason = this.http.serverText(result.stderr, 300);
             if (result.exitCode === 3 && attempt === 1) {
-                this.options.log(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
+                this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
                 continue;
             }
             throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
@@ -2503,13 +2499,13 @@ class CocalcV1Client {
             }
             const error = body ? envelopeError(body) : undefined;
             if (error !== undefined)
-                throw client_refusal(this.http, event, error, 400);
+                throw refusals_refusal(this.http, event, error, 400);
         }
         if (response.status !== 200)
             throw httpFailure(this.http, event, response);
         const body = this.http.parseJson(response, event);
         if (body.event === 'error' || (envelopeError(body) !== undefined && !expected.includes(String(body.event)))) {
-            throw client_refusal(this.http, event, envelopeError(body) ?? '(no message)');
+            throw refusals_refusal(this.http, event, envelopeError(body) ?? '(no message)');
         }
         if (typeof body.event !== 'string' || !expected.includes(body.event)) {
             throw unexpectedAnswer(this.http, event, response, `event '${expected.join("' or '")}'`);
@@ -2584,6 +2580,8 @@ function random128() {
 
 
 
+
+
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
 const UPLOAD_START_ATTEMPTS = 6;
 /** Fresh starts of a chunked file after a transient failure of one of its chunks. */
@@ -2591,7 +2589,11 @@ const CHUNKED_RESTARTS = 2;
 /** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_TIMEOUT_MS = 300_000;
-
+/**
+ * Hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
+ * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
+ */
+const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 /**
  * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
  * service does not listen (stopped, starting), and older hubs said `upload service not running`.
@@ -2665,7 +2667,7 @@ class CocalcV2Client {
                 count(-sent);
                 if (error instanceof ProjectNotReady && attempt < UPLOAD_START_ATTEMPTS) {
                     const delay = Math.min(1000 * 2 ** (attempt - 1), 8000);
-                    this.options.log(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
+                    this.options.log.info(`CoCalc could not write ${file.name} (${error.message}): the project may not be ready; starting it, then sending the file again in ${delay / 1000} s`);
                     await this.restartProject(delay);
                     continue;
                 }
@@ -2673,7 +2675,7 @@ class CocalcV2Client {
                 // file that hit a passing failure starts over from its first chunk instead.
                 if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
                     restarts++;
-                    this.options.log(`Sending ${file.name} again from its first chunk after: ${errors_errorMessage(error)}`);
+                    this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errors_errorMessage(error)}`);
                     attempt--;
                     continue;
                 }
@@ -2682,7 +2684,7 @@ class CocalcV2Client {
                     const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4));
                     if (smaller < this.chunkBytes) {
                         this.chunkBytes = smaller;
-                        this.options.warn(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
+                        this.options.log.warning(`CoCalc (or a proxy in front of it) refused an upload chunk as too large (HTTP 413): sending chunks of ${smaller} bytes`);
                     }
                     attempt--;
                     continue;
@@ -2706,25 +2708,37 @@ class CocalcV2Client {
         const result = execResult(body);
         if (!result)
             throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code');
-        return result;
+        return { ...result, stderr: this.http.serverText(result.stderr, 300) };
+    }
+    copyRequest(request) {
+        return {
+            path: '/api/v2/projects/copy-path',
+            body: {
+                src_project_id: this.options.projectId,
+                path: request.path,
+                target_project_id: request.targetProjectId,
+                target_path: request.targetPath,
+                overwrite_newer: request.overwriteNewer,
+                delete_missing: request.deleteMissing,
+                backup: request.backup,
+                // The default (true) blocks the request until the copy ends, past the gateway's timeout.
+                wait_until_done: false
+            }
+        };
+    }
+    async planUpload(_remotePath, file) {
+        // As uploadFile: an empty file is written as text, anything else in chunks through /upload.
+        return file.size === 0 ? { via: 'write-text-file', requests: 1 } : { via: 'upload', requests: chunkCount(file.size, this.chunkBytes) };
     }
     async copyPath(request) {
-        const body = await this.call('projects/copy-path', {
-            src_project_id: this.options.projectId,
-            path: request.path,
-            target_project_id: request.targetProjectId,
-            target_path: request.targetPath,
-            overwrite_newer: request.overwriteNewer,
-            delete_missing: request.deleteMissing,
-            backup: request.backup,
-            // The default (true) blocks the request until the copy ends, past the gateway's timeout.
-            wait_until_done: false
-        }, 'create');
+        const body = await this.call('projects/copy-path', this.copyRequest(request).body, 'create');
         const id = body.copy_id;
         if (id === undefined || id === null || id === '')
             return '';
         if (typeof id !== 'string')
             throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
+        if (!isUuid(id))
+            throw copyIdNotUuid(this.http, id, request.targetProjectId);
         return id;
     }
     async copyStatus(copyId, budgetMs) {
@@ -2738,7 +2752,11 @@ class CocalcV2Client {
         const state = copyStateOf(body.started, body.finished, body.copy_error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error');
-        return state;
+        // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
+        return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state;
+    }
+    get requestCount() {
+        return this.http.requestCount;
     }
     async close() {
         await this.http.close();
@@ -2815,7 +2833,7 @@ class CocalcV2Client {
             const body = this.http.parseJson(response, label);
             const error = envelopeError(body);
             if (error !== undefined)
-                throw client_refusal(this.http, label, error);
+                throw refusals_refusal(this.http, label, error);
             if (body.status !== 'ok')
                 throw unexpectedAnswer(this.http, label, response, "status 'ok'");
             return;
@@ -2828,7 +2846,7 @@ class CocalcV2Client {
         if (response.status === 413 && index === 0)
             throw new ChunkTooLarge(`CoCalc refused ${label} as too large (HTTP 413)`, contentBytes);
         if (!isHtml && (response.status === 401 || response.status === 500) && text.trim() !== '')
-            throw client_refusal(this.http, label, text, response.status);
+            throw refusals_refusal(this.http, label, text, response.status);
         throw httpFailure(this.http, label, response);
     }
     async call(name, body, retry, timeoutMs) {
@@ -2851,13 +2869,21 @@ class CocalcV2Client {
         const body = this.http.parseJson(response, name);
         const error = envelopeError(body);
         if (error !== undefined && !accept(error))
-            throw client_refusal(this.http, name, error);
+            throw refusals_refusal(this.http, name, error);
         return body;
     }
 }
 /** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error) {
     return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/client.ts
+
+
+/** The client for the API generation the inputs chose. */
+function createCocalcClient(api, options) {
+    return api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
@@ -2904,6 +2930,40 @@ class Progress {
     line() {
         const percent = this.totalBytes > 0 ? Math.floor((this.bytes / this.totalBytes) * 100) : Math.floor((this.files / Math.max(1, this.totalFiles)) * 100);
         return `${this.verb} ${this.files}/${this.totalFiles} file(s), ${formatBytes(this.bytes)} of ${formatBytes(this.totalBytes)} (${percent}%)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cocalc/hashing.ts
+
+
+
+
+/** One entry per path, in order: what the project holds there (undefined: no readable file). */
+async function hashRemote(client, entries, options) {
+    const batches = batchPaths(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
+    const answers = await mapLimit(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
+    const result = new Array(entries.length);
+    batches.forEach((batch, b) => batch.forEach((index, i) => (result[index] = answers[b][i])));
+    return result;
+}
+async function hashBatch(client, paths, options, retried = false) {
+    try {
+        return await client.hashFiles(paths, options.projectId);
+    }
+    catch (error) {
+        if (!(error instanceof HashBatchCutOff))
+            throw error;
+        if (paths.length === 1) {
+            // One more try for a lone file (the cut-off may have been the project's bad moment).
+            if (!retried)
+                return hashBatch(client, paths, options, true);
+            throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
+        }
+        const half = Math.ceil(paths.length / 2);
+        options.log?.info(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
+        const first = await hashBatch(client, paths.slice(0, half), options);
+        const second = await hashBatch(client, paths.slice(half), options);
+        return [...first, ...second];
     }
 }
 
@@ -3212,11 +3272,6 @@ const ARCHIVE_MAX_BYTES = 128 * 1024 * 1024;
 const ARCHIVE_MAX_MEMBERS = 20_000;
 /** Tenths of a second the unpack program waits for an archive the hub has not put in place yet. */
 const ARCHIVE_WAIT_TENTHS = 50;
-/**
- * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
- * changed file), so its faults can be exercised with many files. Not an input: users never need it.
- */
-const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES';
 /** Pure: which items travel in archives (in batches) and which on their own. */
 function planArchives(items, folder) {
     const prefix = `${folder}/`;
@@ -3292,7 +3347,7 @@ async function deliver(client, archive, members, gzip, options) {
             listingSha256,
             waitTenths: ARCHIVE_WAIT_TENTHS
         }), label);
-        const reason = client.http.scrub(result.stderr.replace(/\s+/g, ' ').trim()).slice(0, 300);
+        const reason = result.stderr;
         if (result.exitCode === 0) {
             const found = parseUnpackOutput(result.stdout, members.length);
             if (!('problem' in found))
@@ -3337,7 +3392,7 @@ function differing(items, hashes) {
 async function uploadChanged(client, items, options) {
     let before;
     try {
-        before = await remoteHashes(client, items, options.concurrency, undefined, options.log.info);
+        before = await remoteHashes(client, items, options.concurrency, undefined, options.log);
     }
     catch (error) {
         // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
@@ -3414,14 +3469,14 @@ function partialFailure(error, done, total) {
  */
 async function settledHashes(client, items, options, projectId) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
-    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log.info);
+    const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log);
     for (const pause of SETTLE_PAUSES_MS) {
         const wrong = items.map((_item, index) => index).filter((index) => hashes[index]?.sha256 !== items[index].file.sha256);
         if (wrong.length === 0)
             break;
         options.log.debug(`${wrong.length} file(s) do not hash right yet: looking again in ${pause / 1000} s`);
         await sleep(pause);
-        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log.info);
+        const again = await remoteHashes(client, wrong.map((index) => items[index]), options.concurrency, projectId, options.log);
         wrong.forEach((index, i) => (hashes[index] = again[i]));
     }
     return hashes;
@@ -3481,6 +3536,27 @@ function listNames(items, max = 5) {
     const names = items.slice(0, max).map((item) => item.file.name);
     return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
 }
+
+;// CONCATENATED MODULE: ./src/logger.ts
+/**
+ * The one shape of a logger every module is handed: info, warning and debug lines. Modules never
+ * import @actions/core to log; they get a Logger (the run's is `actionsLogger`, tests pass their
+ * own), so what they print is testable and a library-like module stays free of the runner.
+ */
+
+
+/**
+ * Lines to the workflow log, as the runner shows them. Info lines may quote a server (errors,
+ * ids): each is made one inert line, so it cannot start a workflow command. (Warnings and debug
+ * lines are escaped by core.)
+ */
+const actionsLogger = {
+    info: (line) => core/* info */.pq(inert(line)),
+    warning: (line) => core/* warning */.$e(line),
+    debug: (line) => core/* debug */.Yz(line)
+};
+/** Drops every line (callers that want nothing printed). */
+const silentLogger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
 
 ;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
 /**
@@ -3588,7 +3664,6 @@ function describeWrong(result) {
 
 
 
-
 /** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
 async function requestCopies(client, targets, options, concurrency, log) {
     return mapLimit(targets, concurrency, async (target) => {
@@ -3596,12 +3671,6 @@ async function requestCopies(client, targets, options, concurrency, log) {
             const copyId = await client.copyPath({ ...options, targetProjectId: target.projectId, targetPath: target.path });
             if (copyId === '') {
                 log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) requested: the server gave no copy id, so only the target can tell`);
-            }
-            else if (!isUuid(copyId)) {
-                // Never printed, polled or published as it is: it is the server's text, not an id.
-                const error = `CoCalc answered a copy id that is not a UUID (${client.http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${target.projectId}`;
-                log.info(`Copy to project ${target.projectId} could not be requested: ${error}`);
-                return { target, copyId: '', status: 'failed', error };
             }
             else
                 log.info(`Copy of ${options.path} to project ${target.projectId} (${target.path}) queued: copy id ${copyId}`);
@@ -3795,8 +3864,8 @@ async function waitForCopy(client, copyId, options) {
             case 'finished':
                 return { status: 'copied' };
             case 'failed':
-                // The reason is the server's own text (an rsync message, which may echo anything).
-                return { status: 'failed', error: client.http.serverText(state.error, 1000) };
+                // The client made the server's text one scrubbed line.
+                return { status: 'failed', error: state.error };
             case 'unsupported':
                 return {
                     status: 'queued',
@@ -3909,97 +3978,97 @@ class StepDeadline {
 
 
 
-function planRequests(inputs, items, chunkBytes) {
+/**
+ * The plan, from the client's own descriptions: the same copy bodies copyPath sends, and each
+ * file's way (v1's text-or-pieces rule, v2's chunks) decided by the code that uploads it.
+ */
+async function planRequests(client, inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
-    const auth = "(Authorization: Basic, from 'cocalc-api-key')";
-    const hashBatches = batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), inputs.api === 'v1' ? V1_HASH_LIMITS : V2_HASH_LIMITS).length;
-    const lines = [`All requests ${auth}`];
-    if (inputs.patterns.length === 0) {
+    const lines = ["All requests (Authorization: Basic, from 'cocalc-api-key')"];
+    if (inputs.copyOnly) {
         lines.push(`Nothing uploaded ('files' is empty): the existing ${inputs.path}/ of project ${inputs.projectId} is copied`);
         if (inputs.api === 'v2')
             lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
     }
-    else if (inputs.api === 'v2') {
-        lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
-        lines.push(`POST ${base}/api/v2/exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const { batches, single } = planArchives(items, inputs.path);
-        if (batches.length > 0) {
-            const archived = batches.flat();
-            const chunks = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), chunkBytes), 0);
-            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${V1_PIECES_ROOT}/<id>: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}), in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`);
-            lines.push(`POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`);
-        }
-        if (single.length > 0) {
-            const uploads = single.reduce((sum, item) => sum + (item.file.size === 0 ? 1 : chunkCount(item.file.size, chunkBytes)), 0);
-            const empty = single.filter((item) => item.file.size === 0).length;
-            lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(sizeOf(single))}, in at most ${uploads - empty} request(s) of up to ${formatBytes(chunkBytes)}`);
-            if (empty > 0)
-                lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty} empty file(s) (the upload endpoint refuses empty files)`);
-            if (inputs.verify)
-                lines.push(`POST ${base}/api/v2/exec: sha256 of those files again (verify), re-uploading any mismatch once`);
-        }
-    }
     else {
-        lines.push(`POST ${base}/api/v1/project_exec: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
-        const { batches, single } = planArchives(items, inputs.path);
-        if (batches.length > 0) {
-            const archived = batches.flat();
-            const pieces = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), V1_PIECE_BYTES), 0);
-            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: the small files that differ packed into ${batches.length} archive(s) (at most ${archived.length} file(s), ${formatBytes(sizeOf(archived))}) as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`);
-        }
-        if (single.length > 0) {
-            const text = single.filter((item) => item.file.isText && item.file.size <= V1_BODY_LIMIT).length;
-            const pieces = single
-                .filter((item) => !(item.file.isText && item.file.size <= V1_BODY_LIMIT))
-                .reduce((sum, item) => sum + chunkCount(item.file.size, V1_PIECE_BYTES), 0);
-            if (text > 0)
-                lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text})`);
-            if (pieces > 0) {
-                lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${single.length - text} binary or large file(s) as at most ${pieces} base64 piece(s), decoded inside the project`);
-            }
-            if (inputs.verify)
-                lines.push(`POST ${base}/api/v1/project_exec: sha256 of those files again (verify), re-uploading any mismatch once`);
-        }
+        lines.push(...(await uploadPlan(client, inputs, items, chunkBytes)));
     }
-    for (const target of inputs.targetProjectIds) {
-        if (inputs.api === 'v2') {
-            const body = {
-                src_project_id: inputs.projectId,
-                path: inputs.path,
-                target_project_id: target,
-                target_path: inputs.targetPath,
-                overwrite_newer: inputs.overwriteNewer,
-                delete_missing: inputs.deleteMissing,
-                backup: inputs.backup,
-                wait_until_done: false
-            };
-            lines.push(`POST ${base}/api/v2/projects/copy-path ${JSON.stringify(body)}`);
-        }
-        else {
-            const body = {
-                src_project_id: inputs.projectId,
-                src_path: inputs.path,
-                target_project_id: target,
-                target_path: inputs.targetPath,
-                overwrite_newer: inputs.overwriteNewer,
-                delete_missing: inputs.deleteMissing,
-                backup: inputs.backup,
-                wait_until_done: false
-            };
-            if (inputs.exclude.length > 0)
-                body.exclude = inputs.exclude;
-            lines.push(`POST ${base}/api/v1/copy_path_between_projects ${JSON.stringify(body)}`);
-        }
+    for (const projectId of inputs.targetProjectIds) {
+        const request = client.copyRequest({
+            targetProjectId: projectId,
+            path: inputs.path,
+            targetPath: inputs.targetPath,
+            overwriteNewer: inputs.overwriteNewer,
+            deleteMissing: inputs.deleteMissing,
+            backup: inputs.backup,
+            exclude: inputs.exclude
+        });
+        lines.push(`POST ${base}${request.path} ${JSON.stringify(request.body)}`);
     }
     if (inputs.targetProjectIds.length > 0 && inputs.wait) {
         const status = inputs.api === 'v2' ? `${base}/api/v2/projects/copy-path-status {"copy_id":…}` : `${base}/api/v1/copy_path_status {"copy_path_id":…}`;
         lines.push(`POST ${status} for each queued copy, until it finishes (the whole step: at most ${inputs.timeoutSeconds} s)`);
     }
-    if (inputs.targetProjectIds.length > 0 && inputs.verify && inputs.patterns.length > 0) {
+    if (inputs.targetProjectIds.length > 0 && inputs.verify && !inputs.copyOnly) {
         const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+        const hashBatches = hashBatchCount(client, items);
         lines.push(`POST ${exec} in each target project: sha256 of the copied files (${hashBatches} request(s) per look), after the copy finished, or until they match when the server gave no copy id`);
     }
     return lines;
+}
+/** Hash, upload (archives, then each other file the way the client would send it) and verify. */
+async function uploadPlan(client, inputs, items, chunkBytes) {
+    const base = inputs.cocalcUrl;
+    const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
+    const hashBatches = hashBatchCount(client, items);
+    const { batches, single } = planArchives(items, inputs.path);
+    const ways = await Promise.all(single.map((item) => client.planUpload(item.remotePath, item.file)));
+    const count = (via) => ways.reduce((sum, way, i) => way.via === via ? { files: sum.files + 1, requests: sum.requests + way.requests, bytes: sum.bytes + single[i].file.size } : sum, { files: 0, requests: 0, bytes: 0 });
+    const lines = [];
+    if (inputs.api === 'v2')
+        lines.push(`POST ${base}/api/v2/projects/start ${JSON.stringify({ project_id: inputs.projectId })}`);
+    lines.push(`POST ${exec}: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`);
+    lines.push(...archivePlan(inputs, batches, chunkBytes));
+    if (single.length === 0)
+        return lines;
+    if (inputs.api === 'v2') {
+        const chunked = count('upload');
+        const empty = count('write-text-file');
+        lines.push(`POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(chunked.bytes + empty.bytes)}, in at most ${chunked.requests} request(s) of up to ${formatBytes(chunkBytes)}`);
+        if (empty.files > 0)
+            lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty.files} empty file(s) (the upload endpoint refuses empty files)`);
+    }
+    else {
+        const text = count('text');
+        const pieces = count('pieces');
+        if (text.files > 0)
+            lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text.files})`);
+        if (pieces.files > 0) {
+            lines.push(`POST ${base}/api/v1/write_text_file_to_project + project_exec: ${pieces.files} binary or large file(s) as at most ${pieces.requests} base64 piece(s), decoded inside the project`);
+        }
+    }
+    if (inputs.verify)
+        lines.push(`POST ${exec}: sha256 of those files again (verify), re-uploading any mismatch once`);
+    return lines;
+}
+/** The archives (./bulk.ts): their upload chunks or base64 pieces, and the exec that unpacks and verifies. */
+function archivePlan(inputs, batches, chunkBytes) {
+    if (batches.length === 0)
+        return [];
+    const base = inputs.cocalcUrl;
+    const files = batches.flat();
+    const what = `the small files that differ packed into ${batches.length} archive(s) (at most ${files.length} file(s), ${formatBytes(sizeOf(files))})`;
+    if (inputs.api === 'v1') {
+        const pieces = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), V1_PIECE_BYTES), 0);
+        return [
+            `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${what} as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`
+        ];
+    }
+    const chunks = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), chunkBytes), 0);
+    return [
+        `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${V1_PIECES_ROOT}/<id>: ${what}, in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`,
+        `POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`
+    ];
 }
 function sizeOf(items) {
     return items.reduce((sum, item) => sum + item.file.size, 0);
@@ -4008,29 +4077,13 @@ function sizeOf(items) {
 function tarBytes(items) {
     return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024);
 }
+/** How many exec requests hashing `items` takes, split by the client's own limits. */
+function hashBatchCount(client, items) {
+    return batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits).length;
+}
 
 ;// CONCATENATED MODULE: ./src/cocalc/share.ts
-/**
- * `share`: publishing a folder on CoCalc's share server (PROTOCOLS.md §2.4), so anyone with the
- * link can read it. A share is a row of the `public_paths` table, written through the user-query
- * API: v2 `POST /api/v2/user-query`, v1 `POST /api/v1/query`, both `{"query":{"public_paths":
- * {...}}}`. What CoCalc's source says (read in src/packages, 2026-07):
- * - util/db-schema/public-paths.ts: the row's id is `db.sha1(project_id, path)`, the SHA-1 hex of
- *   the two strings joined (database/postgres-base.coffee `sha1`), and the client cannot set it;
- *   `project_id` is "project_write": only an owner or collaborator may write (others are refused
- *   with "user must be an admin", postgres-user-queries.coffee). The write is an upsert on the id,
- *   so writing the same folder again updates its row, never adds one.
- * - util/consts/ui.ts SHARE_FLAGS: listed = {unlisted:false, authenticated:false}, unlisted =
- *   {unlisted:true}, authenticated = {authenticated:true}; `disabled:true` is "private".
- * - next/pages/share/public_paths/[...id].tsx: the page is `{base}/share/public_paths/<id>`.
- * - The server's "Allow public file sharing" setting (`share_server`, off by default on
- *   self-hosted servers) does not stop the row being written, but without it no share page
- *   exists: it is asked first, through `POST /api/v2/customize {"fields":["shareServer"]}`
- *   (next/pages/api/v2/customize.ts), and a server that says no is a refusal.
- * - API v1's `query` event answered `{"event":"query","query":...}`; CoCalc removed it from the
- *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
- * A set answers no row, so the row is read back and compared before the link is reported.
- */
+
 
 
 
@@ -4088,7 +4141,7 @@ class CocalcShares {
         const label = 'customize (is public sharing allowed?)';
         const response = await this.post(SHARE_SERVER_REQUEST);
         if (response.status === 404) {
-            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
+            this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing (no /api/v2/customize): sharing anyway`);
             return;
         }
         if (response.status !== 200)
@@ -4096,12 +4149,12 @@ class CocalcShares {
         const body = http.parseJson(response, label);
         const error = envelopeError(body);
         if (error !== undefined)
-            throw client_refusal(http, label, error);
+            throw refusals_refusal(http, label, error);
         if (body.shareServer === false) {
             throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
         }
         if (body.shareServer !== true)
-            this.options.log(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
+            this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
     }
     /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
     async share(projectId, folder) {
@@ -4121,7 +4174,7 @@ class CocalcShares {
             throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
         }
         const url = shareUrl(http.baseUrl, projectId, folder);
-        this.options.log(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
+        this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
         return url;
     }
     async close() {
@@ -4168,13 +4221,13 @@ class CocalcShares {
             return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
         }
         if (/no anonymous set queries/i.test(said))
-            return client_refusal(http, what, 'not signed in: the API key was not accepted');
+            return refusals_refusal(http, what, 'not signed in: the API key was not accepted');
         if (/unknown project_id/i.test(said))
             return new ServiceError(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
         if (/unknown message event type 'query'/i.test(said)) {
             return new ServiceError(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
         }
-        return client_refusal(http, what, said);
+        return refusals_refusal(http, what, said);
     }
 }
 /** The dry run's lines: the requests a real run would send to share, and the pages they make. */
@@ -4254,57 +4307,18 @@ function safeJson(http, response, label) {
 
 
 
-
-/** CoCalc's browser client sends 8 MB chunks; so do we. */
-const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
-/**
- * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
- * multi-chunk upload can be exercised with small files. Not an input: users never need it.
- */
-const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
-async function publishCocalc(inputs, collection, context) {
+async function publishCocalc(inputs, collection, context, tuning) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
-    const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
-    const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
-    const base = {
-        mode: 'cocalc',
-        status: 'uploaded',
-        files: collection.files.map(({ name, size }) => ({ name, size })),
-        skipped: collection.skipped,
-        projectUrl,
-        embedUrl: kioskUrl(targets.length > 0 ? projectFolderUrl(inputs.cocalcUrl, targets[0].projectId, targets[0].path) : projectUrl),
-        copies: []
-    };
-    const chunkBytes = chunkBytesFrom(process.env);
-    // Empty `files` (validated to come with targets): copy the folder the project already holds.
-    const copyOnly = inputs.patterns.length === 0;
-    if (copyOnly)
-        base.copyOnly = true;
-    if (inputs.dryRun) {
-        const plannedRequests = [...planRequests(inputs, items, chunkBytes), ...planShares(inputs, shareDescription(inputs, context))];
-        await core/* group */.Os('Planned requests (dry run: nothing is sent)', async () => {
-            for (const line of plannedRequests)
-                core/* info */.pq(line);
-        });
-        return { ...base, status: 'dry-run', plannedRequests };
-    }
-    for (const form of client_credentialForms(inputs.apiKey))
+    const base = baseResult(inputs, collection);
+    const log = actionsLogger;
+    if (inputs.dryRun)
+        return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log));
+    for (const form of connection_credentialForms(inputs.apiKey))
         core/* setSecret */.Pq(form);
-    // Lines quote the servers (errors, ids): one inert line each. (Warnings and debug lines are escaped by core.)
-    const log = { info: (line) => core/* info */.pq(inert(line)), warning: (line) => core/* warning */.$e(line), debug: (line) => core/* debug */.Yz(line) };
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const deadline = new StepDeadline(inputs.timeoutSeconds);
-    const clientOptions = {
-        baseUrl: inputs.cocalcUrl,
-        apiKey: inputs.apiKey,
-        projectId: inputs.projectId,
-        concurrency: inputs.concurrency,
-        chunkBytes,
-        log: log.info,
-        warn: log.warning,
-        signal: deadline.signal
-    };
-    const client = createCocalcClient(inputs, clientOptions);
+    const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal);
+    const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
         ? undefined
         : new CocalcShares({
@@ -4312,32 +4326,84 @@ async function publishCocalc(inputs, collection, context) {
             api: inputs.api,
             mode: inputs.share,
             description: shareDescription(inputs, context),
-            log: log.info
+            log
         });
     try {
-        // A server that does not allow sharing is refused before anything is uploaded.
-        if (shares)
-            await core/* group */.Os('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
-        const syncOptions = {
-            concurrency: inputs.concurrency,
-            verify: inputs.verify,
-            log,
-            sleep: (ms) => concurrency_sleep(ms, deadline.signal)
-        };
-        const upload = await uploadPhases(client, inputs, items, copyOnly, syncOptions, deadline);
-        const result = copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
-        const share = (published) => shares ? core/* group */.Os('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
-        if (targets.length === 0)
-            return share(result);
-        const copies = await copyPhases(client, inputs, targets, copyOnly ? undefined : { items, source: upload.remote }, log, deadline);
-        return share(finishResult(result, copies, inputs));
+        return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives });
     }
     finally {
         deadline.dispose();
-        core/* debug */.Yz(`CoCalc: ${client.http.requestCount} HTTP request(s) sent`);
+        core/* debug */.Yz(`CoCalc: ${client.requestCount} HTTP request(s) sent`);
         await client.close();
         await shares?.close();
     }
+}
+/** What every cocalc result starts from: the files, the links, nothing copied yet. */
+function baseResult(inputs, collection) {
+    const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
+    const firstTarget = inputs.targetProjectIds[0];
+    return {
+        mode: 'cocalc',
+        status: 'uploaded',
+        files: collection.files.map(({ name, size }) => ({ name, size })),
+        skipped: collection.skipped,
+        projectUrl,
+        embedUrl: kioskUrl(firstTarget ? projectFolderUrl(inputs.cocalcUrl, firstTarget, inputs.targetPath) : projectUrl),
+        copies: [],
+        ...(inputs.copyOnly ? { copyOnly: true } : {})
+    };
+}
+function clientOptionsOf(inputs, tuning, log, signal) {
+    return {
+        baseUrl: inputs.cocalcUrl,
+        apiKey: inputs.apiKey,
+        projectId: inputs.projectId,
+        concurrency: inputs.concurrency,
+        chunkBytes: tuning.cocalcChunkBytes,
+        log,
+        ...(signal ? { signal } : {})
+    };
+}
+/** A dry run: the requests a real run would send, as the client describes them; nothing is sent. */
+async function planDryRun(inputs, context, items, base, options) {
+    const client = createCocalcClient(inputs.api, options);
+    try {
+        const plannedRequests = [
+            ...(await planRequests(client, inputs, items, options.chunkBytes)),
+            ...planShares(inputs, shareDescription(inputs, context))
+        ];
+        await core/* group */.Os('Planned requests (dry run: nothing is sent)', async () => {
+            for (const line of plannedRequests)
+                core/* info */.pq(line);
+        });
+        return { ...base, status: 'dry-run', plannedRequests };
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Check sharing, upload and verify, copy and wait, share: in that order, each a phase of the deadline. */
+async function publishPhases(job) {
+    const { client, shares, inputs, items, base, log, deadline, archives } = job;
+    // A server that does not allow sharing is refused before anything is uploaded.
+    if (shares)
+        await core/* group */.Os('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
+    const syncOptions = {
+        concurrency: inputs.concurrency,
+        verify: inputs.verify,
+        log,
+        sleep: (ms) => concurrency_sleep(ms, deadline.signal),
+        archiveFolder: archives ? inputs.path : undefined
+    };
+    const upload = await uploadPhases(client, inputs, items, syncOptions, deadline);
+    const result = inputs.copyOnly ? base : { ...base, uploadedCount: upload.sent.length };
+    const share = (published) => shares ? core/* group */.Os('Share', () => deadline.run('share', () => sharePublished(shares, published, inputs))) : Promise.resolve(published);
+    const targets = inputs.targetProjectIds.map((projectId) => ({ projectId, path: inputs.targetPath }));
+    if (targets.length === 0)
+        return share(result);
+    const uploaded = inputs.copyOnly ? undefined : { items, source: upload.remote };
+    const copies = await copyPhases(client, inputs, targets, uploaded, log, deadline);
+    return share(finishResult(result, copies, inputs));
 }
 /**
  * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
@@ -4359,7 +4425,7 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
             overwriteNewer: inputs.overwriteNewer,
             exclude: inputs.exclude,
             concurrency: inputs.concurrency,
-            log: log.info
+            log
         })
         : undefined;
     await core/* group */.Os(inputs.wait ? 'Wait' : 'Check the copies', async () => {
@@ -4373,7 +4439,8 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
     return copies;
 }
 /** Start the project, upload what differs, verify it: each a phase of the deadline. */
-async function uploadPhases(client, inputs, items, copyOnly, options, deadline) {
+async function uploadPhases(client, inputs, items, options, deadline) {
+    const copyOnly = inputs.copyOnly;
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
     const upload = await core/* group */.Os(copyOnly ? 'Start the project' : 'Upload', async () => {
         if (copyOnly)
@@ -4384,8 +4451,7 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
         await deadline.run('start', () => client.startProject());
         if (copyOnly)
             return { sent: [], unverified: [], remote: new Map() };
-        const archiveFolder = process.env[ARCHIVES_ENV] === 'off' ? undefined : inputs.path;
-        return deadline.run('upload', () => uploadChanged(client, items, { ...options, archiveFolder }));
+        return deadline.run('upload', () => uploadChanged(client, items, options));
     });
     if (inputs.verify && !copyOnly) {
         await core/* group */.Os('Verify', () => deadline.run('verify', async () => {
@@ -4402,9 +4468,6 @@ async function uploadPhases(client, inputs, items, copyOnly, options, deadline) 
 /** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
 function shareDescription(inputs, context) {
     return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('');
-}
-function createCocalcClient(inputs, options) {
-    return inputs.api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 /** Pure: copies (in target order) → outcomes, overall status and the failure line. */
 function finishResult(result, copies, inputs) {
@@ -4456,14 +4519,6 @@ function copyFailure(copies, timeoutSeconds) {
     const queued = copies.filter((copy) => copy.status === 'queued').length;
     const others = [copied > 0 ? `${copied} copied` : '', queued > 0 ? `${queued} queued` : ''].filter(Boolean).join(', ');
     return `${bad.length} of ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} did not complete: ${parts.join('; ')}${others ? ` (others: ${others})` : ''}`;
-}
-/** The `/upload` chunk size: the default, or the hidden test knob when it holds a sane value. */
-function chunkBytesFrom(env) {
-    const text = env[CHUNK_BYTES_ENV];
-    if (!text || !/^\d+$/.test(text))
-        return DEFAULT_CHUNK_BYTES;
-    const value = Number(text);
-    return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -5077,8 +5132,44 @@ async function writeSummary(markdown, env = process.env) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/github.ts
+;// CONCATENATED MODULE: ./src/report/guarded-fetch.ts
+/**
+ * The only fetch the GitHub client uses: it keeps the token on the GitHub API's own origins.
+ */
+/**
+ * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
+ * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
+ * origins: one to another host is refused, so neither the token nor the comment goes there, and
+ * that host's answer is never taken for GitHub's.
+ */
+function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
+    const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
+    const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
+    const guarded = async (input, init, hops) => {
+        const target = new URL(input instanceof Request ? input.url : String(input));
+        if (!allowed.has(target.origin))
+            return refuse(target.origin);
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const response = await base(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        const location = response.headers.get('location');
+        if (![301, 302, 303, 307, 308].includes(response.status) || location === null)
+            return response;
+        const next = new URL(location, target);
+        if (!allowed.has(next.origin)) {
+            await response.body?.cancel();
+            return Promise.reject(new Error(`GitHub redirected to ${next.origin}: refused to send the token to a host that is not the GitHub API`));
+        }
+        if (hops >= maxRedirects)
+            return response;
+        await response.body?.cancel();
+        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
+        const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
+        return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
+    };
+    return (input, init) => guarded(input, init, 0);
+}
 
+;// CONCATENATED MODULE: ./src/report/github.ts
 
 /** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
 const MAX_RATE_RETRIES = 2;
@@ -5094,9 +5185,7 @@ async function createOctokit(options) {
         Promise.all(/* import() */[__webpack_require__.e(555), __webpack_require__.e(351)]).then(__webpack_require__.bind(__webpack_require__, 1351)),
         __webpack_require__.e(/* import() */ 555).then(__webpack_require__.bind(__webpack_require__, 5555)),
         Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(735)]).then(__webpack_require__.bind(__webpack_require__, 9735)),
-        Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(856)]).then(__webpack_require__.bind(__webpack_require__, 6856)),
-        // Octokit may build undici's ProxyAgent synchronously: see undici-on-demand.ts.
-        (0,undici_on_demand/* loadUndici */.b7)()
+        Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(856)]).then(__webpack_require__.bind(__webpack_require__, 6856))
     ]);
     const { log } = options;
     const baseFetch = defaults.request?.fetch ?? fetch;
@@ -5186,38 +5275,9 @@ function isInstallationToken(token) {
 function toComment(raw) {
     return { id: Number(raw.id), body: raw.body ?? '', htmlUrl: raw.html_url, author: raw.user?.login ?? '', authorType: raw.user?.type };
 }
-/**
- * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
- * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
- * origins: one to another host is refused, so neither the token nor the comment goes there, and
- * that host's answer is never taken for GitHub's.
- */
-function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
-    const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
-    const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
-    const guarded = async (input, init, hops) => {
-        const target = new URL(input instanceof Request ? input.url : String(input));
-        if (!allowed.has(target.origin))
-            return refuse(target.origin);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const response = await base(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-        const location = response.headers.get('location');
-        if (![301, 302, 303, 307, 308].includes(response.status) || location === null)
-            return response;
-        const next = new URL(location, target);
-        if (!allowed.has(next.origin)) {
-            await response.body?.cancel();
-            return Promise.reject(new Error(`GitHub redirected to ${next.origin}: refused to send the token to a host that is not the GitHub API`));
-        }
-        if (hops >= maxRedirects)
-            return response;
-        await response.body?.cancel();
-        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
-        const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
-        return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
-    };
-    return (input, init) => guarded(input, init, 0);
-}
+
+;// CONCATENATED MODULE: ./src/report/comment-failure.ts
+
 /**
  * The one warning a failed comment becomes: what GitHub said, why, and what to do. It never
  * carries the token (the text is scrubbed of it, and GitHub does not echo it anyway).
@@ -5297,6 +5357,8 @@ function serverMessage(error) {
 
 
 
+
+
 async function report(result, inputs, context) {
     setOutputs(outputsOf(result));
     const renderContext = { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl };
@@ -5310,36 +5372,52 @@ async function report(result, inputs, context) {
 async function reportFailure(mode, message, context) {
     await writeSummary(renderFailure(mode, message, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl }));
 }
+/** Decides whether a comment is wanted and possible, then writes it (or says why not). */
 async function commentOnPullRequest(result, inputs, context, renderContext, tag) {
-    const skip = (reason) => {
-        core/* info */.pq(`No PR comment: ${reason}.`);
-        return { kind: 'skipped', reason };
-    };
-    if (!inputs.comment)
-        return skip("the 'comment' input is false");
     const source = pullRequestSource(inputs.prNumber, context);
-    if (inputs.dryRun) {
-        const reason = source.kind === 'none' ? source.reason : undefined;
-        const target = source.kind === 'number'
-            ? `PR #${source.number}`
-            : source.kind === 'commit'
-                ? `the open pull request of commit ${source.sha.slice(0, 7)}`
-                : undefined;
-        core/* info */.pq(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
-        return { kind: 'planned', target, reason };
-    }
-    // main.ts skips a fork's or Dependabot's PR that has no secrets; its token is read-only, so do not even try.
-    if (result.status === 'skipped' && inputs.missingCredentials.length > 0) {
-        return skip('nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments');
+    if (inputs.comment && inputs.dryRun)
+        return plannedComment(source, tag);
+    const reason = whyNoComment(result, inputs, context, source);
+    const { owner, repo } = context;
+    if (reason || !owner || !repo)
+        return skipComment(reason ?? 'GITHUB_REPOSITORY is not set');
+    return writeComment({ result, inputs, context, owner, repo, source, renderContext, tag });
+}
+function skipComment(reason) {
+    core/* info */.pq(`No PR comment: ${reason}.`);
+    return { kind: 'skipped', reason };
+}
+/** A dry run writes no comment: it says where a real run would write one. */
+function plannedComment(source, tag) {
+    const reason = source.kind === 'none' ? source.reason : undefined;
+    const target = source.kind === 'number'
+        ? `PR #${source.number}`
+        : source.kind === 'commit'
+            ? `the open pull request of commit ${source.sha.slice(0, 7)}`
+            : undefined;
+    core/* info */.pq(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
+    return { kind: 'planned', target, reason };
+}
+/** Why no comment is written, or undefined when one should be. */
+function whyNoComment(result, inputs, context, source) {
+    if (!inputs.comment)
+        return "the 'comment' input is false";
+    // A fork's or Dependabot's PR without secrets: its token is read-only, so do not even try.
+    if (result.skippedFor === 'no-secrets') {
+        return 'nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments';
     }
     if (!context.owner || !context.repo)
-        return skip('GITHUB_REPOSITORY is not set');
+        return 'GITHUB_REPOSITORY is not set';
     if (!inputs.githubToken)
-        return skip("the 'github-token' input is empty");
+        return "the 'github-token' input is empty";
     if (source.kind === 'none')
-        return skip(`${source.reason}; set 'pr-number' to comment on a pull request`);
-    const { owner, repo } = context;
-    const log = { info: (line) => core/* info */.pq(inert(line)), debug: (line) => core/* debug */.Yz(line) };
+        return `${source.reason}; set 'pr-number' to comment on a pull request`;
+    return undefined;
+}
+/** Finds the pull request (from the event, `pr-number` or the commit) and creates or updates the comment. */
+async function writeComment(job) {
+    const { result, inputs, context, owner, repo, source, renderContext, tag } = job;
+    const log = actionsLogger;
     let api;
     const connect = async () => {
         // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
@@ -5357,7 +5435,7 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     try {
         const found = await findPullRequest(source, connect);
         if (found.number === undefined)
-            return skip(`${found.reason}; set 'pr-number' to comment on a pull request`);
+            return skipComment(`${found.reason}; set 'pr-number' to comment on a pull request`);
         doing = `write the comment on PR #${found.number} of ${owner}/${repo}`;
         core/* info */.pq(`Commenting on PR #${found.number} (found from ${found.from}) with tag '${tag}'`);
         const marker = commentMarker(tag);
@@ -5374,6 +5452,8 @@ async function commentOnPullRequest(result, inputs, context, renderContext, tag)
     }
 }
 
+// EXTERNAL MODULE: ./src/tuning.ts
+var src_tuning = __webpack_require__(2982);
 ;// CONCATENATED MODULE: ./src/pull-request-files.ts
 /**
  * Reads a pull request's files from GitHub for `changed-files-only`: every page of
@@ -5413,7 +5493,7 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         token: inputs.githubToken,
         apiUrl: context.apiUrl,
         graphqlUrl: graphqlUrlOf(process.env, context.apiUrl),
-        log: { info: (line) => core/* info */.pq(inert(line)), debug: (line) => core/* debug */.Yz(line) }
+        log: actionsLogger
     });
     const files = [];
     let doing = `list the files of PR #${pullRequest} in ${owner}/${repo}`;
@@ -5490,7 +5570,8 @@ function explain(error, token) {
 
 
 
-async function run() {
+
+async function run(tuning = src_tuning.DEFAULT_TUNING) {
     // Every credential read is masked for the runner and kept here to scrub the failure summary.
     const secrets = [];
     let started;
@@ -5508,7 +5589,7 @@ async function run() {
             core/* warning */.$e(warning);
         const context = readRunContext();
         started = { inputs, context };
-        const result = await publish(inputs, context);
+        const result = await publish(inputs, context, tuning);
         await report(result, inputs, context);
         if (result.failure)
             core/* setFailed */.C1(result.failure);
@@ -5523,22 +5604,22 @@ async function run() {
         core/* setFailed */.C1(message);
     }
 }
-async function publish(inputs, context) {
+async function publish(inputs, context, tuning) {
     const skippedForCredentials = checkCredentials(inputs, context);
     if (skippedForCredentials)
         return skippedForCredentials;
-    if (inputs.mode === 'cocalc' && inputs.patterns.length === 0) {
+    if (inputs.mode === 'cocalc' && inputs.copyOnly) {
         if (inputs.changedFilesOnly)
             core/* notice */.lm("'changed-files-only' has no effect: 'files' is empty, so nothing is uploaded");
         core/* info */.pq(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
-        return publishCocalc(inputs, { files: [], skipped: [] }, context);
+        return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning);
     }
     const changes = inputs.changedFilesOnly ? await core/* group */.Os("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
     const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
-    const result = await publishCollection(inputs, context, collection, changes);
+    const result = await publishCollection(inputs, context, collection, changes, tuning);
     return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
 }
-async function publishCollection(inputs, context, collection, changes) {
+async function publishCollection(inputs, context, collection, changes, tuning) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
@@ -5551,7 +5632,7 @@ async function publishCollection(inputs, context, collection, changes) {
     const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
-    return publishCocalc(inputs, collection, context);
+    return publishCocalc(inputs, collection, context, tuning);
 }
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
 async function changedFiles(inputs, context) {
@@ -5603,12 +5684,12 @@ function checkCredentials(inputs, context) {
     if (context.pullRequest?.fromFork) {
         const reason = `GitHub passes no secrets to workflows run from forks, so ${empty}`;
         core/* warning */.$e(`Nothing published: ${reason}. Maintainers can publish from a 'workflow_run' or 'pull_request_target' workflow (only after reviewing the PR's code).`);
-        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
+        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' };
     }
     if (isDependabotPullRequest(context)) {
         const reason = `GitHub passes no Actions secrets to workflows run by Dependabot, so ${empty}`;
         core/* warning */.$e(`Nothing published: ${reason}. To publish Dependabot's pull requests too, add the same secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot).`);
-        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason };
+        return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' };
     }
     throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
@@ -5625,7 +5706,53 @@ function noFiles(inputs, count, mode, skipped, changes) {
         core/* warning */.$e(message);
     else
         core/* info */.pq(message);
-    return { mode, status: 'skipped', files: [], skipped, skipReason: message };
+    return { mode, status: 'skipped', files: [], skipped, skipReason: message, skippedFor: 'no-files' };
+}
+
+
+/***/ }),
+
+/***/ 2982:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ARCHIVES_ENV: () => (/* binding */ ARCHIVES_ENV),
+/* harmony export */   CHUNK_BYTES_ENV: () => (/* binding */ CHUNK_BYTES_ENV),
+/* harmony export */   DEFAULT_CHUNK_BYTES: () => (/* binding */ DEFAULT_CHUNK_BYTES),
+/* harmony export */   DEFAULT_TUNING: () => (/* binding */ DEFAULT_TUNING),
+/* harmony export */   chunkBytesFrom: () => (/* binding */ chunkBytesFrom),
+/* harmony export */   tuningFromEnv: () => (/* binding */ tuningFromEnv)
+/* harmony export */ });
+/**
+ * Settings that are not inputs: users never need them, but tests and demos do. They are read once,
+ * at the process boundary (index.ts), and handed down as data; no other module reads the
+ * environment for them.
+ */
+/** CoCalc's browser client sends 8 MB chunks; so do we. */
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+const DEFAULT_TUNING = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES, cocalcArchives: true };
+/**
+ * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
+ * multi-chunk upload can be exercised with small files (the end-to-end tests run the built action
+ * as a child process, so the environment is their only way in).
+ */
+const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
+/**
+ * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
+ * changed file), so that path's faults can be exercised with many files.
+ */
+const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES';
+function tuningFromEnv(env) {
+    return { cocalcChunkBytes: chunkBytesFrom(env), cocalcArchives: env[ARCHIVES_ENV] !== 'off' };
+}
+/** The `/upload` chunk size: the default, or the hidden knob when it holds a sane value. */
+function chunkBytesFrom(env) {
+    const text = env[CHUNK_BYTES_ENV];
+    if (!text || !/^\d+$/.test(text))
+        return DEFAULT_CHUNK_BYTES;
+    const value = Number(text);
+    return value >= 1024 && value <= 64 * 1024 * 1024 ? value : DEFAULT_CHUNK_BYTES;
 }
 
 
@@ -5666,4 +5793,4 @@ async function fetch(...args) {
 
 };
 
-//# sourceMappingURL=296.index.js.map
+//# sourceMappingURL=219.index.js.map
