@@ -8,7 +8,7 @@ import { cleartextWarning, readInputs, type Inputs } from './inputs.js'
 import { collectFiles, type Collection } from './files.js'
 import { defaultDescription, isDependabotPullRequest, readRunContext, type RunContext } from './context.js'
 import { Scrubber, formatBytes, inert, secretForms } from './text.js'
-import { checkWorkingDirectory, trustedRootsOf } from './workdir.js'
+import { checkWorkingDirectory, trustedRootsOf, type CheckedFolders } from './workdir.js'
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
 import type { PublishResult } from './report/result.js'
@@ -38,8 +38,10 @@ export async function run(tuning: Tuning = DEFAULT_TUNING): Promise<void> {
     if (result.failure) core.setFailed(result.failure)
   } catch (error) {
     // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
-    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
-    const message = new Scrubber(secrets).scrub(errorMessage(error))
+    // The stack's first line is the error's message, which may quote a server (and a credential it echoed).
+    const scrubber = new Scrubber(secrets)
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(scrubber.scrub(error.stack))
+    const message = scrubber.scrub(errorMessage(error))
     if (started) await reportFailure(started.inputs.mode, message, started.context)
     core.setFailed(message)
   }
@@ -54,7 +56,11 @@ async function publish(inputs: Inputs, context: RunContext, tuning: Tuning): Pro
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
     return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning)
   }
-  const changes = inputs.changedFilesOnly ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined
+  // A pull request may have turned the folder into a link: refused before anything is read or sent.
+  const folders = await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf())
+  const changes = inputs.changedFilesOnly
+    ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context, folders))
+    : undefined
   const collection = await core.group('Collect files', () => collect(inputs, changes))
   const result = await publishCollection(inputs, context, collection, changes, tuning)
   return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
@@ -84,7 +90,7 @@ async function publishCollection(
 }
 
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs: Inputs, context: RunContext): Promise<ChangePlan | undefined> {
+async function changedFiles(inputs: Inputs, context: RunContext, folders: CheckedFolders): Promise<ChangePlan | undefined> {
   const pullRequest = changesPullRequest(inputs, context)
   if (pullRequest === undefined) {
     core.notice(
@@ -93,9 +99,10 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
     return undefined
   }
   checkChangesReadable(inputs, context, pullRequest)
+  // Real paths of both: GitHub names files where they are in the repository, not through a linked folder.
   const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
-    repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
-    workingDirectory: inputs.workingDirectory
+    repositoryRoot: folders.workspace,
+    workingDirectory: folders.workingDirectory
   })
   core.info(
     `PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`
@@ -108,8 +115,6 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
 }
 
 async function collect(inputs: Inputs, changes: ChangePlan | undefined): Promise<Collection> {
-  // A pull request may have turned the folder into a link: refused before anything is read or sent.
-  await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf(), inputs.includeHiddenFiles)
   const collection = await collectFiles({
     patterns: inputs.patterns,
     baseDir: inputs.workingDirectory,

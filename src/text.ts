@@ -42,26 +42,28 @@ export function serverText(text: string, scrubber: Scrubber = NO_SECRETS, max = 
 const MIN_SECRET_LENGTH = 3
 
 /**
- * Every form `secret` takes when a server echoes it: as is; URL-encoded (upper- and lower-case
- * hex, with `/` kept as encodeURI does); form-encoded (`+` for spaces); JSON-escaped (also with
- * non-ASCII as `\u00e9`); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a `user:password` pair as a
- * secret of its own to cover its Basic form.
+ * Every form `secret` takes when a server echoes it: as is; URL-encoded (JavaScript's
+ * encodeURIComponent and encodeURI, Python's `quote` with and without `/` kept and `quote_plus`,
+ * form-encoded with `+` for spaces; upper- and lower-case hex); JSON-escaped in the ways common
+ * encoders do (see jsonForms); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a
+ * `user:password` pair as a secret of its own to cover its Basic form.
  */
 export function secretForms(secret: string): string[] {
   if (secret.length < MIN_SECRET_LENGTH) return []
-  const url = encodeURIComponent(secret)
-  const json = JSON.stringify(secret).slice(1, -1)
   const base64 = Buffer.from(secret).toString('base64')
   const forms = [
     secret,
-    url,
-    url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-    url.replace(/%20/g, '+'),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    encodeURI(secret),
-    json,
-    json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
-    json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
+    ...withLowerHex([
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).replace(/%20/g, '+'),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      encodeURI(secret),
+      // Python's urllib.parse: quote(s, safe=''), quote(s) (keeps `/`), quote_plus(s).
+      percentEncode(secret, /[A-Za-z0-9_.~-]/),
+      percentEncode(secret, /[A-Za-z0-9_.~/-]/),
+      percentEncode(secret, /[A-Za-z0-9_.~ -]/).replace(/ /g, '+')
+    ]),
+    ...jsonForms(secret),
     base64,
     // As an Authorization header echoes it: the scheme goes too, so no "Basic ***" hints at what was there.
     `Basic ${base64}`,
@@ -69,6 +71,43 @@ export function secretForms(secret: string): string[] {
     Buffer.from(secret).toString('base64url')
   ]
   return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH)
+}
+
+/** Each form, and the same with its percent-escapes in lower case. */
+function withLowerHex(forms: string[]): string[] {
+  return forms.flatMap((form) => [form, form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())])
+}
+
+/** UTF-8 percent-encoding of every character but those `safe` matches. */
+function percentEncode(text: string, safe: RegExp): string {
+  return [...text]
+    .map((char) => (safe.test(char) ? char : [...Buffer.from(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+    .join('')
+}
+
+/**
+ * A JSON string's content as encoders write it, generated rather than listed: every combination
+ * of `/` kept or as `\/` (PHP's json_encode), and `\u` escapes (either hex case) for none, for
+ * non-ASCII (Python's json.dumps, PHP), for `< > &` (Go's json.Marshal, which also escapes U+2028
+ * and U+2029), or for both. The mandatory escapes (`"`, `\`, control characters) are JSON.stringify's.
+ */
+function jsonForms(secret: string): string[] {
+  const plain = JSON.stringify(secret).slice(1, -1)
+  const escapedSets = [/(?!)/g, /[\u007f-\uffff]/g, /[<>&\u2028\u2029]/g, /[<>&\u007f-\uffff]/g]
+  const forms: string[] = []
+  for (const slash of [plain, plain.replace(/\//g, '\\/')]) {
+    for (const escaped of escapedSets) {
+      for (const upper of [false, true]) {
+        forms.push(
+          slash.replace(escaped, (char) => {
+            const hex = char.charCodeAt(0).toString(16).padStart(4, '0')
+            return `\\u${upper ? hex.toUpperCase() : hex}`
+          })
+        )
+      }
+    }
+  }
+  return forms
 }
 
 /** Replaces every form of every secret it was given with `***`. */

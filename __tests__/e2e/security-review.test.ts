@@ -5,7 +5,7 @@
  * that arrived, the outputs, the job summary, the PR comment and the log.
  */
 import { describe, expect, it } from '@jest/globals'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -133,16 +133,62 @@ describe('high: links into hidden places of the checkout', () => {
 
 describe('high: a working directory that is a link', () => {
   it.each([
-    ['a link to .git', { slides: { link: '.git' } }, 'slides'],
-    ['a link to a hidden folder', { slides: { link: '.secrets' }, '.secrets/key.txt': 'k' }, 'slides'],
-    ['a link out of the workspace', { slides: { link: '/etc' } }, 'slides'],
-    ['a folder above the workspace', {}, '..'],
-    ['an absolute path elsewhere', {}, '/etc'],
-    ['a hidden folder itself', { '.secrets/key.txt': 'k' }, '.secrets']
-  ])('refuses %s before any request, naming the input', async (_kind, extra, workingDirectory) => {
-    const result = await run('cocode', checkout(extra as Files), { inputs: { 'working-directory': workingDirectory } })
+    ['a link to .git', { slides: { link: '.git' } }, 'slides', {}],
+    ['a link to a hidden folder', { slides: { link: '.secrets' }, '.secrets/key.txt': 'k' }, 'slides', {}],
+    ['a link out of the workspace', { slides: { link: '/etc' } }, 'slides', {}],
+    ['a folder above the workspace', {}, '..', {}],
+    ['an absolute path elsewhere', {}, '/etc', {}],
+    ['a hidden folder itself', { '.secrets/key.txt': 'k' }, '.secrets', {}],
+    ['a hidden folder itself, even with include-hidden-files', { '.secrets/key.txt': 'k' }, '.secrets', { 'include-hidden-files': 'true' }],
+    [
+      'a link to a hidden folder, even with include-hidden-files',
+      { slides: { link: '.secrets' }, '.secrets/key.txt': 'k' },
+      'slides',
+      { 'include-hidden-files': 'true' }
+    ]
+  ])('refuses %s before any request, naming the input', async (_kind, extra, workingDirectory, inputs) => {
+    const result = await run('cocode', checkout(extra as Files), { inputs: { 'working-directory': workingDirectory, ...inputs } })
     expectOneLineFailure(result, /^Input 'working-directory': /)
     expect(servers.cocode.state.requests).toHaveLength(0)
+  })
+
+  /** A runner's layout: `<root>/ws` and `<root>/_temp`, where actions/checkout (v6) keeps the token and the runner its command files. */
+  async function withRunnerTemp(test: (temp: string) => Promise<void>): Promise<void> {
+    const temp = await mkdtemp(path.join(os.tmpdir(), 'runner-temp-'))
+    try {
+      await writeFile(path.join(temp, 'git-credentials-4f1c.config'), GIT_CONFIG)
+      await mkdir(path.join(temp, '_runner_file_commands'))
+      await writeFile(path.join(temp, '_runner_file_commands', 'set_env_abc'), `${ENV_SECRET}\n`)
+      await test(temp)
+    } finally {
+      await removeWorkspace(temp)
+    }
+  }
+
+  it.each(['cocode', 'cocalc'] as const)('refuses (%s) a link from the workspace into RUNNER_TEMP, which holds the checkout token', async (mode) => {
+    await withRunnerTemp(async (temp) => {
+      const cocalcBefore = servers.cocalc.state.requests.length
+      const result = await run(mode, checkout({}), {
+        inputs: { 'working-directory': 'deck' },
+        env: { RUNNER_TEMP: temp },
+        prepare: async (workspace) => symlink(path.relative(workspace, temp), path.join(workspace, 'deck'))
+      })
+      expectOneLineFailure(result, /^Input 'working-directory': '.*deck' \(really .*\) is a link out of the workspace \(GITHUB_WORKSPACE\)/)
+      expect(servers.cocode.state.requests).toHaveLength(0)
+      expect(servers.cocalc.state.requests).toHaveLength(cocalcBefore)
+    })
+  })
+
+  it('refuses a link from RUNNER_TEMP into the workspace', async () => {
+    await withRunnerTemp(async (temp) => {
+      const result = await run('cocode', checkout({}), {
+        env: { RUNNER_TEMP: temp },
+        prepare: async (workspace) => symlink(workspace, path.join(temp, 'checkout')),
+        inputs: { 'working-directory': path.join(temp, 'checkout') }
+      })
+      expectOneLineFailure(result, /^Input 'working-directory': .* is a link out of RUNNER_TEMP/)
+      expect(servers.cocode.state.requests).toHaveLength(0)
+    })
   })
 
   it('accepts a working directory under RUNNER_TEMP', async () => {
@@ -270,6 +316,75 @@ describe('low: credentials echoed in other encodings', () => {
     const result = await run('cocode', { 'a.md': 'a' })
     expectOneLineFailure(result, /^cocode refused the credentials \(HTTP 401: Unauthorized: got \*\*\*\)/)
     expect(result.summary).toContain('Unauthorized: got ***')
+  })
+})
+
+describe("low: credentials echoed the way other languages' encoders write them", () => {
+  // `+`, `<`, `&`, `>`: Python's quote, PHP's json_encode and Go's json.Marshal each write it differently from JavaScript.
+  const OTHER_PASSWORD = 'pass word/1+é<a&b>'
+  const ECHOES: [string, string][] = [
+    ["URL-encoded by Python's quote (/ kept)", 'pass%20word/1%2B%C3%A9%3Ca%26b%3E'],
+    ["JSON-encoded by PHP's json_encode (\\/, \\u00e9)", 'pass word\\/1+\\u00e9<a&b>'],
+    ["JSON-encoded by Go's json.Marshal (\\u003c, \\u0026, \\u003e)", 'pass word/1+é\\u003ca\\u0026b\\u003e']
+  ]
+  const other = hostileHarness({
+    username: USERNAME,
+    password: OTHER_PASSWORD,
+    apiKey: API_KEY,
+    secrets: [...encodings(OTHER_PASSWORD), ...ECHOES.map(([, echoed]) => echoed), TOKEN]
+  })
+
+  it.each(ECHOES)('scrubs a password %s from the error and the summary', async (_kind, echoed) => {
+    other.servers.cocode.faults.next(Faults.status(401, `Unauthorized: got ${echoed}`))
+    const result = await other.run('cocode', { 'a.md': 'a' })
+    expectOneLineFailure(result, /^cocode refused the credentials \(HTTP 401: Unauthorized: got \*\*\*\)/)
+    expect(result.summary).toContain('Unauthorized: got ***')
+  })
+})
+
+describe('low: debug lines are scrubbed too', () => {
+  it("never prints the token GitHub echoed in a failed comment's stack trace", async () => {
+    const github = await startGitHubEmulator({
+      tokens: { [TOKEN]: { login: 'github-actions[bot]', type: 'Bot', write: true } },
+      pullRequests: [{ number: 7, head: { ref: 'feature', sha: 'feedface00000000000000000000000000000000' } }]
+    })
+    const stub = await startCocodeStub()
+    try {
+      github.faults.rules.push(GitHubFaults.status(422, `Validation Failed: ${TOKEN} may not comment`))
+      // The harness fails the test if the token shows anywhere, ::debug:: lines included.
+      const result = await run('cocode', { 'a.md': 'a' }, commentingRun(github, TOKEN, stub.url))
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/::debug::.*\*\*\* may not comment/)
+    } finally {
+      await stub.close()
+      await github.close()
+    }
+  })
+})
+
+describe('low (functional): changed-files-only through a linked working directory', () => {
+  it('sends the changed files of the folder the link leads to', async () => {
+    const github = await startGitHubEmulator({
+      tokens: { [TOKEN]: { login: 'github-actions[bot]', type: 'Bot', write: true } },
+      pullRequests: [
+        {
+          number: 7,
+          head: { ref: 'feature', sha: 'feedface00000000000000000000000000000000' },
+          files: [{ filename: 'docs/a.md', status: 'modified' }]
+        }
+      ]
+    })
+    try {
+      const result = await run(
+        'cocode',
+        { 'docs/a.md': 'changed\n', 'docs/b.md': 'unchanged\n', site: { link: 'docs' } },
+        commentingRun(github, TOKEN, servers.cocode.url, { comment: 'false', 'working-directory': 'site', 'changed-files-only': 'true' })
+      )
+      expect(result.code).toBe(0)
+      expect(servers.cocode.state.sessions[0].files).toEqual([{ Filename: 'a.md', Content: 'changed\n' }])
+    } finally {
+      await github.close()
+    }
   })
 })
 

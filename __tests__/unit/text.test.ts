@@ -74,6 +74,41 @@ describe('Scrubber and secretForms', () => {
     expect(new Scrubber([password]).scrub(`before ${form} after`)).toBe('before *** after')
   })
 
+  // Forms other languages' encoders write, spelled out by hand (each for 'pass word/1+é<a&b>').
+  const other = 'pass word/1+é<a&b>'
+  it.each([
+    ["Python's quote (keeps /)", 'pass%20word/1%2B%C3%A9%3Ca%26b%3E'],
+    ["Python's quote (keeps /), lower-case hex", 'pass%20word/1%2b%c3%a9%3ca%26b%3e'],
+    ["Python's quote(s, safe='')", 'pass%20word%2F1%2B%C3%A9%3Ca%26b%3E'],
+    ["Python's quote_plus", 'pass+word%2F1%2B%C3%A9%3Ca%26b%3E'],
+    ["PHP's json_encode (\\/ and \\u00e9)", 'pass word\\/1+\\u00e9<a&b>'],
+    ["PHP's json_encode with JSON_UNESCAPED_UNICODE", 'pass word\\/1+é<a&b>'],
+    ["Go's json.Marshal (\\u003c \\u0026 \\u003e)", 'pass word/1+é\\u003ca\\u0026b\\u003e'],
+    ["Python's json.dumps (\\u00e9)", 'pass word/1+\\u00e9<a&b>'],
+    ['all of them at once', 'pass word\\/1+\\u00e9\\u003ca\\u0026b\\u003e']
+  ])('scrubs %s', (_kind, form) => {
+    expect(secretForms(other)).toContain(form)
+    expect(new Scrubber([other]).scrub(`got ${form}.`)).toBe('got ***.')
+  })
+
+  it("scrubs Go's and PHP's JSON forms of any secret (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 3, maxLength: 24, unit: 'grapheme' }), (value) => {
+        const go = JSON.stringify(value)
+          .slice(1, -1)
+          .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        const php = JSON.stringify(value)
+          .slice(1, -1)
+          .replace(/\//g, '\\/')
+          .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        expect(JSON.parse(`"${go}"`)).toBe(value)
+        expect(JSON.parse(`"${php}"`)).toBe(value)
+        expect(new Scrubber([value]).scrub(`(${go}) (${php})`)).toBe('(***) (***)')
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it('scrubs the Basic form of a pair given as a secret', () => {
     const basic = Buffer.from(`user:${password}`).toString('base64')
     expect(new Scrubber(['user', password, `user:${password}`]).scrub(`Authorization: Basic ${basic}`)).toBe('Authorization: ***')

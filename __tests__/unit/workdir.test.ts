@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, realpath } from 'node:fs/promises'
+import { mkdir, mkdtemp, realpath, symlink, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
@@ -35,30 +35,53 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('checkWorkingDirectory', () => {
-  it('accepts the workspace, a folder in it, and a link to a folder in it (returning the real path)', async () => {
+  const real = async (folder: string): Promise<string> => realpath(folder)
+
+  it('accepts the workspace, a folder in it, and a link to a folder in it (returning the real paths)', async () => {
     const ws = await workspace()
     const roots = { workspace: ws, runnerTemp: undefined }
-    expect(await checkWorkingDirectory(ws, roots, false)).toBe(await realpath(ws))
-    expect(await checkWorkingDirectory(path.join(ws, 'notes'), roots, false)).toBe(await realpath(path.join(ws, 'course')))
+    expect(await checkWorkingDirectory(ws, roots)).toEqual({ workingDirectory: await real(ws), workspace: await real(ws) })
+    expect(await checkWorkingDirectory(path.join(ws, 'notes'), roots)).toEqual({
+      workingDirectory: await real(path.join(ws, 'course')),
+      workspace: await real(ws)
+    })
   })
 
   it('refuses .git (also through a link), outside folders and hidden folders, naming the input', async () => {
     const ws = await workspace()
     const roots = { workspace: ws, runnerTemp: undefined }
-    expect(await refusal(checkWorkingDirectory(path.join(ws, 'slides'), roots, true))).toMatch(/^Input 'working-directory': .* is inside \.git\//)
-    expect(await refusal(checkWorkingDirectory(path.join(ws, 'etc'), roots, false))).toMatch(/is outside the workspace and RUNNER_TEMP/)
-    expect(await refusal(checkWorkingDirectory(path.dirname(ws), roots, false))).toMatch(/is outside the workspace/)
-    expect(await refusal(checkWorkingDirectory(path.join(ws, '.cache'), roots, false))).toMatch(/hidden folder .*include-hidden-files/)
-    expect(await refusal(checkWorkingDirectory(path.join(ws, 'missing'), roots, false))).toMatch(/cannot be read/)
+    expect(await refusal(checkWorkingDirectory(path.join(ws, 'slides'), roots))).toMatch(/^Input 'working-directory': .* is inside \.git\//)
+    expect(await refusal(checkWorkingDirectory(path.join(ws, 'etc'), roots))).toMatch(/is a link out of the workspace/)
+    expect(await refusal(checkWorkingDirectory(path.dirname(ws), roots))).toMatch(/is outside the workspace/)
+    expect(await refusal(checkWorkingDirectory(path.join(ws, 'missing'), roots))).toMatch(/cannot be read/)
   })
 
-  it('accepts a hidden folder other than .git with include-hidden-files, and folders under RUNNER_TEMP', async () => {
+  it('refuses a hidden folder of the workspace, whatever include-hidden-files says', async () => {
     const ws = await workspace()
-    const temp = await mkdtemp(path.join(os.tmpdir(), 'workdir-temp-'))
-    created.push(temp)
-    expect(await checkWorkingDirectory(path.join(ws, '.cache'), { workspace: ws, runnerTemp: undefined }, true)).toBe(
-      await realpath(path.join(ws, '.cache'))
+    const roots = { workspace: ws, runnerTemp: undefined }
+    expect(await refusal(checkWorkingDirectory(path.join(ws, '.cache'), roots))).toMatch(
+      /hidden folder .*\(\.cache\).*whatever 'include-hidden-files' says/
     )
-    expect(await checkWorkingDirectory(temp, { workspace: ws, runnerTemp: temp }, false)).toBe(await realpath(temp))
+  })
+
+  it('accepts RUNNER_TEMP only for a path given inside it, and never lets a link cross between the roots', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'workdir-roots-'))
+    created.push(root)
+    const ws = path.join(root, 'ws')
+    const temp = path.join(root, '_temp')
+    await mkdir(path.join(temp, 'built'), { recursive: true })
+    await mkdir(path.join(ws, 'docs'), { recursive: true })
+    await writeFile(path.join(temp, 'git-credentials-4f1c.config'), 'token')
+    await symlink('../_temp', path.join(ws, 'deck'))
+    await symlink('../ws/docs', path.join(temp, 'back'))
+    const roots = { workspace: ws, runnerTemp: temp }
+    expect(await checkWorkingDirectory(path.join(temp, 'built'), roots)).toEqual({
+      workingDirectory: await real(path.join(temp, 'built')),
+      workspace: await real(ws)
+    })
+    expect(await refusal(checkWorkingDirectory(path.join(ws, 'deck'), roots))).toMatch(
+      /^Input 'working-directory': .*deck.* is a link out of the workspace/
+    )
+    expect(await refusal(checkWorkingDirectory(path.join(temp, 'back'), roots))).toMatch(/is a link out of RUNNER_TEMP/)
   })
 })

@@ -16,7 +16,7 @@ import { findPullRequest, pullRequestSource, type PullRequestSource } from './pu
 import { writeSummary } from './summary.js'
 import { createGitHubApi, graphqlUrlOf } from './github.js'
 import { explainCommentFailure } from './comment-failure.js'
-import { inert } from '../text.js'
+import { Scrubber, inert } from '../text.js'
 
 export async function report(result: PublishResult, inputs: Inputs, context: RunContext): Promise<void> {
   setOutputs(outputsOf(result))
@@ -122,7 +122,13 @@ async function writeComment(job: CommentJob): Promise<CommentOutcome> {
     return { kind: 'written', action, pullRequest: found.number, comment }
   } catch (error) {
     core.warning(explainCommentFailure(error, { doing, context, token: inputs.githubToken }))
-    if (error instanceof Error && error.stack) core.debug(error.stack)
+    // The stack starts with the message, which may quote GitHub (and the token, if it echoed it).
+    if (error instanceof Error && error.stack) core.debug(new Scrubber(secretsOf(inputs)).scrub(error.stack))
     return { kind: 'failed' }
   }
+}
+
+/** The credentials a debug line must not show. */
+function secretsOf(inputs: Inputs): string[] {
+  return [inputs.githubToken, ...(inputs.mode === 'cocode' ? [inputs.username, inputs.password] : [inputs.apiKey])]
 }
