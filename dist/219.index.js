@@ -96,27 +96,29 @@ function serverText(text, scrubber = NO_SECRETS, max = 300) {
 /** Shortest secret scrubbed: shorter ones would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 3;
 /**
- * Every form `secret` takes when a server echoes it: as is; URL-encoded (upper- and lower-case
- * hex, with `/` kept as encodeURI does); form-encoded (`+` for spaces); JSON-escaped (also with
- * non-ASCII as `\u00e9`); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a `user:password` pair as a
- * secret of its own to cover its Basic form.
+ * Every form `secret` takes when a server echoes it: as is; URL-encoded (JavaScript's
+ * encodeURIComponent and encodeURI, Python's `quote` with and without `/` kept and `quote_plus`,
+ * form-encoded with `+` for spaces; upper- and lower-case hex); JSON-escaped in the ways common
+ * encoders do (see jsonForms); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a
+ * `user:password` pair as a secret of its own to cover its Basic form.
  */
 function secretForms(secret) {
     if (secret.length < MIN_SECRET_LENGTH)
         return [];
-    const url = encodeURIComponent(secret);
-    const json = JSON.stringify(secret).slice(1, -1);
     const base64 = Buffer.from(secret).toString('base64');
     const forms = [
         secret,
-        url,
-        url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-        url.replace(/%20/g, '+'),
-        new URLSearchParams({ s: secret }).toString().slice(2),
-        encodeURI(secret),
-        json,
-        json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
-        json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
+        ...withLowerHex([
+            encodeURIComponent(secret),
+            encodeURIComponent(secret).replace(/%20/g, '+'),
+            new URLSearchParams({ s: secret }).toString().slice(2),
+            encodeURI(secret),
+            // Python's urllib.parse: quote(s, safe=''), quote(s) (keeps `/`), quote_plus(s).
+            percentEncode(secret, /[A-Za-z0-9_.~-]/),
+            percentEncode(secret, /[A-Za-z0-9_.~/-]/),
+            percentEncode(secret, /[A-Za-z0-9_.~ -]/).replace(/ /g, '+')
+        ]),
+        ...jsonForms(secret),
         base64,
         // As an Authorization header echoes it: the scheme goes too, so no "Basic ***" hints at what was there.
         `Basic ${base64}`,
@@ -124,6 +126,38 @@ function secretForms(secret) {
         Buffer.from(secret).toString('base64url')
     ];
     return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+/** Each form, and the same with its percent-escapes in lower case. */
+function withLowerHex(forms) {
+    return forms.flatMap((form) => [form, form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]);
+}
+/** UTF-8 percent-encoding of every character but those `safe` matches. */
+function percentEncode(text, safe) {
+    return [...text]
+        .map((char) => (safe.test(char) ? char : [...Buffer.from(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+        .join('');
+}
+/**
+ * A JSON string's content as encoders write it, generated rather than listed: every combination
+ * of `/` kept or as `\/` (PHP's json_encode), and `\u` escapes (either hex case) for none, for
+ * non-ASCII (Python's json.dumps, PHP), for `< > &` (Go's json.Marshal, which also escapes U+2028
+ * and U+2029), or for both. The mandatory escapes (`"`, `\`, control characters) are JSON.stringify's.
+ */
+function jsonForms(secret) {
+    const plain = JSON.stringify(secret).slice(1, -1);
+    const escapedSets = [/(?!)/g, /[\u007f-\uffff]/g, /[<>&\u2028\u2029]/g, /[<>&\u007f-\uffff]/g];
+    const forms = [];
+    for (const slash of [plain, plain.replace(/\//g, '\\/')]) {
+        for (const escaped of escapedSets) {
+            for (const upper of [false, true]) {
+                forms.push(slash.replace(escaped, (char) => {
+                    const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
+                    return `\\u${upper ? hex.toUpperCase() : hex}`;
+                }));
+            }
+        }
+    }
+    return forms;
 }
 /** Replaces every form of every secret it was given with `***`. */
 class Scrubber {
@@ -1284,9 +1318,11 @@ function defaultDescription(context, fallbackName) {
 ;// CONCATENATED MODULE: ./src/workdir.ts
 /**
  * Where files may be published from. A pull request can turn the `working-directory` folder into
- * a symbolic link (to `.git`, to `..`, to `/`): its real path, links resolved, must lie inside the
- * workspace or the runner's temporary folder, and not in a hidden folder of either (`.git` holds
- * the checkout's token). Checked before any request; a refusal names the input.
+ * a symbolic link (to `.git`, to `..`, to `/`, or into RUNNER_TEMP, where actions/checkout keeps
+ * the token in `git-credentials-*.config`). So the folder is judged twice: the path as given names
+ * its root (the workspace or RUNNER_TEMP), and its real path, links resolved, must lie inside that
+ * same root. Neither may be in a hidden folder (`.git` holds the checkout's token), whatever
+ * `include-hidden-files` says. Checked before any request; a refusal names the input.
  */
 
 
@@ -1296,32 +1332,52 @@ function defaultDescription(context, fallbackName) {
 function trustedRootsOf(env = process.env) {
     return { workspace: env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: env.RUNNER_TEMP || undefined };
 }
-/** Resolves `workingDirectory` (absolute) and returns its real path, or throws an InputError. */
-async function checkWorkingDirectory(workingDirectory, roots, includeHiddenFiles) {
+/** Resolves `workingDirectory` (absolute) and returns its real path and the workspace's, or throws an InputError. */
+async function checkWorkingDirectory(workingDirectory, roots) {
     const real = await realPathOf(workingDirectory);
-    const candidates = [
-        { name: 'the workspace (GITHUB_WORKSPACE)', root: await realPathOf(roots.workspace).catch(() => undefined) },
-        { name: 'RUNNER_TEMP', root: roots.runnerTemp ? await realPathOf(roots.runnerTemp).catch(() => undefined) : undefined }
-    ];
+    const workspace = await realPathOf(roots.workspace, 'GITHUB_WORKSPACE');
+    const candidates = [{ name: 'the workspace (GITHUB_WORKSPACE)', given: external_node_path_.resolve(roots.workspace), real: workspace }];
+    const temp = roots.runnerTemp ? await promises_.realpath(roots.runnerTemp).catch(() => undefined) : undefined;
+    if (roots.runnerTemp && temp)
+        candidates.push({ name: 'RUNNER_TEMP', given: external_node_path_.resolve(roots.runnerTemp), real: temp });
     const shown = `'${workingDirectory}'${real === workingDirectory ? '' : ` (really ${real})`}`;
-    const inside = candidates.find(({ root }) => root !== undefined && isInsideOrSame(root, real));
-    if (!inside || inside.root === undefined) {
+    const named = rootNaming(workingDirectory, candidates);
+    if (!named)
         throw new InputError(Input.WorkingDirectory, `${shown} is outside the workspace and RUNNER_TEMP: publish from a folder of the checkout`);
+    const { root, relative: givenRelative } = named;
+    // A folder named in one root must really be there: a link may not lead from the workspace into RUNNER_TEMP (or back).
+    if (!isInsideOrSame(root.real, real)) {
+        throw new InputError(Input.WorkingDirectory, `${shown} is a link out of ${root.name}, which is never followed: publish from a real folder of it`);
     }
-    const relative = toPosix(external_node_path_.relative(inside.root, real));
-    if (isGitPath(relative))
-        throw new InputError(Input.WorkingDirectory, `${shown} is inside .git/, which is never published`);
-    if (!includeHiddenFiles && isHiddenPath(relative)) {
-        throw new InputError(Input.WorkingDirectory, `${shown} is inside a hidden folder of ${inside.name} (${relative}): set 'include-hidden-files: true' to publish from it`);
+    const realRelative = toPosix(external_node_path_.relative(root.real, real));
+    for (const relative of [givenRelative, realRelative]) {
+        if (isGitPath(relative))
+            throw new InputError(Input.WorkingDirectory, `${shown} is inside .git/, which is never published`);
+        if (isHiddenPath(relative)) {
+            throw new InputError(Input.WorkingDirectory, `${shown} is inside a hidden folder of ${root.name} (${relative}), which is never published from, whatever 'include-hidden-files' says`);
+        }
     }
-    return real;
+    return { workingDirectory: real, workspace };
 }
-async function realPathOf(folder) {
+/** The root whose path (as configured or real) holds `folder` as given, the innermost when they nest. */
+function rootNaming(folder, roots) {
+    let best;
+    for (const root of roots) {
+        for (const base of new Set([root.given, root.real])) {
+            if (!isInsideOrSame(base, folder))
+                continue;
+            if (!best || base.length > best.depth)
+                best = { root, relative: toPosix(external_node_path_.relative(base, folder)), depth: base.length };
+        }
+    }
+    return best && { root: best.root, relative: best.relative };
+}
+async function realPathOf(folder, what) {
     try {
         return await promises_.realpath(folder);
     }
     catch (error) {
-        throw new InputError(Input.WorkingDirectory, `'${folder}' cannot be read: ${errors_errorMessage(error)}`);
+        throw new InputError(Input.WorkingDirectory, `'${folder}'${what ? ` (${what})` : ''} cannot be read: ${errors_errorMessage(error)}`);
     }
 }
 function isInsideOrSame(root, target) {
@@ -5446,10 +5502,15 @@ async function writeComment(job) {
     }
     catch (error) {
         core/* warning */.$e(explainCommentFailure(error, { doing, context, token: inputs.githubToken }));
+        // The stack starts with the message, which may quote GitHub (and the token, if it echoed it).
         if (error instanceof Error && error.stack)
-            core/* debug */.Yz(error.stack);
+            core/* debug */.Yz(new Scrubber(secretsOf(inputs)).scrub(error.stack));
         return { kind: 'failed' };
     }
+}
+/** The credentials a debug line must not show. */
+function secretsOf(inputs) {
+    return [inputs.githubToken, ...(inputs.mode === 'cocode' ? [inputs.username, inputs.password] : [inputs.apiKey])];
 }
 
 // EXTERNAL MODULE: ./src/tuning.ts
@@ -5596,9 +5657,11 @@ async function run(tuning = src_tuning.DEFAULT_TUNING) {
     }
     catch (error) {
         // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
+        // The stack's first line is the error's message, which may quote a server (and a credential it echoed).
+        const scrubber = new Scrubber(secrets);
         if (!(error instanceof ActionError) && error instanceof Error && error.stack)
-            core/* debug */.Yz(error.stack);
-        const message = new Scrubber(secrets).scrub(errors_errorMessage(error));
+            core/* debug */.Yz(scrubber.scrub(error.stack));
+        const message = scrubber.scrub(errors_errorMessage(error));
         if (started)
             await reportFailure(started.inputs.mode, message, started.context);
         core/* setFailed */.C1(message);
@@ -5614,7 +5677,11 @@ async function publish(inputs, context, tuning) {
         core/* info */.pq(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
         return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning);
     }
-    const changes = inputs.changedFilesOnly ? await core/* group */.Os("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
+    // A pull request may have turned the folder into a link: refused before anything is read or sent.
+    const folders = await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf());
+    const changes = inputs.changedFilesOnly
+        ? await core/* group */.Os("List the pull request's changed files", () => changedFiles(inputs, context, folders))
+        : undefined;
     const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
     const result = await publishCollection(inputs, context, collection, changes, tuning);
     return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
@@ -5635,16 +5702,17 @@ async function publishCollection(inputs, context, collection, changes, tuning) {
     return publishCocalc(inputs, collection, context, tuning);
 }
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs, context) {
+async function changedFiles(inputs, context, folders) {
     const pullRequest = changesPullRequest(inputs, context);
     if (pullRequest === undefined) {
         core/* notice */.lm(`'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`);
         return undefined;
     }
     checkChangesReadable(inputs, context, pullRequest);
+    // Real paths of both: GitHub names files where they are in the repository, not through a linked folder.
     const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
-        repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
-        workingDirectory: inputs.workingDirectory
+        repositoryRoot: folders.workspace,
+        workingDirectory: folders.workingDirectory
     });
     core/* info */.pq(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
     if (plan.capped)
@@ -5655,8 +5723,6 @@ async function changedFiles(inputs, context) {
     return plan;
 }
 async function collect(inputs, changes) {
-    // A pull request may have turned the folder into a link: refused before anything is read or sent.
-    await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf(), inputs.includeHiddenFiles);
     const collection = await collectFiles({
         patterns: inputs.patterns,
         baseDir: inputs.workingDirectory,
