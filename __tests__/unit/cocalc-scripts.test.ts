@@ -183,7 +183,9 @@ describe('parseHashOutput: what each problem says', () => {
     expect(parseHashOutput(`${'x'.repeat(100)}\n`, 1)).toEqual({ problem: `the first line is not the list of missing files: "${'x'.repeat(80)}"` })
     expect(parseHashOutput('', 1)).toEqual({ problem: 'the first line is not the list of missing files: ""' })
     expect(parseHashOutput(`missing: 3\n${a}  x\nmtimes:\n1\n`, 2)).toEqual({ problem: 'it names a missing file beyond the 2 asked for' })
-    expect(parseHashOutput(`missing: 2\n${a}  x\nmtimes:\n1\n`, 2)).toEqual([{ sha256: a, mtime: 1 }, undefined])
+    // toStrictEqual: one entry per path asked for, a missing one included as undefined.
+    expect(parseHashOutput(`missing: 2\n${a}  x\nmtimes:\n1\n`, 2)).toStrictEqual([{ sha256: a, mtime: 1 }, undefined])
+    expect(parseHashOutput(`missing: 1\nmtimes:\n`, 1)).toStrictEqual([undefined])
     expect(parseHashOutput(`missing:\n${a}  x\nmtimes\n1\n`, 1)).toEqual({
       problem: 'expected 1 hash(es) and 1 mtime(s) for 1 path(s), got 4 line(s)'
     })
