@@ -3,7 +3,8 @@
  * bounded body reads, retries with backoff that honour Retry-After, and error messages that carry
  * the status and a short excerpt of the answer but never a credential.
  */
-import { Agent, request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici/index.js'
+import { loadUndici } from './undici-on-demand.js'
 import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 import { Scrubber, formatBytes, htmlToText, inert, looksLikeHtml, serverText } from './text.js'
@@ -266,7 +267,7 @@ export class HttpClient {
     this.dispatcher = undefined
   }
 
-  private getDispatcher(): Dispatcher {
+  private getDispatcher(Agent: typeof import('undici/index.js').Agent): Dispatcher {
     this.dispatcher ??= new Agent({
       connections: this.options.connections,
       keepAliveTimeout: 10_000,
@@ -282,6 +283,8 @@ export class HttpClient {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs
     // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
     const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs)
+    // undici is loaded on the first request, not at start: a dry run never needs it.
+    const { Agent, request } = await loadUndici()
     const body = typeof req.body === 'function' ? req.body() : req.body
     const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
       method: method as Dispatcher.HttpMethod,
@@ -292,7 +295,7 @@ export class HttpClient {
       bodyTimeout: timeoutMs,
       // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
       // so the credentials in the headers never travel to another origin.
-      dispatcher: this.getDispatcher()
+      dispatcher: this.getDispatcher(Agent)
     })
     const chunks: Buffer[] = []
     let size = 0

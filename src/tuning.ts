@@ -7,12 +7,14 @@
 export interface Tuning {
   /** Bytes per CoCalc `/upload` chunk. */
   cocalcChunkBytes: number
+  /** Whether CoCalc uploads may send many files as one archive (cocalc/bulk.ts). */
+  cocalcArchives: boolean
 }
 
 /** CoCalc's browser client sends 8 MB chunks; so do we. */
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
 
-export const DEFAULT_TUNING: Tuning = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES }
+export const DEFAULT_TUNING: Tuning = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES, cocalcArchives: true }
 
 /**
  * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
@@ -21,8 +23,14 @@ export const DEFAULT_TUNING: Tuning = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES }
  */
 export const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES'
 
+/**
+ * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
+ * changed file), so that path's faults can be exercised with many files.
+ */
+export const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES'
+
 export function tuningFromEnv(env: NodeJS.ProcessEnv): Tuning {
-  return { cocalcChunkBytes: chunkBytesFrom(env) }
+  return { cocalcChunkBytes: chunkBytesFrom(env), cocalcArchives: env[ARCHIVES_ENV] !== 'off' }
 }
 
 /** The `/upload` chunk size: the default, or the hidden knob when it holds a sane value. */

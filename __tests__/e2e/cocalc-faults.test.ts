@@ -299,7 +299,10 @@ describe.each(V1_V2)('cocalc mode, API %s: retries, timeouts and answers that ca
       1,
       2
     )
-    const result = await runCocalc(emulator, files, { inputs: { 'cocalc-api': api, 'project-id': source, files: '*.txt', concurrency: '1' } })
+    const result = await runCocalc(emulator, files, {
+      inputs: { 'cocalc-api': api, 'project-id': source, files: '*.txt', concurrency: '1' },
+      env: { PUBLISH_COCALC_ARCHIVES: 'off' }
+    })
     expect(result.code).toBe(1)
     expect(failureLine(result)).toMatch(
       /disk quota exceeded \(2 of 4 file\(s\) were uploaded before this failure; the other 2 were not, or not completely\)$/

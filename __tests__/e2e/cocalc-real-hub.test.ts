@@ -86,9 +86,11 @@ describe('hashing within the 60 s exec cap', () => {
     const result = await runCocalc(emulator, files, { inputs: { 'project-id': source, files: 'n/**' } })
     expect(result.code).toBe(0)
     const execs = emulator.requestsTo('exec').filter(forProject(source))
-    // One exec before the upload, one to verify: each a single batch of 40 paths.
-    expect(execs.map((r) => r.body.args.length - 3)).toEqual([40, 40])
-    expect(execs[0].body.args[1]).toMatch(/sha256sum -- "\$\{files\[@\]\}"/)
+    // One exec before the upload (a single batch of 40 paths); one that unpacks the archive of
+    // the 40 files and hashes them where they landed, with the same single sha256sum.
+    expect(execs.map((r) => r.body.args[2])).toEqual(['hash', 'unpack'])
+    expect(execs[0].body.args.length - 3).toBe(40)
+    for (const exec of execs) expect(exec.body.args[1]).toMatch(/sha256sum -- "\$\{files\[@\]\}"/)
   })
 })
 

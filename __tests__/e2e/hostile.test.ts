@@ -239,11 +239,12 @@ describe('hostile repository content', () => {
       { 'a.md': 'a', 'b.md': 'as committed' },
       { inputs: { 'cocalc-api': api, 'project-id': project, concurrency: '1' }, prepare: async (workspace) => void (workspaceDir = workspace) }
     )
+    // The two files travel as one archive, packed (and each file checked) before anything is sent.
     expectOneLineFailure(
       result,
-      /^b\.md changed while the action ran: publish it once it is stable \(1 of 2 file\(s\) were uploaded before this failure/
+      /^b\.md changed while the action ran: publish it once it is stable \(0 of 2 file\(s\) were uploaded before this failure/
     )
-    expect(servers.cocalc.listFiles(project)).toEqual(['course/a.md'])
+    expect(servers.cocalc.listFiles(project)).toEqual([])
   })
 
   it('shows Markdown and HTML in names as literal text in the job summary', async () => {

@@ -10,6 +10,7 @@ import {
   createSession,
   credentialForms,
   parseSessionUrl,
+  type SessionBody,
   type SessionFile
 } from '../../src/cocode/client.js'
 import { planSession, publishCocode } from '../../src/cocode/publish.js'
@@ -45,8 +46,15 @@ function textFile(name: string, content: string): SessionFile {
   return { name, read: async () => content }
 }
 
-async function body(description: string | undefined, files: SessionFile[]): Promise<Buffer[]> {
+async function body(description: string | undefined, files: SessionFile[]): Promise<SessionBody> {
   return buildSessionBody(description, files)
+}
+
+/** The body's parts, as one pass sends them. */
+async function partsOf(description: string | undefined, files: SessionFile[]): Promise<Buffer[]> {
+  const parts: Buffer[] = []
+  for await (const part of (await body(description, files)).parts()) parts.push(Buffer.from(part))
+  return parts
 }
 
 async function failure(promise: Promise<unknown>): Promise<ServiceError> {
@@ -90,7 +98,7 @@ describe('buildSessionBody', () => {
       textFile('empty.txt', ''),
       textFile('</script>.html', '<script>alert(1)</script>')
     ]
-    const parts = await body('owner/repo@abc1234 — PR #12: "quotes" \\ and </tags>', files)
+    const parts = await partsOf('owner/repo@abc1234 — PR #12: "quotes" \\ and </tags>', files)
     const json = Buffer.concat(parts).toString('utf8')
     expect(JSON.parse(json)).toEqual({
       Description: 'owner/repo@abc1234 — PR #12: "quotes" \\ and </tags>',
@@ -104,11 +112,11 @@ describe('buildSessionBody', () => {
   })
 
   it('leaves Description out when there is none, keeping field order and capitals', async () => {
-    const json = Buffer.concat(await body(undefined, [textFile('a', 'b')])).toString()
+    const json = Buffer.concat(await partsOf(undefined, [textFile('a', 'b')])).toString()
     expect(json).toBe('{"Files":[{"Filename":"a","Content":"b"}]}')
   })
 
-  it('is exactly the size of the JSON, one part per file, files read one at a time in order', async () => {
+  it('is exactly the size of the JSON, files read one at a time in order (once to measure, once to send)', async () => {
     const reads: string[] = []
     let open = 0
     const files = ['a', 'b', 'c'].map<SessionFile>((name) => ({
@@ -122,11 +130,15 @@ describe('buildSessionBody', () => {
         return name.repeat(1000)
       }
     }))
-    const parts = await body('d', files)
+    const session = await body('d', files)
     expect(reads).toEqual(['a', 'b', 'c'])
-    expect(parts).toHaveLength(files.length + 2)
+    const parts: string[] = []
+    for await (const part of session.parts()) parts.push(part)
+    expect(reads).toEqual(['a', 'b', 'c', 'a', 'b', 'c'])
     const expected = JSON.stringify({ Description: 'd', Files: ['a', 'b', 'c'].map((n) => ({ Filename: n, Content: n.repeat(1000) })) })
-    expect(parts.reduce((sum, part) => sum + part.length, 0)).toBe(Buffer.byteLength(expected))
+    expect(session.length).toBe(Buffer.byteLength(expected))
+    expect(parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0)).toBe(session.length)
+    expect(parts.join('')).toBe(expected)
   })
 })
 
@@ -169,8 +181,21 @@ describe('createSession against the emulator', () => {
     expect(emulator.state.sessionsCreated).toBe(0)
   })
 
+  it('fails with the error of the file itself when a file changes between measuring and sending, and creates no session', async () => {
+    let reads = 0
+    const changing: SessionFile = {
+      name: 'moving.py',
+      read: async () => {
+        if (++reads > 1) throw new Error('moving.py changed while the action ran: publish it once it is stable')
+        return 'x = 1\n'.repeat(50_000)
+      }
+    }
+    await expect(createSession(http(), await body('d', [changing]))).rejects.toThrow(/moving\.py changed while the action ran/)
+    expect(emulator.state.sessionsCreated).toBe(0)
+  })
+
   it('explains a 400 differently from a 401', async () => {
-    const error = await failure(createSession(http(), [Buffer.from('{"Files":[]}')]))
+    const error = await failure(createSession(http(), await body(undefined, [])))
     expect(error.status).toBe(400)
     expect(error.message).toMatch(/^cocode rejected the request as invalid \(HTTP 400: Invalid Request\): check that 'cocode-url'/)
   })

@@ -10,6 +10,7 @@ import type { LocalFile } from '../files.js'
 import type { HttpClientOptions } from '../http.js'
 import type { Logger } from '../logger.js'
 import type { BatchLimits, RemoteFile } from './scripts.js'
+import type { ExecResult } from './answers.js'
 import { CocalcV1Client } from './v1.js'
 import { CocalcV2Client } from './v2.js'
 
@@ -50,6 +51,13 @@ export interface CocalcClient {
    */
   hashFiles(remotePaths: readonly string[], projectId?: string): Promise<(RemoteFile | undefined)[]>
   /**
+   * Puts an archive where the unpack program (./unpack.ts) finds it, under `work` (a fresh folder
+   * for each attempt): v2 uploads it as a file, v1 writes it as base64 pieces the program decodes.
+   */
+  stageArchive(archive: LocalFile, work: string, onBytes?: (bytes: number) => void): Promise<StagedArchive>
+  /** Runs a program in the source project (no shell around it) and returns what it printed (stderr made one safe line). */
+  execProgram(program: { command: string; args: string[] }, label: string): Promise<ExecResult>
+  /**
    * Starts a copy; resolves with its id (a UUID), or '' when the server gave none. An id that is
    * not a UUID is refused (copyIdNotUuid): it is the server's text, never printed or polled as is.
    */
@@ -61,6 +69,12 @@ export interface CocalcClient {
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
   copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
   close(): Promise<void>
+}
+
+/** Where a staged archive is: the file, or (v1) the pieces to decode into that file. */
+export interface StagedArchive {
+  archive: string
+  pieces?: { dir: string; count: number }
 }
 
 /** One API call: its path under the server's URL and its JSON body, built once for the real call and the dry run's plan. */

@@ -7,6 +7,9 @@ import type { CocalcInputs } from '../inputs.js'
 import { formatBytes } from '../text.js'
 import type { CocalcClient, PlannedUpload } from './client.js'
 import { batchPaths } from './scripts.js'
+import { chunkCount } from './chunks.js'
+import { planArchives } from './bulk.js'
+import { V1_PIECE_BYTES, V1_PIECES_ROOT } from './v1.js'
 import type { UploadItem } from './upload.js'
 
 type PlanInputs = Pick<
@@ -67,16 +70,17 @@ export async function planRequests(client: CocalcClient, inputs: PlanInputs, ite
   return lines
 }
 
-/** Hash, upload (each file the way the client would send it) and verify. */
+/** Hash, upload (archives, then each other file the way the client would send it) and verify. */
 async function uploadPlan(client: CocalcClient, inputs: PlanInputs, items: readonly UploadItem[], chunkBytes: number): Promise<string[]> {
   const base = inputs.cocalcUrl
   const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`
   const hashBatches = hashBatchCount(client, items)
-  const ways = await Promise.all(items.map((item) => client.planUpload(item.remotePath, item.file)))
+  const { batches, single } = planArchives(items, inputs.path)
+  const ways = await Promise.all(single.map((item) => client.planUpload(item.remotePath, item.file)))
   const count = (via: PlannedUpload['via']): { files: number; requests: number; bytes: number } =>
     ways.reduce(
       (sum, way, i) =>
-        way.via === via ? { files: sum.files + 1, requests: sum.requests + way.requests, bytes: sum.bytes + items[i].file.size } : sum,
+        way.via === via ? { files: sum.files + 1, requests: sum.requests + way.requests, bytes: sum.bytes + single[i].file.size } : sum,
       { files: 0, requests: 0, bytes: 0 }
     )
   const lines: string[] = []
@@ -84,26 +88,56 @@ async function uploadPlan(client: CocalcClient, inputs: PlanInputs, items: reado
   lines.push(
     `POST ${exec}: sha256 of the ${items.length} destination path(s) under ${inputs.path}/ (${hashBatches} request(s)), to send only what differs`
   )
+  lines.push(...archivePlan(inputs, batches, chunkBytes))
+  if (single.length === 0) return lines
   if (inputs.api === 'v2') {
     const chunked = count('upload')
     const empty = count('write-text-file')
     lines.push(
-      `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each file that differs: at most ${items.length} file(s), ${formatBytes(chunked.bytes + empty.bytes)}, in at most ${chunked.requests} request(s) of up to ${formatBytes(chunkBytes)}`
+      `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=<folder>: multipart upload of each other file that differs: at most ${single.length} file(s), ${formatBytes(chunked.bytes + empty.bytes)}, in at most ${chunked.requests} request(s) of up to ${formatBytes(chunkBytes)}`
     )
     if (empty.files > 0)
       lines.push(`POST ${base}/api/v2/projects/write-text-file: ${empty.files} empty file(s) (the upload endpoint refuses empty files)`)
   } else {
     const text = count('text')
     const pieces = count('pieces')
-    lines.push(`POST ${base}/api/v1/write_text_file_to_project: each text file that differs (at most ${text.files})`)
+    if (text.files > 0) lines.push(`POST ${base}/api/v1/write_text_file_to_project: each other text file that differs (at most ${text.files})`)
     if (pieces.files > 0) {
       lines.push(
         `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${pieces.files} binary or large file(s) as at most ${pieces.requests} base64 piece(s), decoded inside the project`
       )
     }
   }
-  if (inputs.verify) lines.push(`POST ${exec}: sha256 of the uploaded files again (verify), re-uploading any mismatch once`)
+  if (inputs.verify) lines.push(`POST ${exec}: sha256 of those files again (verify), re-uploading any mismatch once`)
   return lines
+}
+
+/** The archives (./bulk.ts): their upload chunks or base64 pieces, and the exec that unpacks and verifies. */
+function archivePlan(inputs: PlanInputs, batches: readonly UploadItem[][], chunkBytes: number): string[] {
+  if (batches.length === 0) return []
+  const base = inputs.cocalcUrl
+  const files = batches.flat()
+  const what = `the small files that differ packed into ${batches.length} archive(s) (at most ${files.length} file(s), ${formatBytes(sizeOf(files))})`
+  if (inputs.api === 'v1') {
+    const pieces = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), V1_PIECE_BYTES), 0)
+    return [
+      `POST ${base}/api/v1/write_text_file_to_project + project_exec: ${what} as at most ${pieces} base64 piece(s), then unpacked into ${inputs.path}/ with every file hashed where it lands (this verifies them)`
+    ]
+  }
+  const chunks = batches.reduce((sum, batch) => sum + chunkCount(tarBytes(batch), chunkBytes), 0)
+  return [
+    `POST ${base}/upload?project_id=${inputs.projectId}&compute_server_id=0&path=${V1_PIECES_ROOT}/<id>: ${what}, in at most ${chunks} request(s) of up to ${formatBytes(chunkBytes)}`,
+    `POST ${base}/api/v2/exec: unpack each archive into ${inputs.path}/ and hash every file where it lands (this verifies them)`
+  ]
+}
+
+function sizeOf(items: readonly UploadItem[]): number {
+  return items.reduce((sum, item) => sum + item.file.size, 0)
+}
+
+/** Bytes of a plain tar of `items` at most (a header and padding per file, PAX records for long names, the end blocks). */
+function tarBytes(items: readonly UploadItem[]): number {
+  return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024)
 }
 
 /** How many exec requests hashing `items` takes, split by the client's own limits. */

@@ -47,7 +47,7 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
           log
         })
   try {
-    return await publishPhases({ client, shares, inputs, items, base, log, deadline })
+    return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
   } finally {
     deadline.dispose()
     core.debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`)
@@ -115,14 +115,22 @@ interface PublishJob {
   base: PublishResult
   log: Logger
   deadline: StepDeadline
+  /** Whether many files may travel as one archive (./bulk.ts): off only for tests of the per-file path. */
+  archives: boolean
 }
 
 /** Check sharing, upload and verify, copy and wait, share: in that order, each a phase of the deadline. */
 async function publishPhases(job: PublishJob): Promise<PublishResult> {
-  const { client, shares, inputs, items, base, log, deadline } = job
+  const { client, shares, inputs, items, base, log, deadline, archives } = job
   // A server that does not allow sharing is refused before anything is uploaded.
   if (shares) await core.group('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()))
-  const syncOptions: SyncOptions = { concurrency: inputs.concurrency, verify: inputs.verify, log, sleep: (ms) => sleep(ms, deadline.signal) }
+  const syncOptions: SyncOptions = {
+    concurrency: inputs.concurrency,
+    verify: inputs.verify,
+    log,
+    sleep: (ms) => sleep(ms, deadline.signal),
+    archiveFolder: archives ? inputs.path : undefined
+  }
   const upload = await uploadPhases(client, inputs, items, syncOptions, deadline)
   const result: PublishResult = inputs.copyOnly ? base : { ...base, uploadedCount: upload.sent.length }
   const share = (published: PublishResult): Promise<PublishResult> =>
@@ -196,7 +204,7 @@ async function uploadPhases(
   items: readonly UploadItem[],
   options: SyncOptions,
   deadline: StepDeadline
-): Promise<{ sent: UploadItem[]; remote: Map<string, RemoteFile> }> {
+): Promise<{ sent: UploadItem[]; unverified: UploadItem[]; remote: Map<string, RemoteFile> }> {
   const copyOnly = inputs.copyOnly
   const bytes = items.reduce((sum, item) => sum + item.file.size, 0)
   const upload = await core.group(copyOnly ? 'Start the project' : 'Upload', async () => {
@@ -207,14 +215,15 @@ async function uploadPhases(
       )
     }
     await deadline.run('start', () => client.startProject())
-    if (copyOnly) return { sent: [], remote: new Map<string, RemoteFile>() }
+    if (copyOnly) return { sent: [], unverified: [], remote: new Map<string, RemoteFile>() }
     return deadline.run('upload', () => uploadChanged(client, items, options))
   })
   if (inputs.verify && !copyOnly) {
     await core.group('Verify', () =>
       deadline.run('verify', async () => {
         if (upload.sent.length === 0) core.info(`Verified: all ${items.length} file(s) were already byte-identical in the project`)
-        else await verifyUploads(client, upload.sent, options, upload.remote)
+        else if (upload.unverified.length === 0) core.info(`Verified: all ${upload.sent.length} uploaded file(s) are byte-identical in the project`)
+        else await verifyUploads(client, upload.unverified, options, upload.remote)
       })
     )
   }

@@ -11,6 +11,7 @@ import type { CocalcClient } from './client.js'
 import type { Logger } from '../logger.js'
 import { Progress } from './progress.js'
 import { hashRemote } from './hashing.js'
+import { planArchives, sendArchive } from './bulk.js'
 import type { RemoteFile } from './scripts.js'
 
 export interface UploadItem {
@@ -25,6 +26,8 @@ export interface SyncOptions {
   log: Logger
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  /** The folder all items go to: files under it may travel in archives (./bulk.ts). */
+  archiveFolder?: string
 }
 
 /**
@@ -54,12 +57,15 @@ export function differing(items: readonly UploadItem[], hashes: readonly (Remote
   return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256)
 }
 
-/** Runs the upload phase (hash, upload what differs). Verification is a separate phase: see verifyUploads. */
+/**
+ * Runs the upload phase (hash, upload what differs). Files sent in an archive come back verified
+ * (the unpacking hashes them); the others are verified in a separate phase: see verifyUploads.
+ */
 export async function uploadChanged(
   client: CocalcClient,
   items: readonly UploadItem[],
   options: SyncOptions
-): Promise<{ sent: UploadItem[]; bytes: number; knownIdentical: boolean; remote: Map<string, RemoteFile> }> {
+): Promise<{ sent: UploadItem[]; unverified: UploadItem[]; bytes: number; knownIdentical: boolean; remote: Map<string, RemoteFile> }> {
   let before: (RemoteFile | undefined)[] | undefined
   try {
     before = await remoteHashes(client, items, options.concurrency, undefined, options.log)
@@ -71,14 +77,67 @@ export async function uploadChanged(
   const changed = before ? differing(items, before) : [...items]
   const unchanged = items.length - changed.length
   if (unchanged > 0) options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`)
-  const bytes = await uploadAll(client, changed, options, 'Uploaded')
-  // What is known to be in place already (the unchanged files), for the checks after a copy.
+  // What is known to be in place (the unchanged files, then the verified ones), for the checks after a copy.
   const remote = new Map<string, RemoteFile>()
   items.forEach((item, index) => {
     const found = before?.[index]
     if (found && found.sha256 === item.file.sha256) remote.set(item.remotePath, found)
   })
-  return { sent: changed, bytes, knownIdentical: before !== undefined && changed.length === 0, remote }
+  const unverified = await sendChanged(client, changed, options, remote)
+  const bytes = changed.reduce((sum, item) => sum + item.file.size, 0)
+  return { sent: changed, unverified, bytes, knownIdentical: before !== undefined && changed.length === 0, remote }
+}
+
+/**
+ * Sends `changed`: in archives where that pays, the rest (and any archived file that hashes
+ * wrong after unpacking) one request per file. Resolves with the files still to verify.
+ */
+async function sendChanged(
+  client: CocalcClient,
+  changed: readonly UploadItem[],
+  options: SyncOptions,
+  remote: Map<string, RemoteFile>
+): Promise<UploadItem[]> {
+  const folder = options.archiveFolder
+  const plan = folder === undefined ? { batches: [], single: [...changed] } : planArchives(changed, folder)
+  const unverified = [...plan.single]
+  let arrived = 0
+  for (const batch of plan.batches) {
+    let found: RemoteFile[] | undefined
+    try {
+      found = await sendArchive(client, batch, { folder: folder as string, log: options.log.info })
+    } catch (error) {
+      throw partialFailure(error, arrived, changed.length)
+    }
+    if (!found) {
+      options.log.warning(`The archive of ${batch.length} file(s) did not arrive intact twice: sending the files one by one`)
+      unverified.push(...batch)
+      continue
+    }
+    const wrong = batch.filter((item, index) => found[index]?.sha256 !== item.file.sha256)
+    batch.forEach((item, index) => {
+      if (found[index]?.sha256 === item.file.sha256) remote.set(item.remotePath, found[index])
+    })
+    arrived += batch.length - wrong.length
+    if (wrong.length === 0) {
+      options.log.info(`Verified: all ${batch.length} file(s) of the archive are byte-identical where they were unpacked`)
+      continue
+    }
+    options.log.warning(`${wrong.length} file(s) of the archive hash wrong after unpacking (${listNames(wrong)}): sending them one by one`)
+    unverified.push(...wrong)
+  }
+  await uploadAll(client, unverified, options, 'Uploaded', { arrived, total: changed.length })
+  return unverified
+}
+
+/**
+ * The error of a push that failed part-way, saying what did and did not arrive, so a partial push
+ * is never mistaken for a complete one. Errors that are not the action's own pass unchanged.
+ */
+function partialFailure(error: unknown, done: number, total: number): unknown {
+  if (!(error instanceof ActionError)) return error
+  const message = `${errorMessage(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`
+  return error instanceof FileError ? new FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined)
 }
 
 /**
@@ -150,23 +209,26 @@ export async function verifyUploads(
   return mismatched.length
 }
 
-async function uploadAll(client: CocalcClient, items: readonly UploadItem[], options: SyncOptions, verb: string): Promise<number> {
+async function uploadAll(
+  client: CocalcClient,
+  items: readonly UploadItem[],
+  options: SyncOptions,
+  verb: string,
+  earlier: { arrived: number; total: number } = { arrived: 0, total: items.length }
+): Promise<number> {
   if (items.length === 0) return 0
   const totalBytes = items.reduce((sum, item) => sum + item.file.size, 0)
   options.log.info(`${verb === 'Uploaded' ? 'Uploading' : 'Re-uploading'} ${items.length} file(s), ${formatBytes(totalBytes)}`)
   const progress = new Progress(verb, items.length, totalBytes, options.log.info, options.now)
-  const done: string[] = []
+  let done = 0
   try {
     await mapLimit(items, options.concurrency, async (item) => {
       await client.uploadFile(item.remotePath, item.file, (bytes) => progress.add(0, bytes))
       progress.add(1, 0)
-      done.push(item.file.name)
+      done++
     })
   } catch (error) {
-    if (!(error instanceof ActionError)) throw error
-    // Say what did and did not arrive, so a partial push is never mistaken for a complete one.
-    const message = `${errorMessage(error)} (${done.length} of ${items.length} file(s) were uploaded before this failure; the other ${items.length - done.length} were not, or not completely)`
-    throw error instanceof FileError ? new FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined)
+    throw partialFailure(error, earlier.arrived + done, earlier.total)
   }
   return totalBytes
 }

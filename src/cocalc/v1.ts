@@ -12,7 +12,8 @@ import { isUuid } from '../text.js'
 import { ServiceError } from '../errors.js'
 import { chunkCount, readChunks, readWhole } from './chunks.js'
 import { decodeCommand, hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload, StagedArchive } from './client.js'
+import { mapLimit } from '../concurrency.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, createCocalcHttp } from './connection.js'
 import { copyStateOf, envelopeError, execResult, type ExecResult } from './answers.js'
 import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
@@ -72,6 +73,29 @@ export class CocalcV1Client implements CocalcClient {
     const body = { project_id: this.options.projectId, path: remotePath, content }
     // JSON escaping can grow text (quotes, control characters): measure the real body.
     return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined
+  }
+
+  /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
+  async stageArchive(archive: LocalFile, work: string, onBytes: (bytes: number) => void = () => undefined): Promise<StagedArchive> {
+    const bytes = await readWhole(archive)
+    const dir = `${work}/pieces`
+    const count = chunkCount(bytes.length, V1_PIECE_BYTES)
+    await mapLimit(
+      Array.from({ length: count }, (_, index) => index),
+      this.options.concurrency,
+      async (index) => {
+        const piece = bytes.subarray(index * V1_PIECE_BYTES, (index + 1) * V1_PIECE_BYTES)
+        const body = { project_id: this.options.projectId, path: `${dir}/${String(index).padStart(6, '0')}.b64`, content: piece.toString('base64') }
+        await this.call('write_text_file_to_project', body, 'file_written_to_project', 'idempotent')
+        onBytes(piece.length)
+      }
+    )
+    return { archive: `${work}/archive`, pieces: { dir, count } }
+  }
+
+  async execProgram(program: { command: string; args: string[] }, _label: string): Promise<ExecResult> {
+    const result = await this.exec(program)
+    return { ...result, stderr: this.http.serverText(result.stderr, 300) }
   }
 
   copyRequest(request: CopyRequest): ApiRequest {

@@ -13,9 +13,9 @@ import { sleep as defaultSleep } from '../concurrency.js'
 import { chunkCount, readChunks } from './chunks.js'
 import { chooseBoundary, multipartBody, multipartContentType } from './multipart.js'
 import { hashCommand, parseHashOutput, type BatchLimits, type RemoteFile } from './scripts.js'
-import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload } from './client.js'
+import type { ApiRequest, CocalcClient, CocalcClientOptions, CopyRequest, CopyState, PlannedUpload, StagedArchive } from './client.js'
 import { EXEC_HTTP_TIMEOUT_MS, EXEC_TIMEOUT_SECONDS, TRANSIENT_STATUSES, createCocalcHttp } from './connection.js'
-import { copyStateOf, envelopeError, execResult } from './answers.js'
+import { copyStateOf, envelopeError, execResult, type ExecResult } from './answers.js'
 import { HashBatchCutOff, copyIdNotUuid, httpFailure, refusal, unexpectedAnswer } from './refusals.js'
 
 /** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
@@ -136,6 +136,27 @@ export class CocalcV2Client implements CocalcClient {
         throw error
       }
     }
+  }
+
+  async stageArchive(archive: LocalFile, work: string, onBytes?: (bytes: number) => void): Promise<StagedArchive> {
+    const path = `${work}/archive`
+    await this.uploadFile(path, archive, onBytes)
+    return { archive: path }
+  }
+
+  async execProgram(program: { command: string; args: string[] }, label: string): Promise<ExecResult> {
+    const response = await this.post(
+      'exec',
+      { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS },
+      // A repeat may find its work gone and say so (the caller then sends again): only provably unsent requests are repeated.
+      'create',
+      EXEC_HTTP_TIMEOUT_MS
+    )
+    const body = this.json('exec', response, (error) => error === 'undefined')
+    if (body.error === 'undefined') throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`)
+    const result = execResult(body)
+    if (!result) throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code')
+    return { ...result, stderr: this.http.serverText(result.stderr, 300) }
   }
 
   copyRequest(request: CopyRequest): ApiRequest {

@@ -1,19 +1,20 @@
 /**
  * The cocode session API (PROTOCOLS.md §1): one POST that creates a session from text files.
  */
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
+import { isUtf8 } from 'node:buffer'
 import { HttpClient, HttpError, headerValue, type HttpClientOptions, type HttpResponse } from '../http.js'
 import { ServiceError } from '../errors.js'
 import { normaliseHttpUrl } from '../text.js'
-import { jsonStringBetween } from './json.js'
+import { jsonTextLength, jsonTextPieces } from './json.js'
 
 export interface SessionFile {
   name: string
   /**
-   * Reads the file's text (a string, or its UTF-8 bytes) when the request body is built, so only
-   * one file is read at a time.
+   * The file's text: a string or its UTF-8 bytes, or its bytes in pieces (a piece may be reused
+   * once the next is asked for). Called when the body is measured and again when it is sent.
    */
-  read: () => Promise<string | Buffer>
+  read: () => Promise<string | Buffer> | AsyncIterable<Uint8Array>
 }
 
 export interface CocodeCredentials {
@@ -43,37 +44,81 @@ export function createCocodeHttp(baseUrl: string, credentials: CocodeCredentials
   })
 }
 
+/** The session's JSON body: its exact length, and its text produced file by file on demand. */
+export interface SessionBody {
+  length: number
+  /** A fresh pass over the body (a retry reads the files again). */
+  parts: () => AsyncGenerator<string>
+  /** A file that could not be read while sending (it changed): the real reason a send failed. */
+  failure?: Error
+}
+
+/** Bytes of a whole file's content escaped at a time (the body is sent in pieces of about this size). */
+const PIECE_BYTES = 64 * 1024
+
 /**
- * Serialises the session body as a list of buffers, one file at a time: every name and content is
- * escaped as JSON.stringify does (quotes broke the old hand-built clients), contents read as bytes
- * are escaped straight into their part, and peak memory stays near the size of the body itself
- * instead of several copies of it.
+ * The session body, streamed: every name and content is escaped as JSON.stringify does (quotes
+ * broke the old hand-built clients), one piece of one file at a time, so memory does not grow with
+ * the session. The files are read twice: once for the Content-Length, once while sending.
  */
-export async function buildSessionBody(description: string | undefined, files: SessionFile[]): Promise<Buffer[]> {
-  const parts: Buffer[] = []
-  parts.push(Buffer.from(description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`))
+export async function buildSessionBody(description: string | undefined, files: SessionFile[]): Promise<SessionBody> {
+  const head = description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`
+  let length = Buffer.byteLength(head) + 2
   for (const [index, file] of files.entries()) {
-    const content = await file.read()
-    const before = `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(file.name)},"Content":`
-    parts.push(typeof content === 'string' ? Buffer.from(`${before}${JSON.stringify(content)}}`) : jsonStringBetween(before, content, '}'))
+    length += Buffer.byteLength(partHead(index, file.name)) + 3
+    for await (const piece of bytesOf(file)) length += jsonTextLength(piece)
   }
-  parts.push(Buffer.from(']}'))
-  return parts
+  const body: SessionBody = {
+    length,
+    parts: async function* () {
+      yield head
+      for (const [index, file] of files.entries()) {
+        yield `${partHead(index, file.name)}"`
+        try {
+          yield* jsonTextPieces(bytesOf(file))
+        } catch (error) {
+          body.failure = error as Error
+          throw error
+        }
+        yield '"}'
+      }
+      yield ']}'
+    }
+  }
+  return body
+}
+
+function partHead(index: number, name: string): string {
+  return `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(name)},"Content":`
+}
+
+/** A file's UTF-8 bytes in pieces (content that is not valid UTF-8 is decoded as toString does). */
+async function* bytesOf(file: SessionFile): AsyncGenerator<Uint8Array> {
+  const read = file.read()
+  if (Symbol.asyncIterator in read) {
+    yield* read
+    return
+  }
+  const content = await read
+  const bytes = typeof content === 'string' || !isUtf8(content) ? Buffer.from(content.toString('utf8')) : content
+  for (let offset = 0; offset < bytes.length; offset += PIECE_BYTES) yield bytes.subarray(offset, offset + PIECE_BYTES)
 }
 
 /** POSTs the session and returns the URL the server answered. */
-export async function createSession(http: HttpClient, body: Buffer[]): Promise<string> {
-  const length = body.reduce((sum, part) => sum + part.length, 0)
+export async function createSession(http: HttpClient, body: SessionBody): Promise<string> {
   let response: HttpResponse
   try {
     response = await http.request({
       path: '/api/session',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(length) },
-      body: () => Readable.from(body),
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) },
+      // An async iterable (undici accepts one, though its types do not say so): each string goes
+      // straight to the socket, no buffer per piece.
+      body: () => body.parts() as unknown as Readable,
       // Creating a session is not idempotent: never repeat a POST the server may have processed.
       retry: 'create'
     })
   } catch (error) {
+    if (body.failure) throw body.failure
     if (error instanceof HttpError && (error.transport === 'timeout' || error.transport === 'lost')) {
       throw new ServiceError(`${error.message} ${MAYBE_CREATED}`)
     }

@@ -26,9 +26,16 @@ export function jsonStringLength(bytes: Uint8Array): number {
  * pass through: in valid UTF-8 they only form characters JSON.stringify leaves as they are.
  */
 export function writeJsonString(bytes: Buffer, target: Buffer, offset: number): number {
+  target[offset] = 0x22
+  const at = writeJsonChars(bytes, bytes.length, target, offset + 1)
+  target[at] = 0x22
+  return at + 1
+}
+
+/** Writes the escaped form of `bytes[0, end)` (no quotes) into `target` at `offset`; returns the offset after it. */
+function writeJsonChars(bytes: Uint8Array, end: number, target: Buffer, offset: number): number {
   let at = offset
-  target[at++] = 0x22
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = 0; i < end; i++) {
     const byte = bytes[i]
     // Byte by byte: runs between escapes are short in code, where a copy() call per run costs more.
     if (EXTRA[byte] === 0) {
@@ -40,7 +47,6 @@ export function writeJsonString(bytes: Buffer, target: Buffer, offset: number): 
     if (short !== undefined) target[at++] = short
     else at += target.write(`u00${byte.toString(16).padStart(2, '0')}`, at, 'latin1')
   }
-  target[at++] = 0x22
   return at
 }
 
@@ -57,4 +63,44 @@ export function jsonStringBetween(before: string, content: Buffer, after: string
   const end = writeJsonString(content, target, head)
   target.write(after, end)
   return target
+}
+
+/**
+ * The inside of the JSON string literal of UTF-8 bytes that arrive in pieces, as strings of
+ * about one piece each: the same text JSON.stringify makes. Strings, not buffers: they live on
+ * V8's young heap and are collected within milliseconds, where a buffer per piece is external
+ * memory that V8 lets pile up to tens of MiB before collecting it. A character cut between two
+ * pieces is carried into the next. Pieces may be reused by their producer once the next is asked
+ * for. The input must be valid UTF-8 (collected text is).
+ */
+export async function* jsonTextPieces(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  let out = Buffer.alloc(0)
+  let carry = Buffer.alloc(0)
+  for await (const piece of pieces) {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, piece]) : Buffer.from(piece.buffer, piece.byteOffset, piece.length)
+    const end = completeCharacters(bytes)
+    if (out.length < end * 6) out = Buffer.allocUnsafe(Math.max(64 * 1024, end * 6))
+    const length = writeJsonChars(bytes, end, out, 0)
+    carry = Buffer.from(bytes.subarray(end))
+    if (length > 0) yield out.toString('utf8', 0, length)
+  }
+  if (carry.length > 0) yield JSON.stringify(carry.toString('utf8')).slice(1, -1)
+}
+
+/** Bytes of the JSON text jsonTextPieces makes for `bytes` (no quotes). */
+export function jsonTextLength(bytes: Uint8Array): number {
+  return jsonStringLength(bytes) - 2
+}
+
+/** How many leading bytes of `bytes` form whole UTF-8 characters (a cut one at the end is left out). */
+function completeCharacters(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]
+    if (byte < 0x80) return bytes.length
+    if (byte >= 0xc0) {
+      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
+      return size > back ? bytes.length - back : bytes.length
+    }
+  }
+  return bytes.length
 }

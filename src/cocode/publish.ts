@@ -4,9 +4,11 @@
 import * as core from '@actions/core'
 import type { CocodeInputs } from '../inputs.js'
 import type { LocalFile, SkippedFile } from '../files.js'
-import { readCollectedFile } from '../files.js'
-import type { PublishResult } from '../report/result.js'
+import { createHash } from 'node:crypto'
+import { FileError, errorMessage } from '../errors.js'
+import { closeFile, openForReading, readFully } from '../fileio.js'
 import { buildSessionBody, createCocodeHttp, createSession } from './client.js'
+import type { PublishResult } from '../report/result.js'
 import { inert } from '../text.js'
 
 export interface CocodePlan {
@@ -46,7 +48,7 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
   try {
     const body = await buildSessionBody(
       plan.description,
-      plan.files.map((file) => ({ name: file.name, read: () => readCollectedFile(file) }))
+      plan.files.map((file) => ({ name: file.name, read: () => verifiedPieces(file) }))
     )
     core.info(`Creating a cocode session with ${plan.files.length} file(s) (${bytes} bytes of content)`)
     const sessionUrl = await createSession(http, body)
@@ -55,4 +57,37 @@ export async function publishCocode(inputs: CocodeInputs, plan: CocodePlan): Pro
   } finally {
     await http.close()
   }
+}
+
+/** Bytes read at a time while measuring and sending the session. */
+const READ_BYTES = 256 * 1024
+
+/**
+ * A file's bytes in pieces read into one reused buffer (memory stays flat however large the
+ * session), checked against the collected size and SHA-256 once the last piece is read: a file
+ * that changed since collection fails the measuring pass, before anything is sent.
+ */
+export async function* verifiedPieces(file: LocalFile): AsyncGenerator<Uint8Array> {
+  let fd: number
+  try {
+    fd = await openForReading(file.absolutePath)
+  } catch (error) {
+    throw new FileError(`${file.name} cannot be read: ${errorMessage(error)}`)
+  }
+  const hash = createHash('sha256')
+  let size = 0
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BYTES)
+    for (let bytesRead = buffer.length; bytesRead === buffer.length && size <= file.size;) {
+      bytesRead = await readFully(fd, buffer, buffer.length, size)
+      const piece = buffer.subarray(0, bytesRead)
+      hash.update(piece)
+      size += bytesRead
+      if (bytesRead > 0) yield piece
+    }
+  } finally {
+    await closeFile(fd)
+  }
+  if (size !== file.size || hash.digest('hex') !== file.sha256)
+    throw new FileError(`${file.name} changed while the action ran: publish it once it is stable`)
 }
