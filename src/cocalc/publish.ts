@@ -23,6 +23,7 @@ import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
 import type { Tuning } from '../tuning.js'
+import type { PendingRequests } from '../http.js'
 import { CocalcShares, planShares, sharePublished } from './share.js'
 
 export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext, tuning: Tuning): Promise<PublishResult> {
@@ -46,13 +47,17 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
           description: shareDescription(inputs, context),
           log
         })
+  let pending: PendingRequests = 'abandon'
   try {
-    return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
+    const result = await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
+    pending = 'finish'
+    return result
   } finally {
     deadline.dispose()
     core.debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`)
-    await client.close()
-    await shares?.close()
+    // After a failure or the deadline, requests still in flight (a hung server, the other uploads
+    // of a failed batch) are cut: closing must not wait for answers that may never come.
+    await Promise.all([client.close(pending), shares?.close(pending)])
   }
 }
 
