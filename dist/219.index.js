@@ -1336,6 +1336,8 @@ var undici_on_demand = __webpack_require__(3113);
 
 
 
+/** How long requests still in flight may take to end when a client closes normally. */
+const CLOSE_GRACE_MS = 2_000;
 /** A request failed: transport error, bad status, or an answer we cannot use. */
 class HttpError extends ServiceError {
     transport;
@@ -1360,6 +1362,8 @@ class HttpClient {
     origin;
     basePath;
     stop;
+    /** Aborts the requests still in flight when close() runs out of patience. */
+    cut = new AbortController();
     options;
     scrubber;
     dispatcher;
@@ -1503,10 +1507,28 @@ class HttpClient {
     log(line) {
         this.options.log(inert(this.scrub(line)));
     }
-    async close() {
-        if (this.ownsDispatcher && this.dispatcher)
-            await this.dispatcher.close();
+    /**
+     * Ends the connection pool. undici's close() waits for requests still in flight, and a server
+     * that never answers would keep the step (and the process) alive past its `timeout`: so after a
+     * failure ('abandon') or once the step's signal stopped, in-flight requests are cut at once, and
+     * otherwise they get CLOSE_GRACE_MS to end before they are cut.
+     */
+    async close(pending = 'finish') {
+        const dispatcher = this.ownsDispatcher ? this.dispatcher : undefined;
         this.dispatcher = undefined;
+        if (!dispatcher)
+            return;
+        if (pending === 'abandon' || this.stop?.aborted)
+            return dispatcher.destroy();
+        // (undici's destroy() after close() no longer reaches the pool's connections: the grace
+        // period ends by aborting the requests themselves, which lets close() finish.)
+        const timer = setTimeout(() => this.cut.abort(this.error(`${this.service} closed its connections before an answer came`, undefined, 'lost')), CLOSE_GRACE_MS);
+        try {
+            await dispatcher.close();
+        }
+        finally {
+            clearTimeout(timer);
+        }
     }
     getDispatcher(Agent) {
         this.dispatcher ??= new Agent({
@@ -1522,7 +1544,7 @@ class HttpClient {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
         // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
+        const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])]);
         // undici is loaded on the first request, not at start: a dry run never needs it.
         const { Agent, request } = await (0,undici_on_demand/* loadUndici */.b7)();
         const body = typeof req.body === 'function' ? req.body() : req.body;
@@ -2417,8 +2439,8 @@ class CocalcV1Client {
     get requestCount() {
         return this.http.requestCount;
     }
-    async close() {
-        await this.http.close();
+    async close(pending) {
+        await this.http.close(pending);
     }
     /**
      * Base64 pieces, then one decode. The decode exits 3 when a piece is missing (a write the
@@ -2758,8 +2780,8 @@ class CocalcV2Client {
     get requestCount() {
         return this.http.requestCount;
     }
-    async close() {
-        await this.http.close();
+    async close(pending) {
+        await this.http.close(pending);
     }
     async writeTextFile(remotePath, content) {
         const label = 'projects/write-text-file';
@@ -4177,8 +4199,8 @@ class CocalcShares {
         this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
         return url;
     }
-    async close() {
-        await this.options.http.close();
+    async close(pending) {
+        await this.options.http.close(pending);
     }
     post(request) {
         return this.options.http.request({
@@ -4328,14 +4350,18 @@ async function publishCocalc(inputs, collection, context, tuning) {
             description: shareDescription(inputs, context),
             log
         });
+    let pending = 'abandon';
     try {
-        return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives });
+        const result = await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives });
+        pending = 'finish';
+        return result;
     }
     finally {
         deadline.dispose();
         core/* debug */.Yz(`CoCalc: ${client.requestCount} HTTP request(s) sent`);
-        await client.close();
-        await shares?.close();
+        // After a failure or the deadline, requests still in flight (a hung server, the other uploads
+        // of a failed batch) are cut: closing must not wait for answers that may never come.
+        await Promise.all([client.close(pending), shares?.close(pending)]);
     }
 }
 /** What every cocalc result starts from: the files, the links, nothing copied yet. */
