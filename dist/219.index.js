@@ -3838,7 +3838,8 @@ async function checkOnce(check, copy, options, only) {
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
-        return error;
+        // The step's deadline stops the check's request first: that is the time running out, not a failed check.
+        return options.now() >= options.deadline ? 'deadline' : error;
     }
 }
 function copied(kept, copy, options) {
@@ -3917,11 +3918,13 @@ async function beforeDeadline(promise, ms) {
 ;// CONCATENATED MODULE: ./src/cocalc/deadline.ts
 /**
  * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
- * together (INTERFACE.md). One deadline per run: its signal stops every request and pause in
+ * together (INTERFACE.md), and the listing of a PR's files (`changed-files-only`) that comes before
+ * them. One deadline per run: its signal stops every request and pause in
  * flight when the time is up, and the phase it was in names itself in the error.
  */
 
 const DOING = {
+    'changed files': "listing the pull request's changed files on GitHub",
     start: 'starting the project',
     upload: 'uploading the files',
     verify: 'verifying the files inside the project',
@@ -3990,7 +3993,8 @@ class StepDeadline {
         clearTimeout(this.timer);
     }
     error() {
-        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that CoCalc and the project respond`);
+        const slow = this.current === 'changed files' ? 'GitHub responds' : 'CoCalc and the project respond';
+        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that ${slow}`);
     }
 }
 
@@ -4329,16 +4333,21 @@ function safeJson(http, response, label) {
 
 
 
-async function publishCocalc(inputs, collection, context, tuning) {
+/**
+ * `deadline`: the step's, when it started earlier (main.ts starts it before listing a PR's
+ * changed files, which it bounds too); else it starts here.
+ */
+async function publishCocalc(inputs, collection, context, tuning, deadline = new StepDeadline(inputs.timeoutSeconds)) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const base = baseResult(inputs, collection);
     const log = actionsLogger;
-    if (inputs.dryRun)
+    if (inputs.dryRun) {
+        deadline.dispose();
         return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log));
+    }
     for (const form of connection_credentialForms(inputs.apiKey))
         core/* setSecret */.Pq(form);
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
-    const deadline = new StepDeadline(inputs.timeoutSeconds);
     const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal);
     const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
@@ -5511,7 +5520,8 @@ function checkChangesReadable(inputs, context, pullRequest) {
         throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
     }
 }
-async function readPullRequestChanges(inputs, context, pullRequest) {
+/** `signal`: the cocalc step's deadline (its `timeout` bounds this listing too); it stops every request. */
+async function readPullRequestChanges(inputs, context, pullRequest, signal) {
     checkChangesReadable(inputs, context, pullRequest);
     const owner = context.owner ?? '';
     const repo = context.repo ?? '';
@@ -5526,7 +5536,10 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
     try {
         let pages = 0;
         const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
-        for await (const page of octokit.paginate.iterator(route, { owner, repo, pull_number: pullRequest, per_page: PER_PAGE })) {
+        // (Octokit hands `request.signal` to every fetch, the pages' and the retries' alike.)
+        const request = signal ? { signal } : {};
+        const params = { owner, repo, pull_number: pullRequest, per_page: PER_PAGE, request };
+        for await (const page of octokit.paginate.iterator(route, params)) {
             for (const raw of page.data)
                 files.push(toFile(raw));
             if (++pages >= MAX_PAGES)
@@ -5536,7 +5549,7 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         // Only a list that reached the cap can be short: then ask the PR how many files it changes.
         if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
             doing = `read PR #${pullRequest} of ${owner}/${repo}`;
-            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest });
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest, request });
             total = typeof data.changed_files === 'number' ? data.changed_files : undefined;
         }
         return { pullRequest, files, total };
@@ -5597,6 +5610,7 @@ function explain(error, token) {
 
 
 
+
 async function run(tuning = src_tuning.DEFAULT_TUNING) {
     // Every credential read is masked for the runner and kept here to scrub the failure summary.
     const secrets = [];
@@ -5640,12 +5654,24 @@ async function publish(inputs, context, tuning) {
         core/* info */.pq(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
         return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning);
     }
-    const changes = inputs.changedFilesOnly ? await core/* group */.Os("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined;
-    const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
-    const result = await publishCollection(inputs, context, collection, changes, tuning);
-    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+    // In cocalc mode `timeout` bounds the whole step, from the PR's file listing on (INTERFACE.md).
+    const deadline = inputs.mode === 'cocalc' ? new StepDeadline(inputs.timeoutSeconds) : undefined;
+    try {
+        const changes = inputs.changedFilesOnly
+            ? await core/* group */.Os("List the pull request's changed files", () => listChanges(inputs, context, deadline))
+            : undefined;
+        const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
+        const result = await publishCollection(inputs, context, collection, changes, tuning, deadline);
+        return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+    }
+    finally {
+        deadline?.dispose();
+    }
 }
-async function publishCollection(inputs, context, collection, changes, tuning) {
+function listChanges(inputs, context, deadline) {
+    return deadline ? deadline.run('changed files', () => changedFiles(inputs, context, deadline.signal)) : changedFiles(inputs, context);
+}
+async function publishCollection(inputs, context, collection, changes, tuning, deadline) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
@@ -5658,17 +5684,17 @@ async function publishCollection(inputs, context, collection, changes, tuning) {
     const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
-    return publishCocalc(inputs, collection, context, tuning);
+    return publishCocalc(inputs, collection, context, tuning, deadline);
 }
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs, context) {
+async function changedFiles(inputs, context, signal) {
     const pullRequest = changesPullRequest(inputs, context);
     if (pullRequest === undefined) {
         core/* notice */.lm(`'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`);
         return undefined;
     }
     checkChangesReadable(inputs, context, pullRequest);
-    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest, signal), {
         repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
         workingDirectory: inputs.workingDirectory
     });

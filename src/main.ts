@@ -11,6 +11,7 @@ import { Scrubber, formatBytes, inert, secretForms } from './text.js'
 import { checkWorkingDirectory, trustedRootsOf } from './workdir.js'
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
+import { StepDeadline } from './cocalc/deadline.js'
 import type { PublishResult } from './report/result.js'
 import { report, reportFailure } from './report/index.js'
 import { DEFAULT_TUNING, type Tuning } from './tuning.js'
@@ -54,10 +55,22 @@ async function publish(inputs: Inputs, context: RunContext, tuning: Tuning): Pro
     core.info(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`)
     return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning)
   }
-  const changes = inputs.changedFilesOnly ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context)) : undefined
-  const collection = await core.group('Collect files', () => collect(inputs, changes))
-  const result = await publishCollection(inputs, context, collection, changes, tuning)
-  return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
+  // In cocalc mode `timeout` bounds the whole step, from the PR's file listing on (INTERFACE.md).
+  const deadline = inputs.mode === 'cocalc' ? new StepDeadline(inputs.timeoutSeconds) : undefined
+  try {
+    const changes = inputs.changedFilesOnly
+      ? await core.group("List the pull request's changed files", () => listChanges(inputs, context, deadline))
+      : undefined
+    const collection = await core.group('Collect files', () => collect(inputs, changes))
+    const result = await publishCollection(inputs, context, collection, changes, tuning, deadline)
+    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
+  } finally {
+    deadline?.dispose()
+  }
+}
+
+function listChanges(inputs: Inputs, context: RunContext, deadline: StepDeadline | undefined): Promise<ChangePlan | undefined> {
+  return deadline ? deadline.run('changed files', () => changedFiles(inputs, context, deadline.signal)) : changedFiles(inputs, context)
 }
 
 async function publishCollection(
@@ -65,7 +78,8 @@ async function publishCollection(
   context: RunContext,
   collection: Collection,
   changes: ChangePlan | undefined,
-  tuning: Tuning
+  tuning: Tuning,
+  deadline: StepDeadline | undefined
 ): Promise<PublishResult> {
   if (inputs.mode === 'cocode') {
     const plan = planSession(
@@ -80,11 +94,11 @@ async function publishCollection(
   }
   const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes)
   if (empty) return empty
-  return publishCocalc(inputs, collection, context, tuning)
+  return publishCocalc(inputs, collection, context, tuning, deadline)
 }
 
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs: Inputs, context: RunContext): Promise<ChangePlan | undefined> {
+async function changedFiles(inputs: Inputs, context: RunContext, signal?: AbortSignal): Promise<ChangePlan | undefined> {
   const pullRequest = changesPullRequest(inputs, context)
   if (pullRequest === undefined) {
     core.notice(
@@ -93,7 +107,7 @@ async function changedFiles(inputs: Inputs, context: RunContext): Promise<Change
     return undefined
   }
   checkChangesReadable(inputs, context, pullRequest)
-  const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+  const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest, signal), {
     repositoryRoot: process.env.GITHUB_WORKSPACE || process.cwd(),
     workingDirectory: inputs.workingDirectory
   })

@@ -581,7 +581,7 @@ describe('close', () => {
   })
 
   it("'finish' lets a request answered within the grace period end normally", async () => {
-    const server = await scripted((_req, res) => setTimeout(() => answer(200, 'late')(_req, res), 50))
+    const server = await scripted((req, res, body) => setTimeout(() => answer(200, 'late')(req, res, body), 50))
     const { http } = client(server.url, { timeoutMs: 60_000 })
     const inFlight = http.request({ path: '/x', retry: 'none' })
     await seenBy(server, 1)
