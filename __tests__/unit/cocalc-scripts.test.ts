@@ -176,3 +176,47 @@ describe('batchPaths', () => {
     }
   })
 })
+
+describe('parseHashOutput: what each problem says', () => {
+  const a = 'a'.repeat(64)
+  it('names the line that is wrong, quoted and cut to 80 characters', () => {
+    expect(parseHashOutput(`${'x'.repeat(100)}\n`, 1)).toEqual({ problem: `the first line is not the list of missing files: "${'x'.repeat(80)}"` })
+    expect(parseHashOutput('', 1)).toEqual({ problem: 'the first line is not the list of missing files: ""' })
+    expect(parseHashOutput(`missing: 3\n${a}  x\nmtimes:\n1\n`, 2)).toEqual({ problem: 'it names a missing file beyond the 2 asked for' })
+    // toStrictEqual: one entry per path asked for, a missing one included as undefined.
+    expect(parseHashOutput(`missing: 2\n${a}  x\nmtimes:\n1\n`, 2)).toStrictEqual([{ sha256: a, mtime: 1 }, undefined])
+    expect(parseHashOutput(`missing: 1\nmtimes:\n`, 1)).toStrictEqual([undefined])
+    expect(parseHashOutput(`missing:\n${a}  x\nmtimes\n1\n`, 1)).toEqual({
+      problem: 'expected 1 hash(es) and 1 mtime(s) for 1 path(s), got 4 line(s)'
+    })
+    expect(parseHashOutput(`missing:\n${a}  x\nmtimes:\n1\n2\n`, 1)).toEqual({
+      problem: 'expected 1 hash(es) and 1 mtime(s) for 1 path(s), got 5 line(s)'
+    })
+    expect(parseHashOutput(`missing:\n${'y'.repeat(100)}\nmtimes:\n1\n`, 1)).toEqual({
+      problem: `the line for path 1 is neither a SHA-256 nor an mtime: "${'y'.repeat(80)}"`
+    })
+    expect(parseHashOutput(`missing:\n${a}  x\nmtimes:\nsoon\n`, 1)).toEqual({
+      problem: `the line for path 1 is neither a SHA-256 nor an mtime: "${a}  x"`
+    })
+  })
+
+  it('reads an answer without its last line break the same', () => {
+    expect(parseHashOutput(`missing:\n${a}  x\nmtimes:\n7`, 1)).toEqual([{ sha256: a, mtime: 7 }])
+  })
+})
+
+describe('batchPaths: the limits are inclusive', () => {
+  it('fills a batch up to exactly each limit, and no further', () => {
+    // "ab" costs 4 bytes as a JSON string plus 1 separator: 5 each.
+    expect(batchPaths(['ab', 'cd'], [0, 0], { maxArgumentBytes: 10, maxPaths: 10, maxContentBytes: 10 })).toEqual([[0, 1]])
+    expect(batchPaths(['ab', 'cd'], [0, 0], { maxArgumentBytes: 9, maxPaths: 10, maxContentBytes: 10 })).toEqual([[0], [1]])
+    expect(batchPaths(['a', 'b'], [5, 5], { maxArgumentBytes: 100, maxPaths: 10, maxContentBytes: 10 })).toEqual([[0, 1]])
+    expect(batchPaths(['a', 'b'], [5, 6], { maxArgumentBytes: 100, maxPaths: 10, maxContentBytes: 10 })).toEqual([[0], [1]])
+    expect(batchPaths(['a', 'b', 'c'], [0, 0, 0], { maxArgumentBytes: 100, maxPaths: 2, maxContentBytes: 10 })).toEqual([[0, 1], [2]])
+  })
+
+  it('gives no batch for no paths, and a lone path over every limit a batch of its own', () => {
+    expect(batchPaths([], [], { maxArgumentBytes: 1, maxPaths: 1, maxContentBytes: 1 })).toEqual([])
+    expect(batchPaths(['long-name'], [99], { maxArgumentBytes: 1, maxPaths: 1, maxContentBytes: 1 })).toEqual([[0]])
+  })
+})

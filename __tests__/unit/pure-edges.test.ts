@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { projectFolderUrl } from '../../src/cocalc/links.js'
-import { pullRequestOf, readRunContext } from '../../src/context.js'
+import { isRecord, pullRequestOf, readRunContext } from '../../src/context.js'
 import { truncate } from '../../src/text.js'
 import { outputsOf } from '../../src/report/outputs.js'
 
@@ -78,5 +78,12 @@ describe('run links', () => {
     })
     expect(readRunContext(base)).toMatchObject({ runUrl: undefined, owner: undefined, repo: undefined })
     expect(readRunContext({ GITHUB_REPOSITORY: 'o/r' }).runUrl).toBeUndefined()
+  })
+})
+
+describe('isRecord', () => {
+  it('is true for plain objects only', () => {
+    expect([{}, { a: 1 }].map(isRecord)).toEqual([true, true])
+    expect([null, undefined, [], 'x', 1].map(isRecord)).toEqual([false, false, false, false, false])
   })
 })

@@ -78,7 +78,7 @@ export interface StagedArchive {
   pieces?: { dir: string; count: number }
 }
 
-/** One API call: its path under the server's URL and its JSON body. */
+/** One API call: its path under the server's URL and its JSON body, built once for the real call and the dry run's plan. */
 export interface ApiRequest {
   path: string
   body: Record<string, unknown>

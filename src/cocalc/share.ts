@@ -19,6 +19,7 @@
  *   hub in February 2025 (commit 3dd81a260a), so newer v1 servers refuse it.
  * A set answers no row, so the row is read back and compared before the link is reported.
  */
+import type { ApiRequest } from './client.js'
 import type { Logger } from '../logger.js'
 import { createHash } from 'node:crypto'
 import type { CocalcApi, CocalcInputs, ShareMode } from '../inputs.js'
@@ -60,18 +61,13 @@ export function shareRow(projectId: string, folder: string, mode: SharedMode, de
   return { project_id: projectId, path: folder, description, disabled: false, ...FLAGS[mode] }
 }
 
-export interface JsonRequest {
-  path: string
-  body: Record<string, unknown>
-}
-
 /** The user query that writes a row: built once, for the dry run's plan and for the real call. */
-export function shareRequest(api: CocalcApi, row: ShareRow): JsonRequest {
+export function shareRequest(api: CocalcApi, row: ShareRow): ApiRequest {
   return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: row } } }
 }
 
 /** The get query that reads the row back (null leaves make it a read). */
-export function readBackRequest(api: CocalcApi, row: ShareRow): JsonRequest {
+export function readBackRequest(api: CocalcApi, row: ShareRow): ApiRequest {
   const fields = {
     id: shareId(row.project_id, row.path),
     project_id: row.project_id,
@@ -83,7 +79,7 @@ export function readBackRequest(api: CocalcApi, row: ShareRow): JsonRequest {
   return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: fields } } }
 }
 
-export const SHARE_SERVER_REQUEST: JsonRequest = { path: '/api/v2/customize', body: { fields: ['shareServer'] } }
+export const SHARE_SERVER_REQUEST: ApiRequest = { path: '/api/v2/customize', body: { fields: ['shareServer'] } }
 
 export interface ShareOptions {
   http: HttpClient
@@ -154,7 +150,7 @@ export class CocalcShares {
     await this.options.http.close(pending)
   }
 
-  private post(request: JsonRequest): Promise<HttpResponse> {
+  private post(request: ApiRequest): Promise<HttpResponse> {
     return this.options.http.request({
       path: request.path,
       headers: { 'content-type': 'application/json' },
