@@ -1392,6 +1392,8 @@ var undici_on_demand = __webpack_require__(3113);
 
 
 
+/** How long requests still in flight may take to end when a client closes normally. */
+const CLOSE_GRACE_MS = 2_000;
 /** A request failed: transport error, bad status, or an answer we cannot use. */
 class HttpError extends ServiceError {
     transport;
@@ -1416,6 +1418,8 @@ class HttpClient {
     origin;
     basePath;
     stop;
+    /** Aborts the requests still in flight when close() runs out of patience. */
+    cut = new AbortController();
     options;
     scrubber;
     dispatcher;
@@ -1559,10 +1563,28 @@ class HttpClient {
     log(line) {
         this.options.log(inert(this.scrub(line)));
     }
-    async close() {
-        if (this.ownsDispatcher && this.dispatcher)
-            await this.dispatcher.close();
+    /**
+     * Ends the connection pool. undici's close() waits for requests still in flight, and a server
+     * that never answers would keep the step (and the process) alive past its `timeout`: so after a
+     * failure ('abandon') or once the step's signal stopped, in-flight requests are cut at once, and
+     * otherwise they get CLOSE_GRACE_MS to end before they are cut.
+     */
+    async close(pending = 'finish') {
+        const dispatcher = this.ownsDispatcher ? this.dispatcher : undefined;
         this.dispatcher = undefined;
+        if (!dispatcher)
+            return;
+        if (pending === 'abandon' || this.stop?.aborted)
+            return dispatcher.destroy();
+        // (undici's destroy() after close() no longer reaches the pool's connections: the grace
+        // period ends by aborting the requests themselves, which lets close() finish.)
+        const timer = setTimeout(() => this.cut.abort(this.error(`${this.service} closed its connections before an answer came`, undefined, 'lost')), CLOSE_GRACE_MS);
+        try {
+            await dispatcher.close();
+        }
+        finally {
+            clearTimeout(timer);
+        }
     }
     getDispatcher(Agent) {
         this.dispatcher ??= new Agent({
@@ -1578,7 +1600,7 @@ class HttpClient {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
         // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-        const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs);
+        const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])]);
         // undici is loaded on the first request, not at start: a dry run never needs it.
         const { Agent, request } = await (0,undici_on_demand/* loadUndici */.b7)();
         const body = typeof req.body === 'function' ? req.body() : req.body;
@@ -2473,8 +2495,8 @@ class CocalcV1Client {
     get requestCount() {
         return this.http.requestCount;
     }
-    async close() {
-        await this.http.close();
+    async close(pending) {
+        await this.http.close(pending);
     }
     /**
      * Base64 pieces, then one decode. The decode exits 3 when a piece is missing (a write the
@@ -2814,8 +2836,8 @@ class CocalcV2Client {
     get requestCount() {
         return this.http.requestCount;
     }
-    async close() {
-        await this.http.close();
+    async close(pending) {
+        await this.http.close(pending);
     }
     async writeTextFile(remotePath, content) {
         const label = 'projects/write-text-file';
@@ -3872,7 +3894,8 @@ async function checkOnce(check, copy, options, only) {
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
-        return error;
+        // The step's deadline stops the check's request first: that is the time running out, not a failed check.
+        return options.now() >= options.deadline ? 'deadline' : error;
     }
 }
 function copied(kept, copy, options) {
@@ -3951,11 +3974,13 @@ async function beforeDeadline(promise, ms) {
 ;// CONCATENATED MODULE: ./src/cocalc/deadline.ts
 /**
  * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
- * together (INTERFACE.md). One deadline per run: its signal stops every request and pause in
+ * together (INTERFACE.md), and the listing of a PR's files (`changed-files-only`) that comes before
+ * them. One deadline per run: its signal stops every request and pause in
  * flight when the time is up, and the phase it was in names itself in the error.
  */
 
 const DOING = {
+    'changed files': "listing the pull request's changed files on GitHub",
     start: 'starting the project',
     upload: 'uploading the files',
     verify: 'verifying the files inside the project',
@@ -4024,7 +4049,8 @@ class StepDeadline {
         clearTimeout(this.timer);
     }
     error() {
-        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that CoCalc and the project respond`);
+        const slow = this.current === 'changed files' ? 'GitHub responds' : 'CoCalc and the project respond';
+        return new StepTimeout(`The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that ${slow}`);
     }
 }
 
@@ -4233,8 +4259,8 @@ class CocalcShares {
         this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
         return url;
     }
-    async close() {
-        await this.options.http.close();
+    async close(pending) {
+        await this.options.http.close(pending);
     }
     post(request) {
         return this.options.http.request({
@@ -4363,16 +4389,21 @@ function safeJson(http, response, label) {
 
 
 
-async function publishCocalc(inputs, collection, context, tuning) {
+/**
+ * `deadline`: the step's, when it started earlier (main.ts starts it before listing a PR's
+ * changed files, which it bounds too); else it starts here.
+ */
+async function publishCocalc(inputs, collection, context, tuning, deadline = new StepDeadline(inputs.timeoutSeconds)) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const base = baseResult(inputs, collection);
     const log = actionsLogger;
-    if (inputs.dryRun)
+    if (inputs.dryRun) {
+        deadline.dispose();
         return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log));
+    }
     for (const form of connection_credentialForms(inputs.apiKey))
         core/* setSecret */.Pq(form);
     // `timeout` bounds everything from here on: upload, verification, copies and waits.
-    const deadline = new StepDeadline(inputs.timeoutSeconds);
     const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal);
     const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
@@ -4384,14 +4415,18 @@ async function publishCocalc(inputs, collection, context, tuning) {
             description: shareDescription(inputs, context),
             log
         });
+    let pending = 'abandon';
     try {
-        return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives });
+        const result = await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives });
+        pending = 'finish';
+        return result;
     }
     finally {
         deadline.dispose();
         core/* debug */.Yz(`CoCalc: ${client.requestCount} HTTP request(s) sent`);
-        await client.close();
-        await shares?.close();
+        // After a failure or the deadline, requests still in flight (a hung server, the other uploads
+        // of a failed batch) are cut: closing must not wait for answers that may never come.
+        await Promise.all([client.close(pending), shares?.close(pending)]);
     }
 }
 /** What every cocalc result starts from: the files, the links, nothing copied yet. */
@@ -5546,7 +5581,8 @@ function checkChangesReadable(inputs, context, pullRequest) {
         throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
     }
 }
-async function readPullRequestChanges(inputs, context, pullRequest) {
+/** `signal`: the cocalc step's deadline (its `timeout` bounds this listing too); it stops every request. */
+async function readPullRequestChanges(inputs, context, pullRequest, signal) {
     checkChangesReadable(inputs, context, pullRequest);
     const owner = context.owner ?? '';
     const repo = context.repo ?? '';
@@ -5561,7 +5597,10 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
     try {
         let pages = 0;
         const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
-        for await (const page of octokit.paginate.iterator(route, { owner, repo, pull_number: pullRequest, per_page: PER_PAGE })) {
+        // (Octokit hands `request.signal` to every fetch, the pages' and the retries' alike.)
+        const request = signal ? { signal } : {};
+        const params = { owner, repo, pull_number: pullRequest, per_page: PER_PAGE, request };
+        for await (const page of octokit.paginate.iterator(route, params)) {
             for (const raw of page.data)
                 files.push(toFile(raw));
             if (++pages >= MAX_PAGES)
@@ -5571,7 +5610,7 @@ async function readPullRequestChanges(inputs, context, pullRequest) {
         // Only a list that reached the cap can be short: then ask the PR how many files it changes.
         if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
             doing = `read PR #${pullRequest} of ${owner}/${repo}`;
-            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest });
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest, request });
             total = typeof data.changed_files === 'number' ? data.changed_files : undefined;
         }
         return { pullRequest, files, total };
@@ -5618,6 +5657,7 @@ function explain(error, token) {
 /**
  * run(): inputs → files → publish → report. The only place that fails the step.
  */
+
 
 
 
@@ -5679,14 +5719,26 @@ async function publish(inputs, context, tuning) {
     }
     // A pull request may have turned the folder into a link: refused before anything is read or sent.
     const folders = await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf());
-    const changes = inputs.changedFilesOnly
-        ? await core/* group */.Os("List the pull request's changed files", () => changedFiles(inputs, context, folders))
-        : undefined;
-    const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
-    const result = await publishCollection(inputs, context, collection, changes, tuning);
-    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+    // In cocalc mode `timeout` bounds the whole step, from the PR's file listing on (INTERFACE.md).
+    const deadline = inputs.mode === 'cocalc' ? new StepDeadline(inputs.timeoutSeconds) : undefined;
+    try {
+        const changes = inputs.changedFilesOnly
+            ? await core/* group */.Os("List the pull request's changed files", () => listChanges(inputs, context, folders, deadline))
+            : undefined;
+        const collection = await core/* group */.Os('Collect files', () => collect(inputs, changes));
+        const result = await publishCollection(inputs, context, collection, changes, tuning, deadline);
+        return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result;
+    }
+    finally {
+        deadline?.dispose();
+    }
 }
-async function publishCollection(inputs, context, collection, changes, tuning) {
+function listChanges(inputs, context, folders, deadline) {
+    return deadline
+        ? deadline.run('changed files', () => changedFiles(inputs, context, folders, deadline.signal))
+        : changedFiles(inputs, context, folders);
+}
+async function publishCollection(inputs, context, collection, changes, tuning, deadline) {
     if (inputs.mode === 'cocode') {
         const plan = planSession(collection.files, inputs.description ?? defaultDescription(context, external_node_path_.basename(inputs.workingDirectory)), collection.skipped);
         for (const binary of plan.binaries)
@@ -5699,10 +5751,10 @@ async function publishCollection(inputs, context, collection, changes, tuning) {
     const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes);
     if (empty)
         return empty;
-    return publishCocalc(inputs, collection, context, tuning);
+    return publishCocalc(inputs, collection, context, tuning, deadline);
 }
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs, context, folders) {
+async function changedFiles(inputs, context, folders, signal) {
     const pullRequest = changesPullRequest(inputs, context);
     if (pullRequest === undefined) {
         core/* notice */.lm(`'changed-files-only' has no effect: this ${context.eventName ?? 'run'} event carries no pull request (set 'pr-number' to name one), so every file matching 'files' is sent`);
@@ -5710,7 +5762,7 @@ async function changedFiles(inputs, context, folders) {
     }
     checkChangesReadable(inputs, context, pullRequest);
     // Real paths of both: GitHub names files where they are in the repository, not through a linked folder.
-    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+    const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest, signal), {
         repositoryRoot: folders.workspace,
         workingDirectory: folders.workingDirectory
     });

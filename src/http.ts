@@ -77,6 +77,12 @@ export interface HttpResponse {
  * (connection refused, host not found), `timeout` when no answer came in time, `lost` when the
  * connection broke. After `timeout` and `lost` the server may have acted on the request.
  */
+/** What closing a client does with requests still in flight: let them end (briefly), or cut them. */
+export type PendingRequests = 'finish' | 'abandon'
+
+/** How long requests still in flight may take to end when a client closes normally. */
+export const CLOSE_GRACE_MS = 2_000
+
 export type TransportFailure = 'not-sent' | 'timeout' | 'lost'
 
 /** A request failed: transport error, bad status, or an answer we cannot use. */
@@ -107,6 +113,8 @@ export class HttpClient {
   private readonly origin: string
   private readonly basePath: string
   private readonly stop: AbortSignal | undefined
+  /** Aborts the requests still in flight when close() runs out of patience. */
+  private readonly cut = new AbortController()
   private readonly options: Required<Omit<HttpClientOptions, 'dispatcher' | 'headers' | 'secrets' | 'log' | 'signal'>> & {
     headers: Record<string, string>
     log: (message: string) => void
@@ -262,9 +270,28 @@ export class HttpClient {
     this.options.log(inert(this.scrub(line)))
   }
 
-  async close(): Promise<void> {
-    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.close()
+  /**
+   * Ends the connection pool. undici's close() waits for requests still in flight, and a server
+   * that never answers would keep the step (and the process) alive past its `timeout`: so after a
+   * failure ('abandon') or once the step's signal stopped, in-flight requests are cut at once, and
+   * otherwise they get CLOSE_GRACE_MS to end before they are cut.
+   */
+  async close(pending: PendingRequests = 'finish'): Promise<void> {
+    const dispatcher = this.ownsDispatcher ? this.dispatcher : undefined
     this.dispatcher = undefined
+    if (!dispatcher) return
+    if (pending === 'abandon' || this.stop?.aborted) return dispatcher.destroy()
+    // (undici's destroy() after close() no longer reaches the pool's connections: the grace
+    // period ends by aborting the requests themselves, which lets close() finish.)
+    const timer = setTimeout(
+      () => this.cut.abort(this.error(`${this.service} closed its connections before an answer came`, undefined, 'lost')),
+      CLOSE_GRACE_MS
+    )
+    try {
+      await dispatcher.close()
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   private getDispatcher(Agent: typeof import('undici/index.js').Agent): Dispatcher {
@@ -282,7 +309,7 @@ export class HttpClient {
     this.requestCount++
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs
     // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
-    const signal = this.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stop]) : AbortSignal.timeout(timeoutMs)
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])])
     // undici is loaded on the first request, not at start: a dry run never needs it.
     const { Agent, request } = await loadUndici()
     const body = typeof req.body === 'function' ? req.body() : req.body

@@ -11,6 +11,7 @@ import { Scrubber, formatBytes, inert, secretForms } from './text.js'
 import { checkWorkingDirectory, trustedRootsOf, type CheckedFolders } from './workdir.js'
 import { planSession, publishCocode } from './cocode/publish.js'
 import { publishCocalc } from './cocalc/publish.js'
+import { StepDeadline } from './cocalc/deadline.js'
 import type { PublishResult } from './report/result.js'
 import { report, reportFailure } from './report/index.js'
 import { DEFAULT_TUNING, type Tuning } from './tuning.js'
@@ -58,12 +59,29 @@ async function publish(inputs: Inputs, context: RunContext, tuning: Tuning): Pro
   }
   // A pull request may have turned the folder into a link: refused before anything is read or sent.
   const folders = await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf())
-  const changes = inputs.changedFilesOnly
-    ? await core.group("List the pull request's changed files", () => changedFiles(inputs, context, folders))
-    : undefined
-  const collection = await core.group('Collect files', () => collect(inputs, changes))
-  const result = await publishCollection(inputs, context, collection, changes, tuning)
-  return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
+  // In cocalc mode `timeout` bounds the whole step, from the PR's file listing on (INTERFACE.md).
+  const deadline = inputs.mode === 'cocalc' ? new StepDeadline(inputs.timeoutSeconds) : undefined
+  try {
+    const changes = inputs.changedFilesOnly
+      ? await core.group("List the pull request's changed files", () => listChanges(inputs, context, folders, deadline))
+      : undefined
+    const collection = await core.group('Collect files', () => collect(inputs, changes))
+    const result = await publishCollection(inputs, context, collection, changes, tuning, deadline)
+    return changes ? { ...result, changes: changeReport(changes, result.status === 'skipped' ? [] : result.files.map((file) => file.name)) } : result
+  } finally {
+    deadline?.dispose()
+  }
+}
+
+function listChanges(
+  inputs: Inputs,
+  context: RunContext,
+  folders: CheckedFolders,
+  deadline: StepDeadline | undefined
+): Promise<ChangePlan | undefined> {
+  return deadline
+    ? deadline.run('changed files', () => changedFiles(inputs, context, folders, deadline.signal))
+    : changedFiles(inputs, context, folders)
 }
 
 async function publishCollection(
@@ -71,7 +89,8 @@ async function publishCollection(
   context: RunContext,
   collection: Collection,
   changes: ChangePlan | undefined,
-  tuning: Tuning
+  tuning: Tuning,
+  deadline: StepDeadline | undefined
 ): Promise<PublishResult> {
   if (inputs.mode === 'cocode') {
     const plan = planSession(
@@ -86,11 +105,11 @@ async function publishCollection(
   }
   const empty = noFiles(inputs, collection.files.length, 'cocalc', collection.skipped, changes)
   if (empty) return empty
-  return publishCocalc(inputs, collection, context, tuning)
+  return publishCocalc(inputs, collection, context, tuning, deadline)
 }
 
 /** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
-async function changedFiles(inputs: Inputs, context: RunContext, folders: CheckedFolders): Promise<ChangePlan | undefined> {
+async function changedFiles(inputs: Inputs, context: RunContext, folders: CheckedFolders, signal?: AbortSignal): Promise<ChangePlan | undefined> {
   const pullRequest = changesPullRequest(inputs, context)
   if (pullRequest === undefined) {
     core.notice(
@@ -100,7 +119,7 @@ async function changedFiles(inputs: Inputs, context: RunContext, folders: Checke
   }
   checkChangesReadable(inputs, context, pullRequest)
   // Real paths of both: GitHub names files where they are in the repository, not through a linked folder.
-  const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest), {
+  const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest, signal), {
     repositoryRoot: folders.workspace,
     workingDirectory: folders.workingDirectory
   })

@@ -32,10 +32,12 @@ export function checkChangesReadable(inputs: Pick<Inputs, 'githubToken'>, contex
   }
 }
 
+/** `signal`: the cocalc step's deadline (its `timeout` bounds this listing too); it stops every request. */
 export async function readPullRequestChanges(
   inputs: Pick<Inputs, 'githubToken'>,
   context: RunContext,
-  pullRequest: number
+  pullRequest: number,
+  signal?: AbortSignal
 ): Promise<PullRequestChanges> {
   checkChangesReadable(inputs, context, pullRequest)
   const owner = context.owner ?? ''
@@ -51,7 +53,10 @@ export async function readPullRequestChanges(
   try {
     let pages = 0
     const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files'
-    for await (const page of octokit.paginate.iterator(route, { owner, repo, pull_number: pullRequest, per_page: PER_PAGE })) {
+    // (Octokit hands `request.signal` to every fetch, the pages' and the retries' alike.)
+    const request = signal ? { signal } : {}
+    const params = { owner, repo, pull_number: pullRequest, per_page: PER_PAGE, request }
+    for await (const page of octokit.paginate.iterator(route, params)) {
       for (const raw of page.data as unknown[]) files.push(toFile(raw))
       if (++pages >= MAX_PAGES) break
     }
@@ -59,7 +64,7 @@ export async function readPullRequestChanges(
     // Only a list that reached the cap can be short: then ask the PR how many files it changes.
     if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
       doing = `read PR #${pullRequest} of ${owner}/${repo}`
-      const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest })
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest, request })
       total = typeof data.changed_files === 'number' ? data.changed_files : undefined
     }
     return { pullRequest, files, total }

@@ -239,4 +239,37 @@ describe('changed-files-only, cocalc mode', () => {
     expect(cocalc.requestsTo('upload').length).toBe(uploads)
     expect(second.summary).toContain('already up to date')
   })
+
+  it("ends a PR file listing GitHub is slow to answer at the step's timeout, naming the phase, with nothing uploaded", async () => {
+    const { source } = projectIds()
+    const uploads = cocalc.requestsTo('upload').length
+    // GitHub answers the listing after 15 s (within its own 20 s per-request limit); the step may take 3.
+    github.faults.rules.push({ path: '/repos/octo-org/notebooks/pulls/7/files', delayMs: 15_000, times: 1 })
+    const result = await runAction({
+      workspace,
+      inputs: {
+        mode: 'cocalc',
+        files: 'src/**',
+        'changed-files-only': 'true',
+        'cocalc-url': cocalc.url,
+        'cocalc-api-key': API_KEY,
+        'project-id': source,
+        path: 'preview',
+        'github-token': TOKEN,
+        comment: 'false',
+        timeout: '3'
+      },
+      eventName: 'pull_request',
+      payload: pullRequestPayload(7, { headSha: HEAD_SHA }),
+      env: { GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl },
+      timeoutMs: 40_000
+    })
+    expectNoSecrets(result, [TOKEN, ...COCALC_SECRETS])
+    expectOneLineFailure(
+      result,
+      "The cocalc step did not finish within its 3 s 'timeout' (phase: changed files, listing the pull request's changed files on GitHub): raise 'timeout', or check that GitHub responds"
+    )
+    expect(cocalc.requestsTo('upload').length).toBe(uploads)
+    expect(cocalc.listFiles(source)).toEqual([])
+  })
 })

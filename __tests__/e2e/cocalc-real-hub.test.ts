@@ -196,6 +196,21 @@ describe('Cloudflare and timeout', () => {
     expect(emulator.readFile(source, 'course/a.txt')?.toString()).toBe('alpha')
   })
 
+  it('reports a copy whose check inside the target outlives the timeout as timed out, not failed', async () => {
+    const { source, t1 } = projectIds()
+    // The hash before the upload and the verification are answered; the check inside the target hangs.
+    emulator.faults.next('exec', 'hang', 100, 2)
+    const result = await runCocalc(
+      emulator,
+      { 'a.txt': 'alpha' },
+      { inputs: { 'project-id': source, 'target-project-id': t1, files: 'a.txt', timeout: '8' } }
+    )
+    expect(result.code).toBe(1)
+    expect(failureLine(result)).toBe(`1 of 1 copy did not complete: the copy to project ${t1} (course) did not finish within the 8 s timeout`)
+    expect(result.outputs.status).toBe('uploaded')
+    expect(JSON.parse(result.outputs.copies ?? '[]')[0]).toMatchObject({ project_id: t1, status: 'timeout' })
+  })
+
   it('ends a hanging upload at the timeout (15 s), naming the upload phase', async () => {
     const { source } = projectIds()
     emulator.faults.next('upload', 'hang', 100)

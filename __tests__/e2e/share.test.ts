@@ -196,3 +196,19 @@ describe('share inputs', () => {
     expect(cocalc.requestsTo('customize')).toHaveLength(checks)
   })
 })
+
+describe('share and timeout', () => {
+  it("ends a hanging user-query at the step's timeout with one line naming the share phase, and the process exits", async () => {
+    const { source } = projectIds()
+    cocalc.faults.next('user-query', 'hang', 100)
+    // runAction kills the process and fails the test after 40 s: a bound that only proves it did not hang.
+    const result = await publish({ 'project-id': source, timeout: '15' })
+    expectOneLineFailure(
+      result,
+      "The cocalc step did not finish within its 15 s 'timeout' (phase: share, sharing the folder): raise 'timeout', or check that CoCalc and the project respond"
+    )
+    // The files did arrive before the share hung; nothing is reported as shared.
+    expect(cocalc.listFiles(source, 'course')).toEqual(['course/data/table.csv', 'course/notebooks/week1.ipynb'])
+    expect(result.outputs['share-url'] ?? '').toBe('')
+  })
+})

@@ -27,4 +27,16 @@ describe('StepDeadline', () => {
       deadline.dispose()
     }
   })
+
+  it("names GitHub, not CoCalc, when the time ran out listing a PR's changed files", async () => {
+    const deadline = new StepDeadline(0.05)
+    try {
+      const error = await deadline.run('changed files', () => new Promise<never>(() => undefined)).catch((e: unknown) => e)
+      expect((error as Error).message).toBe(
+        "The cocalc step did not finish within its 0.05 s 'timeout' (phase: changed files, listing the pull request's changed files on GitHub): raise 'timeout', or check that GitHub responds"
+      )
+    } finally {
+      deadline.dispose()
+    }
+  })
 })

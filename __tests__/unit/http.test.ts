@@ -549,3 +549,52 @@ describe('signal (a step deadline)', () => {
     expect(server.seen).toHaveLength(0)
   })
 })
+
+describe('close', () => {
+  /** Resolves once the server has seen `count` requests; bounded, so a test never spins forever. */
+  async function seenBy(server: Scripted, count: number): Promise<void> {
+    for (let tries = 0; server.seen.length < count; tries++) {
+      if (tries > 200) throw new Error(`the server saw ${server.seen.length} request(s), not ${count}`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+
+  it("'abandon' cuts a request the server never answers instead of waiting for it (the request fails, close ends)", async () => {
+    const server = await scripted(hang)
+    const { http } = client(server.url, { timeoutMs: 60_000 })
+    const inFlight = httpError(http.request({ path: '/x', retry: 'none' }))
+    await seenBy(server, 1)
+    await http.close('abandon')
+    const error = await inFlight
+    expect(error.transport).toBe('lost')
+  })
+
+  it('after the step was stopped, ends at once and the request in flight fails', async () => {
+    const server = await scripted(hang)
+    const stop = new AbortController()
+    const { http } = client(server.url, { timeoutMs: 60_000, signal: stop.signal })
+    const inFlight = http.request({ path: '/x', retry: 'none' }).catch((error: unknown) => error)
+    await seenBy(server, 1)
+    stop.abort()
+    await http.close()
+    expect(await inFlight).toBeInstanceOf(HttpError)
+  })
+
+  it("'finish' lets a request answered within the grace period end normally", async () => {
+    const server = await scripted((req, res, body) => setTimeout(() => answer(200, 'late')(req, res, body), 50))
+    const { http } = client(server.url, { timeoutMs: 60_000 })
+    const inFlight = http.request({ path: '/x', retry: 'none' })
+    await seenBy(server, 1)
+    await http.close()
+    expect((await inFlight).body.toString()).toBe('late')
+  })
+
+  it("'finish' cuts a request still unanswered after the grace period, so close always ends", async () => {
+    const server = await scripted(hang)
+    const { http } = client(server.url, { timeoutMs: 60_000 })
+    const inFlight = httpError(http.request({ path: '/x', retry: 'none' }))
+    await seenBy(server, 1)
+    await http.close()
+    expect((await inFlight).transport).toBe('lost')
+  })
+})

@@ -7,7 +7,7 @@
  */
 import type { CocalcApi } from '../inputs.js'
 import type { LocalFile } from '../files.js'
-import type { HttpClientOptions } from '../http.js'
+import type { HttpClientOptions, PendingRequests } from '../http.js'
 import type { Logger } from '../logger.js'
 import type { BatchLimits, RemoteFile } from './scripts.js'
 import type { ExecResult } from './answers.js'
@@ -68,7 +68,8 @@ export interface CocalcClient {
   planUpload(remotePath: string, file: LocalFile): Promise<PlannedUpload>
   /** One poll of a copy; retries included, it ends within `budgetMs`. */
   copyStatus(copyId: string, budgetMs?: number): Promise<CopyState>
-  close(): Promise<void>
+  /** Ends the connection pool; 'abandon' (after a failure) cuts requests still in flight. */
+  close(pending?: PendingRequests): Promise<void>
 }
 
 /** Where a staged archive is: the file, or (v1) the pieces to decode into that file. */

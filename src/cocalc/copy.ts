@@ -201,7 +201,8 @@ async function checkOnce(
     return await beforeDeadline(check(copy.target.projectId, copy.target.path, only), budget)
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
-    return error
+    // The step's deadline stops the check's request first: that is the time running out, not a failed check.
+    return options.now() >= options.deadline ? 'deadline' : error
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
- * together (INTERFACE.md). One deadline per run: its signal stops every request and pause in
+ * together (INTERFACE.md), and the listing of a PR's files (`changed-files-only`) that comes before
+ * them. One deadline per run: its signal stops every request and pause in
  * flight when the time is up, and the phase it was in names itself in the error.
  */
 import { ServiceError } from '../errors.js'
 
 /** The phases of a cocalc step, as the error names them. */
-export type Phase = 'start' | 'upload' | 'verify' | 'copy' | 'wait' | 'share'
+export type Phase = 'changed files' | 'start' | 'upload' | 'verify' | 'copy' | 'wait' | 'share'
 
 const DOING: Record<Phase, string> = {
+  'changed files': "listing the pull request's changed files on GitHub",
   start: 'starting the project',
   upload: 'uploading the files',
   verify: 'verifying the files inside the project',
@@ -83,8 +85,9 @@ export class StepDeadline {
   }
 
   private error(): StepTimeout {
+    const slow = this.current === 'changed files' ? 'GitHub responds' : 'CoCalc and the project respond'
     return new StepTimeout(
-      `The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that CoCalc and the project respond`
+      `The cocalc step did not finish within its ${this.seconds} s 'timeout' (phase: ${this.current}, ${DOING[this.current]}): raise 'timeout', or check that ${slow}`
     )
   }
 }

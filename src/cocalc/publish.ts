@@ -23,17 +23,30 @@ import { sleep } from '../concurrency.js'
 import { kioskUrl, projectFolderUrl, remotePathOf } from './links.js'
 import { planRequests } from './plan.js'
 import type { Tuning } from '../tuning.js'
+import type { PendingRequests } from '../http.js'
 import { CocalcShares, planShares, sharePublished } from './share.js'
 
-export async function publishCocalc(inputs: CocalcInputs, collection: Collection, context: RunContext, tuning: Tuning): Promise<PublishResult> {
+/**
+ * `deadline`: the step's, when it started earlier (main.ts starts it before listing a PR's
+ * changed files, which it bounds too); else it starts here.
+ */
+export async function publishCocalc(
+  inputs: CocalcInputs,
+  collection: Collection,
+  context: RunContext,
+  tuning: Tuning,
+  deadline: StepDeadline = new StepDeadline(inputs.timeoutSeconds)
+): Promise<PublishResult> {
   const items: UploadItem[] = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }))
   const base = baseResult(inputs, collection)
   const log = actionsLogger
-  if (inputs.dryRun) return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log))
+  if (inputs.dryRun) {
+    deadline.dispose()
+    return planDryRun(inputs, context, items, base, clientOptionsOf(inputs, tuning, log))
+  }
 
   for (const form of credentialForms(inputs.apiKey)) core.setSecret(form)
   // `timeout` bounds everything from here on: upload, verification, copies and waits.
-  const deadline = new StepDeadline(inputs.timeoutSeconds)
   const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal)
   const client = createCocalcClient(inputs.api, clientOptions)
   const shares =
@@ -46,13 +59,17 @@ export async function publishCocalc(inputs: CocalcInputs, collection: Collection
           description: shareDescription(inputs, context),
           log
         })
+  let pending: PendingRequests = 'abandon'
   try {
-    return await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
+    const result = await publishPhases({ client, shares, inputs, items, base, log, deadline, archives: tuning.cocalcArchives })
+    pending = 'finish'
+    return result
   } finally {
     deadline.dispose()
     core.debug(`CoCalc: ${client.requestCount} HTTP request(s) sent`)
-    await client.close()
-    await shares?.close()
+    // After a failure or the deadline, requests still in flight (a hung server, the other uploads
+    // of a failed batch) are cut: closing must not wait for answers that may never come.
+    await Promise.all([client.close(pending), shares?.close(pending)])
   }
 }
 

@@ -23,7 +23,7 @@ import type { ApiRequest } from './client.js'
 import type { Logger } from '../logger.js'
 import { createHash } from 'node:crypto'
 import type { CocalcApi, CocalcInputs, ShareMode } from '../inputs.js'
-import type { HttpClient, HttpResponse } from '../http.js'
+import type { HttpClient, HttpResponse, PendingRequests } from '../http.js'
 import { ServiceError } from '../errors.js'
 import type { PublishResult } from '../report/result.js'
 import { envelopeError } from './answers.js'
@@ -146,8 +146,8 @@ export class CocalcShares {
     return url
   }
 
-  async close(): Promise<void> {
-    await this.options.http.close()
+  async close(pending?: PendingRequests): Promise<void> {
+    await this.options.http.close(pending)
   }
 
   private post(request: ApiRequest): Promise<HttpResponse> {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { LocalFile } from '../files.js'
-import type { HttpClient, HttpResponse, RetryPolicy } from '../http.js'
+import type { HttpClient, HttpResponse, PendingRequests, RetryPolicy } from '../http.js'
 import { isUuid } from '../text.js'
 import { ServiceError } from '../errors.js'
 import { chunkCount, readChunks, readWhole } from './chunks.js'
@@ -143,8 +143,8 @@ export class CocalcV1Client implements CocalcClient {
     return this.http.requestCount
   }
 
-  async close(): Promise<void> {
-    await this.http.close()
+  async close(pending?: PendingRequests): Promise<void> {
+    await this.http.close(pending)
   }
 
   /**

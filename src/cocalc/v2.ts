@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { LocalFile } from '../files.js'
-import { HttpError, type HttpClient, type HttpResponse, type RetryPolicy } from '../http.js'
+import { HttpError, type HttpClient, type HttpResponse, type PendingRequests, type RetryPolicy } from '../http.js'
 import { isUuid } from '../text.js'
 import { ServiceError, errorMessage } from '../errors.js'
 import { sleep as defaultSleep } from '../concurrency.js'
@@ -208,8 +208,8 @@ export class CocalcV2Client implements CocalcClient {
     return this.http.requestCount
   }
 
-  async close(): Promise<void> {
-    await this.http.close()
+  async close(pending?: PendingRequests): Promise<void> {
+    await this.http.close(pending)
   }
 
   private async writeTextFile(remotePath: string, content: string): Promise<void> {
