@@ -4726,7 +4726,10 @@ function urlLink(url, options = {}) {
     const safe = safeUrl(url);
     if (!safe)
         return url ? code(url, { max: 300, ...options }) : '—';
-    return `[${code(safe, { max: 120, ...options })}](${safe})`;
+    // The label shows the URL as a reader would type it (`public_paths`, not `public%5Fpaths`):
+    // inside a code span nothing is markup, so only the destination needs the extra escapes.
+    const shown = normaliseHttpUrl((url ?? '').trim()) ?? safe;
+    return `[${code(shown, { max: 120, ...options })}](${safe})`;
 }
 /** UTF-8 size: GitHub's limit counts characters, and bytes are never fewer, so what fits in bytes fits. */
 function markdown_sizeOf(markdown) {

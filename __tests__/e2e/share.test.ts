@@ -84,9 +84,10 @@ describe.each(['v2', 'v1'] as const)('share, API %s', (api) => {
       // The share link comes first; the project links stay, for collaborators.
       const comment = github.commentsOf(12).at(-1)?.body ?? ''
       for (const text of [result.summary, comment]) {
-        // (Markdown links carry `_` percent-encoded, as every link the report writes.)
-        const shown = url.replace('public_paths', 'public%5Fpaths')
-        const share = text.indexOf(`- **Share link** (anyone with this link can read; not listed): [\`${shown}\`](${shown})`)
+        // The label shows the URL as output; the destination carries `_` percent-encoded, as
+        // every link the report writes.
+        const destination = url.replace('public_paths', 'public%5Fpaths')
+        const share = text.indexOf(`- **Share link** (anyone with this link can read; not listed): [\`${url}\`](${destination})`)
         expect(share).toBeGreaterThan(0)
         expect(text.indexOf('- **Project folder (collaborators):**')).toBeGreaterThan(share)
       }
