@@ -18,14 +18,9 @@ var core = __webpack_require__(143);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Errors the action expects and explains to the workflow author. `run()` prints their message as
- * one line with no stack trace; anything else is a bug and is reported with its stack in debug.
- */
 class ActionError extends Error {
     name = 'ActionError';
 }
-/** An input is missing or malformed. Thrown before any request is sent. */
 class InputError extends ActionError {
     input;
     name = 'InputError';
@@ -34,11 +29,9 @@ class InputError extends ActionError {
         this.input = input;
     }
 }
-/** A local file cannot be published (too large, unreadable, changed while read...). */
 class errors_FileError extends ActionError {
     name = 'FileError';
 }
-/** A remote service refused, failed, or answered something we cannot trust. */
 class ServiceError extends ActionError {
     status;
     name = 'ServiceError';
@@ -50,35 +43,19 @@ class ServiceError extends ActionError {
 function errors_errorMessage(error) {
     if (error instanceof Error)
         return error.message;
-    // An Error from another realm (Node's own errors under jest's VM modules) fails instanceof.
     if (error !== null && typeof error === 'object' && typeof error.message === 'string')
         return error.message;
     return String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Text hygiene: the one way text a server supplied (an error, an id, a URL, an HTML page) reaches
- * a log line, an error, the job summary or an output. Such text is data, never a workflow command
- * and never a credential:
- * - `oneLine`: line breaks and other control characters become spaces, so nothing it holds can
- *   start a line of its own (the runner reads `::command::` only at the start of a line);
- * - `inert`: what is left of workflow-command syntax is broken: a leading `::`, and `##[`
- *   anywhere (the runner's older syntax, recognised in the middle of a line);
- * - `Scrubber`: every credential, in every encoding a server could echo it in, becomes `***`.
- * `serverText` does all three. Sizes for messages are formatted here too.
- */
-/** Control characters (C0, DEL, C1) and Unicode line and paragraph separators. */
 const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-/** One line: breaks and control characters become spaces, runs of white space one space. */
 function oneLine(text) {
     return text.replace(BREAKS, ' ').replace(/\s+/g, ' ').trim();
 }
-/** One line with workflow-command syntax neutralised (visibly: a space splits the marker). */
 function inert(text) {
     return oneLine(text).replace(/^::/, ': :').replace(/##\[/g, '## [');
 }
-/** Cuts text to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut with '…'. */
 function truncate(text, max) {
     if (text.length <= max)
         return text;
@@ -88,20 +65,11 @@ function truncate(text, max) {
         end--;
     return `${text.slice(0, end)}…`;
 }
-/** Text a server supplied, ready for a log line, an error, the summary or an output. */
 function serverText(text, scrubber = NO_SECRETS, max = 300) {
     const cleaned = inert(scrubber.scrub(oneLine(scrubber.scrub(text))));
     return truncate(cleaned, max);
 }
-/** Shortest secret scrubbed: shorter ones would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 3;
-/**
- * Every form `secret` takes when a server echoes it: as is; URL-encoded (JavaScript's
- * encodeURIComponent and encodeURI, Python's `quote` with and without `/` kept and `quote_plus`,
- * form-encoded with `+` for spaces; upper- and lower-case hex); JSON-escaped in the ways common
- * encoders do (see jsonForms); base64 (padded, unpadded, URL-safe, and as a Basic header). Pass a
- * `user:password` pair as a secret of its own to cover its Basic form.
- */
 function secretForms(secret) {
     if (secret.length < MIN_SECRET_LENGTH)
         return [];
@@ -113,36 +81,26 @@ function secretForms(secret) {
             encodeURIComponent(secret).replace(/%20/g, '+'),
             new URLSearchParams({ s: secret }).toString().slice(2),
             encodeURI(secret),
-            // Python's urllib.parse: quote(s, safe=''), quote(s) (keeps `/`), quote_plus(s).
             percentEncode(secret, /[A-Za-z0-9_.~-]/),
             percentEncode(secret, /[A-Za-z0-9_.~/-]/),
             percentEncode(secret, /[A-Za-z0-9_.~ -]/).replace(/ /g, '+')
         ]),
         ...jsonForms(secret),
         base64,
-        // As an Authorization header echoes it: the scheme goes too, so no "Basic ***" hints at what was there.
         `Basic ${base64}`,
         base64.replace(/=+$/, ''),
         Buffer.from(secret).toString('base64url')
     ];
     return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
-/** Each form, and the same with its percent-escapes in lower case. */
 function withLowerHex(forms) {
     return forms.flatMap((form) => [form, form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]);
 }
-/** UTF-8 percent-encoding of every character but those `safe` matches. */
 function percentEncode(text, safe) {
     return [...text]
         .map((char) => (safe.test(char) ? char : [...Buffer.from(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
         .join('');
 }
-/**
- * A JSON string's content as encoders write it, generated rather than listed: every combination
- * of `/` kept or as `\/` (PHP's json_encode), and `\u` escapes (either hex case) for none, for
- * non-ASCII (Python's json.dumps, PHP), for `< > &` (Go's json.Marshal, which also escapes U+2028
- * and U+2029), or for both. The mandatory escapes (`"`, `\`, control characters) are JSON.stringify's.
- */
 function jsonForms(secret) {
     const plain = JSON.stringify(secret).slice(1, -1);
     const escapedSets = [/(?!)/g, /[\u007f-\uffff]/g, /[<>&\u2028\u2029]/g, /[<>&\u007f-\uffff]/g];
@@ -159,9 +117,7 @@ function jsonForms(secret) {
     }
     return forms;
 }
-/** Replaces every form of every secret it was given with `***`. */
 class Scrubber {
-    /** Longest first, so a secret inside another (a password inside its pair) leaves no piece behind. */
     forms;
     constructor(secrets = []) {
         const forms = new Set();
@@ -176,7 +132,6 @@ class Scrubber {
             result = result.split(form).join('***');
         return result;
     }
-    /** For text cut off at its end: drops a visible start of a secret the cut left behind. */
     dropCutSecret(text) {
         let cut = 0;
         for (const form of this.forms) {
@@ -189,24 +144,17 @@ class Scrubber {
     }
 }
 const NO_SECRETS = new Scrubber();
-/**
- * The readable text of an HTML page (a proxy's error page): scripts and styles dropped, the
- * <title> kept only when the body says nothing (it usually repeats the heading), the common
- * entities decoded.
- */
 function htmlToText(html) {
     const withoutCode = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ');
     const bodyText = textOf(withoutCode.replace(/<head[\s\S]*?<\/head>/gi, ' '));
     return bodyText.trim() === '' ? textOf(withoutCode) : bodyText;
 }
-/** Whether an answer looks like HTML: it starts with a tag, or says so in its content type. */
 function looksLikeHtml(text, contentType = '') {
     return /^\s*</.test(text) || /html/i.test(contentType);
 }
 function textOf(html) {
     return decodeEntities(html.replace(/<[^>]*>/g, ' '));
 }
-/** Text of the few entities error pages use; the rest stay as they are. */
 function decodeEntities(text) {
     const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
     return text.replace(/&(#\d{1,6}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (entity, code) => {
@@ -217,7 +165,6 @@ function decodeEntities(text) {
         return named[code.toLowerCase()] ?? entity;
     });
 }
-/** A size for messages: `512 B`, `1.5 KiB`, `8 MiB` (no `.0`), `12 GiB`. */
 function formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
@@ -231,25 +178,14 @@ function formatBytes(bytes) {
     const shown = value >= 10 || Number.isInteger(value) ? Math.round(value).toString() : value.toFixed(1);
     return `${shown} ${units[unit]}`;
 }
-/** A size for messages that must be exact too: `2 KiB, 2049 bytes`. */
 function describeSize(bytes) {
     const short = formatBytes(bytes);
     return bytes < 1024 ? short : `${short}, ${bytes} bytes`;
 }
-/** Whether `text` is a UUID (CoCalc's project and copy ids). */
 function isUuid(text) {
     return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
-/**
- * Characters left as they are in a URL we publish: RFC 3986's unreserved ones and the
- * delimiters a URL needs. Everything else (`$ ' ( ) ; | \``, spaces, non-ASCII...) is
- * percent-encoded, so a URL pasted into a shell by a later step runs nothing.
- */
 const URL_SAFE = /[A-Za-z0-9\-._~:/?#@&=+,%]/;
-/**
- * A well-formed http(s) URL without credentials, in normalised form (WHATWG parsing, then
- * percent-encoding of anything a shell or Markdown would interpret), or undefined.
- */
 function normaliseHttpUrl(text, base) {
     if (text === '' || text.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(text))
         return undefined;
@@ -264,8 +200,6 @@ function normaliseHttpUrl(text, base) {
         return undefined;
     if (url.username || url.password)
         return undefined;
-    // A host name of letters, digits, dots, hyphens (punycode for others) or an IPv6 address: WHATWG
-    // would also let `$(...)` through as a host.
     if (!/^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d+)?$/i.test(url.host))
         return undefined;
     const encode = (part) => [...part]
@@ -275,15 +209,9 @@ function normaliseHttpUrl(text, base) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every input of the action, read and validated into one typed object before anything runs.
- * Credentials are masked the moment they are read. Bad values throw an InputError naming the
- * input, so an invalid configuration never sends a request.
- */
 
 
 
-/** Input names, exactly as declared in action.yml. */
 const Input = {
     Mode: 'mode',
     Files: 'files',
@@ -321,9 +249,7 @@ const Input = {
     ShareDescription: 'share-description'
 };
 const MODES = ['cocode', 'cocalc'];
-/** `share`: how the published folder is shown on CoCalc's share server (`none`: not shared). */
 const SHARE_MODES = ['none', 'unlisted', 'public', 'authenticated'];
-/** CoCalc shows a share's description as Markdown of at most this many characters (public-paths.ts). */
 const SHARE_DESCRIPTION_MAX = 1024;
 function envInputReader(env = process.env) {
     return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
@@ -358,7 +284,6 @@ function readMode(read) {
         throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
     return modeText;
 }
-/** The inputs both modes share. */
 function readCommonInputs({ read, mask, env, missingCredentials }) {
     const githubToken = read(Input.GithubToken);
     if (githubToken)
@@ -389,7 +314,6 @@ function readCocodeInputs({ read, mask, secret }, common) {
     const description = read(Input.Description);
     const username = secret(Input.CocodeUsername);
     const password = secret(Input.CocodePassword);
-    // The Authorization header carries both as base64: a server echoing it must not reveal them.
     if (username || password)
         mask(Buffer.from(`${username}:${password}`).toString('base64'));
     return {
@@ -404,7 +328,6 @@ function readCocodeInputs({ read, mask, secret }, common) {
 }
 function readCocalcInputs({ read, mask, env, secret }, common) {
     const apiKey = secret(Input.CocalcApiKey);
-    // The Authorization header carries the key as base64 (key as user name): mask that form too.
     if (apiKey)
         mask(Buffer.from(`${apiKey}:`).toString('base64'));
     const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2');
@@ -444,7 +367,6 @@ function readCocalcInputs({ read, mask, env, secret }, common) {
         share: parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none'),
         shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
-    // No patterns means "copy what is already in the project": that needs somewhere to copy to.
     if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
         throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
     }
@@ -456,14 +378,12 @@ function isMode(value) {
 function listOf(values) {
     return values.map((v) => `'${v}'`).join(' or ');
 }
-/** Non-empty, trimmed lines. */
 function parseLines(text) {
     return text
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line.length > 0);
 }
-/** Glob patterns: one per line; comment lines (#) are dropped here so "no pattern" is detectable. */
 function parsePatterns(text) {
     return parseLines(text).filter((line) => !line.startsWith('#'));
 }
@@ -499,7 +419,6 @@ const SIZE_UNITS = {
     gb: 1000 ** 3,
     gib: 1024 ** 3
 };
-/** A size in bytes: `1048576`, `512KiB`, `10MiB`, `1.5 GiB`, `2MB` (decimal units are 1000-based). */
 function parseSize(name, text, fallback) {
     if (text === '')
         return fallback;
@@ -531,7 +450,6 @@ function parseUuid(name, text) {
         throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
     return text.toLowerCase();
 }
-/** Target UUIDs separated by newlines and/or commas; duplicates dropped, order kept. */
 function parseTargets(text) {
     const ids = text
         .split(/[\n,]/)
@@ -540,10 +458,6 @@ function parseTargets(text) {
         .map((part) => parseUuid(Input.TargetProjectId, part));
     return [...new Set(ids)];
 }
-/**
- * A folder inside a CoCalc project, relative to its home. Absolute paths, `..`, `~` and control
- * characters are refused: the action must never write outside the folder the author named.
- */
 function parseProjectPath(name, text) {
     if (/[\u0000-\u001f\u007f]/.test(text))
         throw new InputError(name, 'contains a control character');
@@ -557,12 +471,10 @@ function parseProjectPath(name, text) {
         throw new InputError(name, `'${text}' contains '..': give a folder inside the project's home`);
     if (segments.length === 0)
         throw new InputError(name, `'${text}' names the project's home itself: give a folder inside it`);
-    // Checked after normalising: './~/x' would otherwise become '~/x', which a shell expands.
     if (segments[0].startsWith('~'))
         throw new InputError(name, `'${text}' starts with '~': give a folder relative to the project's home`);
     return segments.join('/');
 }
-/** Default CoCalc folder: the repository's name (owner/NAME), else "repository". */
 function defaultPath(env) {
     const repository = env.GITHUB_REPOSITORY ?? '';
     const name = repository.split('/')[1];
@@ -584,24 +496,20 @@ function parseShareDescription(text) {
 function parseCommentTag(text) {
     if (text === '')
         return undefined;
-    // The tag is embedded in an HTML comment: keep it to characters that cannot close it.
     if (!/^[\w .:/@+=-]{1,100}$/.test(text)) {
         throw new InputError(Input.CommentTag, 'use up to 100 letters, digits, spaces and . _ : / @ + = -');
     }
     return text;
 }
-/** An http(s) base URL without trailing slash. Credentials in it are masked and refused. */
 function parseServiceUrl(name, text, fallback, mask) {
     if (text === '')
         return fallback;
-    // A query or fragment may carry a token (?access_token=...): mask it, and never echo it.
     const hasQuery = maskQuery(text, mask);
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        // Not a URL, yet it may still carry credentials (user:password@host): never echo those.
         const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(text)?.[1];
         if (userInfo) {
             for (const part of userInfo.split(':'))
@@ -631,11 +539,9 @@ function parseServiceUrl(name, text, fallback, mask) {
     }
     return url.toString().replace(/\/+$/, '');
 }
-/** Host names that never leave the machine: plain http:// to them exposes nothing. */
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
 }
-/** The warning for a service URL over plain http:// to another machine: the credential travels in clear text. */
 function cleartextWarning(inputs) {
     const [name, text] = inputs.mode === 'cocode' ? [Input.CocodeUrl, inputs.cocodeUrl] : [Input.CocalcUrl, inputs.cocalcUrl];
     const url = new URL(text);
@@ -643,7 +549,6 @@ function cleartextWarning(inputs) {
         return undefined;
     return `Input '${name}': ${text} is not https, so the credential travels in clear text: use https:// unless the network between the runner and the server is trusted`;
 }
-/** Masks every value after the first `?` or `#` of a URL text; true when there was such a part. */
 function maskQuery(text, mask) {
     const at = text.search(/[?#]/);
     if (at < 0)
@@ -674,10 +579,6 @@ var external_node_buffer_ = __webpack_require__(4573);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __webpack_require__(2377);
 ;// CONCATENATED MODULE: ./src/concurrency.ts
-/**
- * Runs `worker` over `items` with at most `limit` calls in flight, keeping results in input order.
- * The first failure stops new work from starting and is rethrown once running calls settle.
- */
 async function mapLimit(items, limit, worker) {
     const results = new Array(items.length);
     let next = 0;
@@ -698,7 +599,6 @@ async function mapLimit(items, limit, worker) {
         throw failure.error;
     return results;
 }
-/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
 function concurrency_sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
@@ -714,10 +614,6 @@ function concurrency_sleep(ms, signal) {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
-/**
- * A gate for work that arrives over time (mapLimit needs the whole list up front): at most `limit`
- * tasks run at once, the others wait in arrival order.
- */
 function createLimiter(limit) {
     let running = 0;
     const waiting = [];
@@ -738,12 +634,6 @@ function createLimiter(limit) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/fileio.ts
-/**
- * Positional file reads with little per-call overhead: node:fs callbacks wrapped in promises.
- * fs/promises' FileHandle and read streams cost several times more CPU per small file, which
- * shows when thousands of files are hashed and sent (and, with parallel uploads, delays every
- * request in flight).
- */
 
 function openForReading(path) {
     return new Promise((resolve, reject) => external_node_fs_.open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
@@ -751,14 +641,9 @@ function openForReading(path) {
 function closeFile(fd) {
     return new Promise((resolve, reject) => external_node_fs_.close(fd, (error) => (error ? reject(error) : resolve())));
 }
-/** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with the count read (0 at the end). */
 function readAt(fd, buffer, offset, length, position) {
     return new Promise((resolve, reject) => external_node_fs_.read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
 }
-/**
- * Fills `buffer[0, length)` from `position`, reading again after short reads. Resolves with the
- * bytes read: less than `length` only when the file ended first.
- */
 async function readFully(fd, buffer, length, position) {
     let filled = 0;
     while (filled < length) {
@@ -769,7 +654,6 @@ async function readFully(fd, buffer, length, position) {
     }
     return filled;
 }
-/** Runs `use` with the file open, closing it whatever happens. */
 async function withOpenFile(path, use) {
     const fd = await openForReading(path);
     try {
@@ -779,15 +663,8 @@ async function withOpenFile(path, use) {
         await closeFile(fd);
     }
 }
-/** Files up to this size are read in one synchronous call: cheaper than the thread pool's round trips. */
 const SMALL_FILE_BYTES = 64 * 1024;
-/**
- * Reads a small file whole, asking for one byte more than `expectedSize` (so a file that grew is
- * noticed): a handful of microseconds that would otherwise be several thread-pool hand-offs.
- * Resolves with the bytes read; the caller compares the length.
- */
 function readSmallFile(path, expectedSize) {
-    // Non-blocking: a file swapped for a named pipe since it was checked must not freeze the event loop.
     const fd = external_node_fs_.openSync(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     try {
         const buffer = Buffer.allocUnsafe(expectedSize + 1);
@@ -804,7 +681,6 @@ function readSmallFile(path, expectedSize) {
         external_node_fs_.closeSync(fd);
     }
 }
-/** Reads a file to its end in pieces of `pieceBytes` (one buffer, reused: `onPiece` must not keep it). */
 async function readInPieces(path, pieceBytes, onPiece) {
     await withOpenFile(path, async (fd) => {
         const buffer = Buffer.allocUnsafe(pieceBytes);
@@ -820,11 +696,6 @@ async function readInPieces(path, pieceBytes, onPiece) {
 }
 
 ;// CONCATENATED MODULE: ./src/files.ts
-/**
- * File collection: glob patterns in, a sorted list of files (with their size, SHA-256 and whether
- * they are text) out. Nothing outside the base folder is ever collected: a match that resolves
- * outside it, through `..` or a symbolic link, is skipped with a reason the caller reports.
- */
 
 
 
@@ -840,7 +711,6 @@ async function collectFiles(options) {
     const skipped = [];
     const rooted = [];
     for (const pattern of options.patterns) {
-        // Globbed under the real folder: the globber does not enter a base that is a symbolic link.
         const result = rootPattern(pattern, baseDir, realBase);
         if ('refused' in result)
             skipped.push({ name: `pattern ${pattern}`, reason: result.refused });
@@ -864,11 +734,6 @@ async function collectFiles(options) {
     });
     return { files, skipped };
 }
-/**
- * Walks the rooted patterns and checks each match while the walk goes on (their file-system
- * round trips overlap). Names that must not even be candidates (outside, hidden, `.git/`, not in
- * `only`, odd) are left out here; why they were, when worth saying, goes into `skipped`.
- */
 async function findCandidates(rooted, realBase, options, skipped) {
     const candidates = new Map();
     const limit = createLimiter(options.concurrency ?? 8);
@@ -884,8 +749,6 @@ async function findCandidates(rooted, realBase, options, skipped) {
         implicitDescendants: true,
         matchDirectories: false,
         omitBrokenSymbolicLinks: true,
-        // The globber tests the base folder's own name too: a base like `.notebooks` would hide
-        // everything. Then hidden names are filtered below instead (slower: hidden folders are walked).
         excludeHiddenFiles: !options.includeHiddenFiles && !external_node_path_.basename(realBase).startsWith('.')
     });
     let gitFiles = 0;
@@ -898,7 +761,6 @@ async function findCandidates(rooted, realBase, options, skipped) {
         if (options.only && !options.only.has(name))
             return;
         if (isHiddenPath(name)) {
-            // `.git/` is never sent; with include-hidden-files it is left out in one line, not one per file.
             if (options.includeHiddenFiles && isGitPath(name))
                 gitFiles++;
             if (!options.includeHiddenFiles || isGitPath(name))
@@ -915,7 +777,6 @@ async function findCandidates(rooted, realBase, options, skipped) {
         skipped.push({ name: '.git/', reason: `is never published (${gitFiles} file(s) left out)` });
     return Promise.all(candidates.values());
 }
-/** A file over max-file-size fails the step, naming the first few with their sizes. */
 function refuseTooLarge(files, maxFileSize) {
     const tooLarge = files.filter((file) => file.size > maxFileSize);
     if (tooLarge.length === 0)
@@ -924,12 +785,6 @@ function refuseTooLarge(files, maxFileSize) {
     const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
     throw new errors_FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
 }
-/**
- * Roots one pattern under `globBase` (the real path of baseDir, its own glob characters escaped),
- * keeping `!`. A pattern that reaches outside baseDir is refused: it could only match files that
- * must not be sent, and walking `..` or `/` would be slow. Such an exclude is dropped (it
- * excludes nothing inside). An absolute pattern inside baseDir is made relative first.
- */
 function rootPattern(pattern, baseDir, globBase = baseDir) {
     const negation = /^!*/.exec(pattern)?.[0] ?? '';
     let body = pattern.slice(negation.length).trim();
@@ -940,7 +795,6 @@ function rootPattern(pattern, baseDir, globBase = baseDir) {
         const relative = external_node_path_.relative(baseDir, external_node_path_.normalize(body));
         if (relative !== '' && !isInsideRelative(relative))
             return excludes ? { pattern: undefined } : { refused: OUTSIDE_PATTERN };
-        // path.relative drops a trailing separator, which means "folders only" to the globber.
         body = (relative || '.') + (/[\\/]$/.test(body) ? external_node_path_.sep : '');
     }
     const normalized = external_node_path_.normalize(body);
@@ -950,14 +804,12 @@ function rootPattern(pattern, baseDir, globBase = baseDir) {
     return { pattern: negation + rooted };
 }
 const OUTSIDE_PATTERN = 'reaches outside the working directory, so nothing it matches is published';
-/** @actions/glob's own escaping (Pattern.globEscape): the base folder is a literal, not a glob. */
 function globEscape(text) {
     return (process.platform === 'win32' ? text : text.replace(/\\/g, '\\\\'))
         .replace(/(\[)(?=[^/]+\])/g, '[[]')
         .replace(/\?/g, '[?]')
         .replace(/\*/g, '[*]');
 }
-/** Why a name cannot be published as is, or undefined when it can. */
 function nameProblem(name) {
     if (/[\u0000-\u001f\u007f]/.test(name))
         return 'has a control character (such as a newline) in its name';
@@ -980,11 +832,7 @@ async function realBaseDir(baseDir) {
         throw new errors_FileError(`working-directory '${baseDir}' cannot be read: ${errors_errorMessage(error)}`);
     }
 }
-/** Never rejects: a problem is a reason to skip the file. */
 async function checkCandidate(match, realBase, realFolder) {
-    // A regular file's real path is its folder's real path and its name: one lstat per file and one
-    // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
-    // at its literal part, which may pass through a linked folder.) Links take the long way.
     const own = await promises_.lstat(match).catch(() => undefined);
     if (own?.isFile()) {
         const folder = await realFolder(external_node_path_.dirname(match)).catch(() => undefined);
@@ -1016,19 +864,12 @@ async function checkCandidate(match, realBase, realFolder) {
         return { reason: 'is not a regular file' };
     return { size: stats.size, real: toPosix(realRelative) };
 }
-/** A POSIX path with a hidden segment (a dot-file or dot-folder). */
 function isHiddenPath(name) {
     return name.split('/').some((segment) => segment.startsWith('.'));
 }
-/** A POSIX path inside a `.git` folder (or the folder itself), whatever its case. */
 function isGitPath(name) {
     return name.split('/').some((segment) => segment.toLowerCase() === '.git');
 }
-/**
- * Why a file must not be published because of where it really is (its name passed already):
- * a link (or a path through a linked folder) into `.git/` never; into another hidden place only
- * with include-hidden-files. Hidden is judged on the resolved path, not only on the link's name.
- */
 function hiddenTargetProblem(real, includeHiddenFiles) {
     if (isGitPath(real)) {
         return includeHiddenFiles
@@ -1039,14 +880,6 @@ function hiddenTargetProblem(real, includeHiddenFiles) {
         return `leads into a hidden place (${real}), which is never published through a link`;
     return undefined;
 }
-/**
- * Runs the globber's walk, giving each match to `take`. An entry the walk cannot even stat by
- * the name it read (a name that is not valid UTF-8 reads back with U+FFFD, so its lstat fails
- * with ENOENT; or a file deleted meanwhile) would end the whole walk: it is noted in
- * `unreadable` instead and the walk goes on. @actions/glob has no option for this, so its
- * globber's own stat is wrapped for the walk's duration (its class is reached through the
- * instance; if a version lacks it, the walk fails as before).
- */
 async function walkTolerantly(globber, unreadable, take) {
     const walker = globber.constructor;
     const original = walker.stat;
@@ -1072,7 +905,6 @@ async function walkTolerantly(globber, unreadable, take) {
             walker.stat = original;
     }
 }
-/** Warnings for the entries a walk could not stat: names that are not UTF-8, or files that vanished. */
 async function describeUnreadable(paths, realBase, includeHiddenFiles) {
     const skipped = [];
     for (const unreadable of paths) {
@@ -1083,7 +915,6 @@ async function describeUnreadable(paths, realBase, includeHiddenFiles) {
             skipped.push({ name: relative, reason: 'disappeared while the files were being collected' });
             continue;
         }
-        // The name on disk, byte for byte: the entries of its folder that are not UTF-8 and read back as it.
         const folder = external_node_path_.dirname(unreadable);
         const entries = await promises_.readdir(folder, { encoding: 'buffer' }).catch(() => []);
         const raw = entries.filter((entry) => !(0,external_node_buffer_.isUtf8)(entry) && entry.toString('utf8') === external_node_path_.basename(unreadable));
@@ -1095,7 +926,6 @@ async function describeUnreadable(paths, realBase, includeHiddenFiles) {
     }
     return skipped;
 }
-/** The bytes of a name as text, each byte that is not part of valid UTF-8 shown as `\xNN`. */
 function escapeInvalidUtf8(bytes) {
     let text = '';
     let at = 0;
@@ -1113,17 +943,10 @@ function escapeInvalidUtf8(bytes) {
     }
     return text;
 }
-/** A relative path that stays strictly inside its folder (`..name` is a name, not a way up). */
 function isInsideRelative(relative) {
     return relative !== '' && relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative);
 }
-/** Bytes read at a time while inspecting: memory stays flat whatever the file's size. */
 const INSPECT_PIECE_BYTES = 256 * 1024;
-/**
- * One pass in pieces: SHA-256, and whether the bytes are UTF-8 text (a NUL byte or an invalid
- * sequence makes a file binary). A size that differs from the one stat saw means the file
- * changed while being read: publishing it would send something nobody committed.
- */
 async function inspectFile(absolutePath, name, expectedSize) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const text = new Utf8Check();
@@ -1134,7 +957,6 @@ async function inspectFile(absolutePath, name, expectedSize) {
         size += piece.length;
     };
     try {
-        // Read to the end either way: a size other than the one stat saw means the file changed.
         if (expectedSize <= SMALL_FILE_BYTES)
             take(readSmallFile(absolutePath, expectedSize));
         else
@@ -1147,13 +969,8 @@ async function inspectFile(absolutePath, name, expectedSize) {
         throw new errors_FileError(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
     return { sha256: hash.digest('hex'), isText: text.end() };
 }
-/**
- * Whether bytes pushed piece by piece are valid UTF-8 without NUL, with no string made of them.
- * A character cut by a piece boundary is completed from the next piece and checked on its own.
- */
 class Utf8Check {
     valid = true;
-    /** The start of a character the previous piece cut (copied: pieces may reuse one buffer). */
     carry;
     push(piece) {
         if (!this.valid)
@@ -1177,7 +994,6 @@ class Utf8Check {
         if (tail > 0)
             this.carry = Buffer.from(rest.subarray(rest.length - tail));
     }
-    /** True when everything pushed was text (a character cut by the end is not). */
     end() {
         return this.valid && this.carry === undefined;
     }
@@ -1186,21 +1002,17 @@ class Utf8Check {
         this.carry = undefined;
     }
 }
-/** The length a UTF-8 sequence starting with `lead` claims (invalid leads are left to isUtf8). */
 function sequenceLength(lead) {
     return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
 }
-/** How many bytes at the end of `bytes` start a character that does not end there (0 to 3). */
 function incompleteTail(bytes) {
     for (let back = 1; back <= Math.min(3, bytes.length); back++) {
         const byte = bytes[bytes.length - back];
-        // The first byte that is not a continuation byte (10xxxxxx) starts the last character.
         if ((byte & 0xc0) !== 0x80)
             return sequenceLength(byte) > back ? back : 0;
     }
     return 0;
 }
-/** Reads a collected file, checking it still has the hash it was collected with. */
 async function readCollectedFile(file) {
     let content;
     try {
@@ -1214,7 +1026,6 @@ async function readCollectedFile(file) {
     }
     return content;
 }
-/** UTF-16 code-unit order: the same on every machine and locale (localeCompare is not). */
 function compareNames(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -1223,10 +1034,6 @@ function toPosix(relative) {
 }
 
 ;// CONCATENATED MODULE: ./src/context.ts
-/**
- * What the run knows about where it runs: repository, commit, event and pull request. Read from
- * the runner's environment inside run() (not at import time) so tests and dry runs control it.
- */
 
 function readRunContext(env = process.env) {
     const repository = env.GITHUB_REPOSITORY || undefined;
@@ -1258,11 +1065,9 @@ function readPayload(eventPath) {
         return isRecord(parsed) ? parsed : {};
     }
     catch {
-        // A missing or broken payload only costs the PR details; the publishing itself goes on.
         return {};
     }
 }
-/** The PR carried by pull_request, pull_request_target and issue_comment-on-a-PR events. */
 function pullRequestOf(payload) {
     const pr = payload.pull_request;
     if (isRecord(pr) && typeof pr.number === 'number') {
@@ -1281,11 +1086,6 @@ function pullRequestOf(payload) {
     }
     return undefined;
 }
-/**
- * A PR comes from a fork when its head repository is not its base repository. (`head.repo.fork`
- * alone is wrong: a PR between two branches of a fork has it set, yet gets secrets.) A deleted
- * fork leaves `head.repo: null`.
- */
 function isFromFork(head, base) {
     if (head.repo === null)
         return true;
@@ -1295,17 +1095,12 @@ function isFromFork(head, base) {
         return headName.toLowerCase() !== baseName.toLowerCase();
     return isRecord(head.repo) && head.repo.fork === true && baseName === undefined;
 }
-/**
- * A pull request run triggered by Dependabot: GitHub gives it Dependabot's own secrets only,
- * never the repository's Actions secrets (and a read-only token), as it does for forks.
- */
 function isDependabotPullRequest(context) {
     return context.actor === 'dependabot[bot]' && context.pullRequest !== undefined;
 }
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-/** Default session description: `owner/repo@abc1234 — PR #12: title`. */
 function defaultDescription(context, fallbackName) {
     const where = context.repository ?? fallbackName;
     const at = context.sha ? `${where}@${context.sha.slice(0, 7)}` : where;
@@ -1316,14 +1111,6 @@ function defaultDescription(context, fallbackName) {
 }
 
 ;// CONCATENATED MODULE: ./src/workdir.ts
-/**
- * Where files may be published from. A pull request can turn the `working-directory` folder into
- * a symbolic link (to `.git`, to `..`, to `/`, or into RUNNER_TEMP, where actions/checkout keeps
- * the token in `git-credentials-*.config`). So the folder is judged twice: the path as given names
- * its root (the workspace or RUNNER_TEMP), and its real path, links resolved, must lie inside that
- * same root. Neither may be in a hidden folder (`.git` holds the checkout's token), whatever
- * `include-hidden-files` says. Checked before any request; a refusal names the input.
- */
 
 
 
@@ -1332,7 +1119,6 @@ function defaultDescription(context, fallbackName) {
 function trustedRootsOf(env = process.env) {
     return { workspace: env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: env.RUNNER_TEMP || undefined };
 }
-/** Resolves `workingDirectory` (absolute) and returns its real path and the workspace's, or throws an InputError. */
 async function checkWorkingDirectory(workingDirectory, roots) {
     const real = await realPathOf(workingDirectory);
     const workspace = await realPathOf(roots.workspace, 'GITHUB_WORKSPACE');
@@ -1345,7 +1131,6 @@ async function checkWorkingDirectory(workingDirectory, roots) {
     if (!named)
         throw new InputError(Input.WorkingDirectory, `${shown} is outside the workspace and RUNNER_TEMP: publish from a folder of the checkout`);
     const { root, relative: givenRelative } = named;
-    // A folder named in one root must really be there: a link may not lead from the workspace into RUNNER_TEMP (or back).
     if (!isInsideOrSame(root.real, real)) {
         throw new InputError(Input.WorkingDirectory, `${shown} is a link out of ${root.name}, which is never followed: publish from a real folder of it`);
     }
@@ -1359,7 +1144,6 @@ async function checkWorkingDirectory(workingDirectory, roots) {
     }
     return { workingDirectory: real, workspace };
 }
-/** The root whose path (as configured or real) holds `folder` as given, the innermost when they nest. */
 function rootNaming(folder, roots) {
     let best;
     for (const root of roots) {
@@ -1385,6 +1169,8 @@ function isInsideOrSame(root, target) {
     return relative === '' || (relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative));
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __webpack_require__(9783);
 // EXTERNAL MODULE: ./src/undici-on-demand.ts
 var undici_on_demand = __webpack_require__(3113);
 ;// CONCATENATED MODULE: ./src/http.ts
@@ -1392,25 +1178,20 @@ var undici_on_demand = __webpack_require__(3113);
 
 
 
-/** How long requests still in flight may take to end when a client closes normally. */
+
 const CLOSE_GRACE_MS = 2_000;
-/** A request failed: transport error, bad status, or an answer we cannot use. */
 class HttpError extends ServiceError {
     transport;
     name = 'HttpError';
-    constructor(message, status, 
-    /** Set when there was no usable answer at all. */
-    transport) {
+    constructor(message, status, transport) {
         super(message, status);
         this.transport = transport;
     }
 }
 const RETRYABLE_STATUS = {
     idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
-    // Only together with a Retry-After header: see retryableStatus.
     create: [429, 503]
 };
-/** Transport errors raised before a single byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 class HttpClient {
     service;
@@ -1418,13 +1199,11 @@ class HttpClient {
     origin;
     basePath;
     stop;
-    /** Aborts the requests still in flight when close() runs out of patience. */
     cut = new AbortController();
     options;
     scrubber;
     dispatcher;
     ownsDispatcher;
-    /** Requests sent, retries included: the benchmark and tests read it. */
     requestCount = 0;
     constructor(options) {
         const url = new URL(options.baseUrl);
@@ -1451,10 +1230,6 @@ class HttpClient {
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
     }
-    /**
-     * Sends a request, retrying as its policy allows. Resolves with the final answer whatever its
-     * status (callers give statuses their meaning); rejects with an HttpError on transport failure.
-     */
     async request(req) {
         const method = req.method ?? 'POST';
         const label = `${method} ${req.path.split('?')[0]}`;
@@ -1488,7 +1263,6 @@ class HttpClient {
                 throw this.transportError(label, failure, attempt, timeoutMs);
             }
             if (delay === undefined) {
-                // The server asked for a pause longer than we may wait: its answer stands.
                 this.log(`${this.service}: ${label} answered HTTP ${response?.status} with a Retry-After beyond ${this.options.maxRetryAfterMs / 1000} s; not retrying`);
                 if (response)
                     return response;
@@ -1499,7 +1273,6 @@ class HttpClient {
             await this.options.sleep(delay);
         }
     }
-    /** Parses a JSON answer; an HTML page, truncated JSON or non-object is an HttpError. */
     parseJson(response, label) {
         const text = response.body.toString('utf8');
         let parsed;
@@ -1514,7 +1287,6 @@ class HttpClient {
         }
         return parsed;
     }
-    /** The standard error for an answer the caller cannot accept. */
     statusError(response, label, advice = '') {
         if (response.status >= 300 && response.status < 400) {
             const location = headerValue(response.headers, 'location') ?? '';
@@ -1523,20 +1295,14 @@ class HttpClient {
                 where = new URL(location, this.baseUrl).origin;
             }
             catch {
-                // keep "elsewhere"
             }
             return this.error(`${this.service} redirected ${label} to ${this.scrub(where)}; redirects are not followed so credentials only go to ${this.origin}: set the URL input to the final address`, response.status);
         }
         const tail = advice ? ` ${advice}` : '';
         return this.error(`${this.service} answered ${label} with HTTP ${response.status}: ${this.excerpt(response)}${tail}`, response.status);
     }
-    /**
-     * A short, single-line, secret-free excerpt of an answer: HTML pages are reduced to their text,
-     * control characters (terminal escapes, line breaks) become spaces.
-     */
     excerpt(response, max = 200) {
         let text = this.scrub(response.body.subarray(0, 16 * 1024).toString('utf8'));
-        // A secret cut in half by the 16 KiB window would survive scrub(): drop its visible start.
         if (response.body.length > 16 * 1024)
             text = this.scrubber.dropCutSecret(text);
         if (looksLikeHtml(text, String(headerValue(response.headers, 'content-type') ?? '')))
@@ -1544,31 +1310,21 @@ class HttpClient {
         text = serverText(text, this.scrubber, max);
         return text === '' ? '(empty answer)' : text;
     }
-    /** Replaces every known secret, in every encoding, in `text`. */
     scrub(text) {
         return this.scrubber.scrub(text);
     }
-    /** Text this server supplied, on one line, inert, scrubbed and at most `max` characters long. */
     serverText(text, max = 300) {
         return serverText(text, this.scrubber, max);
     }
-    /** The request was stopped from outside (the step's deadline): no retry, whatever the policy. */
     stopped(label) {
         return this.error(`${this.service} ${label} was stopped: the time allowed ran out`, undefined, 'timeout');
     }
-    /** Every message this client makes passes through here: no secret leaves in one. */
     error(message, status, transport) {
         return new HttpError(inert(this.scrub(message)), status, transport);
     }
     log(line) {
         this.options.log(inert(this.scrub(line)));
     }
-    /**
-     * Ends the connection pool. undici's close() waits for requests still in flight, and a server
-     * that never answers would keep the step (and the process) alive past its `timeout`: so after a
-     * failure ('abandon') or once the step's signal stopped, in-flight requests are cut at once, and
-     * otherwise they get CLOSE_GRACE_MS to end before they are cut.
-     */
     async close(pending = 'finish') {
         const dispatcher = this.ownsDispatcher ? this.dispatcher : undefined;
         this.dispatcher = undefined;
@@ -1576,8 +1332,6 @@ class HttpClient {
             return;
         if (pending === 'abandon' || this.stop?.aborted)
             return dispatcher.destroy();
-        // (undici's destroy() after close() no longer reaches the pool's connections: the grace
-        // period ends by aborting the requests themselves, which lets close() finish.)
         const timer = setTimeout(() => this.cut.abort(this.error(`${this.service} closed its connections before an answer came`, undefined, 'lost')), CLOSE_GRACE_MS);
         try {
             await dispatcher.close();
@@ -1586,34 +1340,35 @@ class HttpClient {
             clearTimeout(timer);
         }
     }
-    getDispatcher(Agent) {
-        this.dispatcher ??= new Agent({
+    getDispatcher({ Agent, ProxyAgent }) {
+        if (this.dispatcher)
+            return this.dispatcher;
+        const pool = {
             connections: this.options.connections,
             keepAliveTimeout: 10_000,
-            connect: { timeout: this.options.connectTimeoutMs },
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs
-        });
+        };
+        const connect = { timeout: this.options.connectTimeoutMs };
+        const proxy = (0,lib_proxy/* getProxyUrl */.s)(new URL(this.origin));
+        this.dispatcher = proxy ? new ProxyAgent({ ...pool, uri: proxy.href, proxyTls: connect, requestTls: connect }) : new Agent({ ...pool, connect });
         return this.dispatcher;
     }
     async attempt(method, label, req, attempt) {
         this.requestCount++;
         const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
-        // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
         const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])]);
-        // undici is loaded on the first request, not at start: a dry run never needs it.
-        const { Agent, request } = await (0,undici_on_demand/* loadUndici */.b7)();
+        const undici = await (0,undici_on_demand/* loadUndici */.b7)();
         const body = typeof req.body === 'function' ? req.body() : req.body;
-        const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
+        const answer = await this.getDispatcher(undici).request({
+            origin: this.origin,
+            path: `${this.basePath}${req.path}`,
             method: method,
             headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
             body,
             signal,
             headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-            // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
-            // so the credentials in the headers never travel to another origin.
-            dispatcher: this.getDispatcher(Agent)
+            bodyTimeout: timeoutMs
         });
         const chunks = [];
         let size = 0;
@@ -1635,23 +1390,22 @@ class HttpClient {
     retryableStatus(policy, response) {
         if (policy === 'none' || !RETRYABLE_STATUS[policy].includes(response.status))
             return false;
-        // A create is repeated only when the server said it did not act and when to come back.
         return policy === 'idempotent' || headerValue(response.headers, 'retry-after') !== undefined;
     }
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)
             return false;
+        if (proxyRefusal(error) === 407)
+            return false;
         if (policy === 'idempotent')
             return true;
         return transportFailure(error) === 'not-sent';
     }
-    /** Milliseconds to wait before the next attempt, or undefined to give up (Retry-After too long). */
     delayBefore(attempt, response) {
         const retryAfter = response ? parseRetryAfter(headerValue(response.headers, 'retry-after')) : undefined;
         if (retryAfter !== undefined)
             return retryAfter <= this.options.maxRetryAfterMs ? retryAfter : undefined;
         const ceiling = Math.min(this.options.backoffMs * 2 ** (attempt - 1), 15_000);
-        // "Equal jitter": at least half the ceiling, so retries spread out but never hammer.
         return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
     }
     transportError(label, error, attempts, timeoutMs) {
@@ -1667,7 +1421,6 @@ function headerValue(headers, name) {
     const value = headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
 }
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
 function parseRetryAfter(value, now = Date.now()) {
     if (value === undefined || value.trim() === '')
         return undefined;
@@ -1688,7 +1441,13 @@ function errorCode(error) {
     }
     return '';
 }
+function proxyRefusal(error) {
+    const status = /^Proxy response \((\d{3})\) !== 200/.exec(errors_errorMessage(error))?.[1];
+    return status === undefined ? undefined : Number(status);
+}
 function transportFailure(error) {
+    if (proxyRefusal(error) !== undefined)
+        return 'not-sent';
     if (isTimeout(error))
         return 'timeout';
     const code = errorCode(error);
@@ -1698,7 +1457,6 @@ function transportFailure(error) {
         return 'timeout';
     return 'lost';
 }
-/** The abort of our timeout signal (a DOMException, not always `instanceof Error` across realms). */
 function isTimeout(error) {
     const name = error !== null && typeof error === 'object' ? error.name : undefined;
     return name === 'TimeoutError' || name === 'AbortError';
@@ -1707,6 +1465,11 @@ function formatSeconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 function describeTransportError(error) {
+    const refusal = proxyRefusal(error);
+    if (refusal === 407)
+        return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)';
+    if (refusal !== undefined)
+        return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`;
     if (isTimeout(error))
         return 'timed out waiting for the server';
     const code = errorCode(error);
@@ -1732,44 +1495,29 @@ function describeTransportError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocode/json.ts
-/**
- * JSON string literals written straight from UTF-8 bytes: the same bytes as
- * `Buffer.from(JSON.stringify(bytes.toString('utf8')))`, without the two or three string copies
- * of a file that route takes (a large session would otherwise need several times its size).
- */
 
-/** Extra output bytes per input byte: `"` and `\` take one more, control characters one or five. */
 const EXTRA = new Uint8Array(256);
-/** The short escapes JSON.stringify uses (\b \t \n \f \r \" \\, as bytes); other control characters become \u00xx. */
 const SHORT = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
 for (let byte = 0; byte < 0x20; byte++)
     EXTRA[byte] = byte in SHORT ? 1 : 5;
 EXTRA[0x22] = 1;
 EXTRA[0x5c] = 1;
-/** Bytes the JSON string literal of `bytes` takes, quotes included. */
 function jsonStringLength(bytes) {
     let extra = 0;
     for (let i = 0; i < bytes.length; i++)
         extra += EXTRA[bytes[i]];
     return bytes.length + extra + 2;
 }
-/**
- * Writes the JSON string literal of the UTF-8 `bytes` into `target` at `offset` (which must have
- * jsonStringLength(bytes) bytes free); returns the offset after it. Bytes of 0x80 and above
- * pass through: in valid UTF-8 they only form characters JSON.stringify leaves as they are.
- */
 function writeJsonString(bytes, target, offset) {
     target[offset] = 0x22;
     const at = writeJsonChars(bytes, bytes.length, target, offset + 1);
     target[at] = 0x22;
     return at + 1;
 }
-/** Writes the escaped form of `bytes[0, end)` (no quotes) into `target` at `offset`; returns the offset after it. */
 function writeJsonChars(bytes, end, target, offset) {
     let at = offset;
     for (let i = 0; i < end; i++) {
         const byte = bytes[i];
-        // Byte by byte: runs between escapes are short in code, where a copy() call per run costs more.
         if (EXTRA[byte] === 0) {
             target[at++] = byte;
             continue;
@@ -1783,11 +1531,6 @@ function writeJsonChars(bytes, end, target, offset) {
     }
     return at;
 }
-/**
- * `before` + the JSON string literal of `content` + `after`, as one buffer. Content that is not
- * valid UTF-8 (never the case for collected text) takes the string route, which replaces what
- * cannot be decoded exactly as toString does.
- */
 function jsonStringBetween(before, content, after) {
     if (!isUtf8(content))
         return Buffer.from(before + JSON.stringify(content.toString('utf8')) + after);
@@ -1798,14 +1541,6 @@ function jsonStringBetween(before, content, after) {
     target.write(after, end);
     return target;
 }
-/**
- * The inside of the JSON string literal of UTF-8 bytes that arrive in pieces, as strings of
- * about one piece each: the same text JSON.stringify makes. Strings, not buffers: they live on
- * V8's young heap and are collected within milliseconds, where a buffer per piece is external
- * memory that V8 lets pile up to tens of MiB before collecting it. A character cut between two
- * pieces is carried into the next. Pieces may be reused by their producer once the next is asked
- * for. The input must be valid UTF-8 (collected text is).
- */
 async function* jsonTextPieces(pieces) {
     let out = Buffer.alloc(0);
     let carry = Buffer.alloc(0);
@@ -1822,11 +1557,9 @@ async function* jsonTextPieces(pieces) {
     if (carry.length > 0)
         yield JSON.stringify(carry.toString('utf8')).slice(1, -1);
 }
-/** Bytes of the JSON text jsonTextPieces makes for `bytes` (no quotes). */
 function jsonTextLength(bytes) {
     return jsonStringLength(bytes) - 2;
 }
-/** How many leading bytes of `bytes` form whole UTF-8 characters (a cut one at the end is left out). */
 function completeCharacters(bytes) {
     for (let back = 1; back <= Math.min(3, bytes.length); back++) {
         const byte = bytes[bytes.length - back];
@@ -1849,7 +1582,6 @@ function completeCharacters(bytes) {
 function basicAuthorization(user, password) {
     return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
-/** The secrets a server's answer must never show: each credential and the pair (the HTTP layer scrubs every encoding of each). */
 function credentialForms(credentials) {
     const forms = [`${credentials.username}:${credentials.password}`, credentials.username, credentials.password];
     return [...new Set(forms.filter((form) => form !== ''))];
@@ -1860,18 +1592,11 @@ function createCocodeHttp(baseUrl, credentials, options = {}) {
         baseUrl,
         headers: { authorization: basicAuthorization(credentials.username, credentials.password) },
         secrets: credentialForms(credentials),
-        // The only answer worth reading is a URL or a short error; anything bigger is a broken server.
         maxBodyBytes: 1024 * 1024,
         ...options
     });
 }
-/** Bytes of a whole file's content escaped at a time (the body is sent in pieces of about this size). */
 const PIECE_BYTES = 64 * 1024;
-/**
- * The session body, streamed: every name and content is escaped as JSON.stringify does (quotes
- * broke the old hand-built clients), one piece of one file at a time, so memory does not grow with
- * the session. The files are read twice: once for the Content-Length, once while sending.
- */
 async function buildSessionBody(description, files) {
     const head = description === undefined ? '{"Files":[' : `{"Description":${JSON.stringify(description)},"Files":[`;
     let length = Buffer.byteLength(head) + 2;
@@ -1903,7 +1628,6 @@ async function buildSessionBody(description, files) {
 function partHead(index, name) {
     return `${index === 0 ? '' : ','}{"Filename":${JSON.stringify(name)},"Content":`;
 }
-/** A file's UTF-8 bytes in pieces (content that is not valid UTF-8 is decoded as toString does). */
 async function* bytesOf(file) {
     const read = file.read();
     if (Symbol.asyncIterator in read) {
@@ -1915,17 +1639,13 @@ async function* bytesOf(file) {
     for (let offset = 0; offset < bytes.length; offset += PIECE_BYTES)
         yield bytes.subarray(offset, offset + PIECE_BYTES);
 }
-/** POSTs the session and returns the URL the server answered. */
 async function createSession(http, body) {
     let response;
     try {
         response = await http.request({
             path: '/api/session',
             headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) },
-            // An async iterable (undici accepts one, though its types do not say so): each string goes
-            // straight to the socket, no buffer per piece.
             body: () => body.parts(),
-            // Creating a session is not idempotent: never repeat a POST the server may have processed.
             retry: 'create'
         });
     }
@@ -1945,7 +1665,6 @@ async function createSession(http, body) {
     throw refusal(http, response);
 }
 const MAYBE_CREATED = '(not repeated: cocode may have created the session anyway, and a repeat would make a duplicate; check cocode, then re-run the job)';
-/** One actionable line per way the server can refuse. */
 function refusal(http, response) {
     const label = 'POST /api/session';
     switch (response.status) {
@@ -1958,8 +1677,6 @@ function refusal(http, response) {
             return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
         case 429:
         case 503:
-            // With Retry-After the server said it did not act (and the retries ran out); without, a
-            // gateway may have answered after cocode created the session.
             return http.statusError(response, label, headerValue(response.headers, 'retry-after') !== undefined ? '(the server is busy): try again later' : MAYBE_CREATED);
         case 502:
         case 504:
@@ -1968,10 +1685,6 @@ function refusal(http, response) {
             return http.statusError(response, label);
     }
 }
-/**
- * The session URL, trimmed. An absolute http(s) URL, or a path the server's origin completes.
- * Anything else (an HTML page, nothing) means we cannot tell the author where the session is.
- */
 function sessionUrlOf(http, response) {
     const text = response.body.toString('utf8').trim();
     const url = parseSessionUrl(text, http.baseUrl);
@@ -1982,26 +1695,18 @@ function sessionUrlOf(http, response) {
         throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it');
     return url;
 }
-/**
- * The session URL in normalised form (see normaliseHttpUrl): an absolute http(s) URL, or a path
- * the server's origin completes; undefined for anything else.
- */
 function parseSessionUrl(text, baseUrl) {
     const isPath = text.startsWith('/') && !text.startsWith('//');
     return normaliseHttpUrl(text, isPath ? baseUrl : undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/cocode/publish.ts
-/**
- * The cocode mode: text files in, one collaborative session out.
- */
 
 
 
 
 
 
-/** Pure: which files go into the session and which are left out. */
 function planSession(files, description, skipped = []) {
     return {
         description,
@@ -2036,13 +1741,7 @@ async function publishCocode(inputs, plan) {
         await http.close();
     }
 }
-/** Bytes read at a time while measuring and sending the session. */
 const READ_BYTES = 256 * 1024;
-/**
- * A file's bytes in pieces read into one reused buffer (memory stays flat however large the
- * session), checked against the collected size and SHA-256 once the last piece is read: a file
- * that changed since collection fails the measuring pass, before anything is sent.
- */
 async function* verifiedPieces(file) {
     let fd;
     try {
@@ -2072,15 +1771,9 @@ async function* verifiedPieces(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
-/**
- * Reads a collected file piece by piece, never holding more than one piece in memory, and proves
- * the bytes are those that were collected: the SHA-256 of everything read is checked before the
- * last piece is handed out, so a file that changed since collection is never completed remotely.
- */
 
 
 
-/** Chunks needed for `size` bytes (an empty file is one empty chunk). */
 function chunkCount(size, chunkBytes) {
     return Math.max(1, Math.ceil(size / chunkBytes));
 }
@@ -2103,7 +1796,6 @@ async function* readChunks(file, chunkBytes) {
             const offset = index * chunkBytes;
             const length = Math.min(chunkBytes, file.size - offset);
             const last = index === count - 1;
-            // The last read asks for one byte more than the file should hold: getting it means it grew.
             const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
             const bytesRead = await readFully(fd, buffer, buffer.length, offset);
             if (bytesRead < length)
@@ -2135,7 +1827,6 @@ function readSmall(file) {
     }
     return content;
 }
-/** The whole file (for small files), checked against its collected hash. */
 async function readWhole(file) {
     for await (const chunk of readChunks(file, Math.max(1, file.size)))
         return chunk.content;
@@ -2143,21 +1834,6 @@ async function readWhole(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/scripts.ts
-/**
- * The shell programs the action runs inside a CoCalc project (through `exec` / `project_exec`),
- * and the pure helpers around them. Paths always travel as separate arguments (`bash -c SCRIPT
- * NAME ARG...`), never inside the script text, so no file name is ever parsed by a shell.
- * The tests run these very texts with a real bash (the emulator's exec is bash in a folder).
- */
-/**
- * Hashes its arguments with ONE `sha256sum` process (CoCalc cuts a blocking exec at 60 s: a
- * process per file costs too much on a slow project) and one `stat` for their mtimes. Prints:
- *   `missing:` and the 1-based numbers of the arguments that are not readable files, one line;
- *   one `sha256sum` line per other argument, in order;
- *   `mtimes:`, then one line of seconds per other argument, in order.
- * Names never need parsing: sha256sum escapes a name holding a newline or backslash (the line
- * then starts with `\`), so each file is exactly one line, and `stat -c %Y` prints no name.
- */
 const HASH_SCRIPT = [
     'export LC_ALL=C',
     'i=0 missing= files=()',
@@ -2170,11 +1846,6 @@ const HASH_SCRIPT = [
     'printf "mtimes:\\n"',
     '[ "${#files[@]}" -eq 0 ] || stat -L -c %Y -- "${files[@]}"'
 ].join('\n');
-/**
- * Decodes base64 pieces (`DIR/000000.b64`, `DIR/000001.b64`... written beforehand) into DEST,
- * atomically: into TMP first, then renamed. Exits 3 when a piece is missing, so the caller can
- * write them again. Arguments: DEST TMP DIR COUNT.
- */
 const DECODE_SCRIPT = [
     'set -euo pipefail',
     'export LC_ALL=C',
@@ -2188,7 +1859,6 @@ const DECODE_SCRIPT = [
     'mv -f -- "$tmp" "$dest"',
     'rm -rf -- "$dir"'
 ].join('\n');
-/** `bash -c SCRIPT hash PATH...`: the exec command and arguments that hash `paths`. */
 function hashCommand(paths) {
     return { command: 'bash', args: ['-c', HASH_SCRIPT, 'hash', ...paths] };
 }
@@ -2198,11 +1868,6 @@ function decodeCommand(dest, tmp, dir, count) {
 const MISSING_LINE = /^missing:((?: [1-9][0-9]*)*)$/;
 const SHA256_LINE = /^\\?([0-9a-f]{64}) [ *]/;
 const MTIME_LINE = /^-?[0-9]{1,15}$/;
-/**
- * The hash script's output as one entry per path (undefined = missing). Anything but the exact
- * shape is a problem: an answer cut short (CoCalc reports a killed process as exit code 0 with
- * partial output) must never pass for "missing files".
- */
 function parseHashOutput(stdout, count) {
     const lines = stdout.split('\n');
     if (lines[lines.length - 1] === '')
@@ -2233,10 +1898,6 @@ function parseHashOutput(stdout, count) {
     }
     return result;
 }
-/**
- * Splits paths into consecutive batches under every limit (a lone path always forms a batch).
- * `sizes[i]` is the expected size of `paths[i]`.
- */
 function batchPaths(paths, sizes, limits) {
     const batches = [];
     let current = [];
@@ -2263,16 +1924,10 @@ function batchPaths(paths, sizes, limits) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/connection.ts
-/**
- * How a CoCalc client talks HTTP: the key as a Basic Authorization header, every form of it
- * scrubbed from messages, one keep-alive pool per client, and the time limits of CoCalc's execs.
- */
 
-/** `Authorization` value: the key as user name, empty password. */
 function connection_basicAuthorization(apiKey) {
     return `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
 }
-/** The secrets a message must never show: the key, and the `key:` pair its Basic header encodes (the HTTP layer scrubs every encoding of each). */
 function connection_credentialForms(apiKey) {
     return [apiKey, `${apiKey}:`];
 }
@@ -2288,20 +1943,15 @@ function createCocalcHttp(options) {
         ...options.http
     });
 }
-/** Answers of proxies that may pass: 429, 502-504 and Cloudflare's 520-524. */
 const TRANSIENT_STATUSES = [429, 502, 503, 504, 520, 521, 522, 523, 524];
-/** Seconds a hash or decode exec may run; CoCalc cuts blocking execs at about 60 s. */
 const EXEC_TIMEOUT_SECONDS = 55;
-/** HTTP timeout for an exec: a little longer than the exec's own limit. */
 const EXEC_HTTP_TIMEOUT_MS = (EXEC_TIMEOUT_SECONDS + 15) * 1000;
 
 ;// CONCATENATED MODULE: ./src/cocalc/answers.ts
-/** The error carried by an answer, if any (`error` may be a string or an object). */
 function envelopeError(body) {
     const error = body.error;
     return error === undefined || error === null || error === '' || error === false ? undefined : error;
 }
-/** stdout/stderr/exit_code of an exec answer; a missing field is a broken answer. */
 function execResult(body) {
     const stdout = body.stdout;
     const stderr = body.stderr ?? '';
@@ -2310,7 +1960,6 @@ function execResult(body) {
         return undefined;
     return { stdout, stderr, exitCode };
 }
-/** Interprets a copy status's timestamps and error: done when finished; failed when an error is set. */
 function copyStateOf(started, finished, error) {
     if (error !== undefined && error !== null && error !== '') {
         return { state: 'failed', error: typeof error === 'string' ? error : JSON.stringify(error) };
@@ -2324,13 +1973,8 @@ function copyStateOf(started, finished, error) {
 
 ;// CONCATENATED MODULE: ./src/cocalc/refusals.ts
 
-/** A hash exec that did not come back whole: split the batch and ask again. */
 class HashBatchCutOff extends ServiceError {
 }
-/**
- * The error for a call CoCalc refused in its own words (an error envelope, a 4xx/5xx text).
- * Refused keys and missing collaborator rights get advice naming the input to fix.
- */
 function refusals_refusal(http, label, serverMessage, status) {
     const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301);
     if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
@@ -2341,15 +1985,12 @@ function refusals_refusal(http, label, serverMessage, status) {
     }
     return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
 }
-/** A copy id that is not a UUID is the server's text, not an id: never printed, polled or published as it is. */
 function copyIdNotUuid(http, copyId, targetProjectId) {
     return new ServiceError(`CoCalc answered a copy id that is not a UUID (${http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${targetProjectId}`);
 }
-/** An answer whose shape is not what the protocol promises: never taken as success. */
 function unexpectedAnswer(http, label, response, what) {
     return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
 }
-/** The standard error for a non-success HTTP status, with advice for the common proxy limits. */
 function httpFailure(http, label, response) {
     const advice = response.status === 413
         ? '(the request was larger than the server or its proxy accepts)'
@@ -2360,13 +2001,6 @@ function httpFailure(http, label, response) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/v1.ts
-/**
- * CoCalc API v1 (PROTOCOLS.md §2.3), for older self-hosted servers: `POST /api/v1/<event>` with
- * a JSON body under the web framework's 100 kB limit. Failures come back as 200
- * `{"event":"error"}` or 400 `{"error"}`. There is no binary upload: binary files (and text too
- * large for one body) travel as base64 pieces written to a temporary folder, then decoded and
- * moved into place inside the project in one `project_exec`.
- */
 
 
 
@@ -2376,13 +2010,9 @@ function httpFailure(http, label, response) {
 
 
 
-/** Largest JSON body sent: the server's limit is 100 kB (102,400 bytes); keep a margin. */
 const V1_BODY_LIMIT = 96 * 1024;
-/** Raw bytes per base64 piece: 48 KiB becomes 64 KiB of base64, well under the body limit. */
 const V1_PIECE_BYTES = 48 * 1024;
-/** Where pieces wait to be decoded: in the project's home, so the final move is a rename. */
 const V1_PIECES_ROOT = '.cache/publish-to-collaborative-editors';
-/** Hash batches: argument bytes well under the 100 kB body limit; work far under the 60 s cap. */
 const V1_HASH_LIMITS = { maxArgumentBytes: 64 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
 class CocalcV1Client {
     options;
@@ -2393,7 +2023,6 @@ class CocalcV1Client {
         this.options = options;
         this.http = createCocalcHttp(options);
     }
-    /** v1 has no start call; every project call starts the project when needed. */
     async startProject() { }
     async hashFiles(remotePaths, projectId = this.options.projectId) {
         const label = 'project_exec (sha256 of the uploaded files)';
@@ -2421,16 +2050,13 @@ class CocalcV1Client {
             return { via: 'text', requests: 1 };
         return { via: 'pieces', requests: chunkCount(file.size, V1_PIECE_BYTES) };
     }
-    /** The write_text_file_to_project body for a text file that fits one request, else undefined (sent as pieces). */
     async textBody(remotePath, file) {
         if (!file.isText || file.size > V1_BODY_LIMIT)
             return undefined;
         const content = (await readWhole(file)).toString('utf8');
         const body = { project_id: this.options.projectId, path: remotePath, content };
-        // JSON escaping can grow text (quotes, control characters): measure the real body.
         return Buffer.byteLength(JSON.stringify(body)) <= V1_BODY_LIMIT ? body : undefined;
     }
-    /** The archive as base64 pieces under the body limit, written in parallel: the unpack program decodes them. */
     async stageArchive(archive, work, onBytes = () => undefined) {
         const bytes = await readWhole(archive);
         const dir = `${work}/pieces`;
@@ -2478,7 +2104,6 @@ class CocalcV1Client {
     }
     async copyStatus(copyId, budgetMs) {
         const label = 'copy_path_status';
-        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
         const response = await this.post(label, { copy_path_id: copyId }, 'idempotent', undefined, budgetMs);
         const body = this.answer(label, response, ['copy_path_status_response']);
         const data = body.data;
@@ -2489,7 +2114,6 @@ class CocalcV1Client {
         const state = copyStateOf(fields.started, fields.finished, fields.error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or error');
-        // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
         return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state;
     }
     get requestCount() {
@@ -2498,10 +2122,6 @@ class CocalcV1Client {
     async close(pending) {
         await this.http.close(pending);
     }
-    /**
-     * Base64 pieces, then one decode. The decode exits 3 when a piece is missing (a write the
-     * server acknowledged but lost): the pieces are then written once more.
-     */
     async uploadPieces(remotePath, file, onBytes) {
         for (let attempt = 1;; attempt++) {
             const id = (0,external_node_crypto_.randomUUID)();
@@ -2535,7 +2155,6 @@ class CocalcV1Client {
             throw new ServiceError('CoCalc stopped waiting for project_exec (its 60 s limit)');
         return result;
     }
-    /** One project_exec; 'cut-off' when the hub stopped waiting for it (`{"event":"error","error":"timeout"}`). */
     async execOrCutOff(command, projectId) {
         const label = 'project_exec';
         const response = await this.post(label, { project_id: projectId, ...command, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'idempotent', EXEC_HTTP_TIMEOUT_MS);
@@ -2565,7 +2184,6 @@ class CocalcV1Client {
             budgetMs
         });
     }
-    /** A v1 answer: 200 with the expected event. 200 `{"event":"error"}` and 400 `{"error"}` are refusals. */
     answer(event, response, expected) {
         if (response.status === 400) {
             let body;
@@ -2595,15 +2213,7 @@ class CocalcV1Client {
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/cocalc/multipart.ts
-/**
- * multipart/form-data bodies for CoCalc's `/upload` endpoint, built by hand so that the bytes sent
- * are exactly the file's bytes (no re-encoding) and no library buffers the whole body again.
- */
 
-/**
- * The body as three buffers (head, content, tail) to send back to back. Field values must not
- * contain CR or LF (file names with control characters are refused at collection).
- */
 function multipartBody(boundary, fields, file) {
     let head = '';
     for (const [name, value] of fields) {
@@ -2616,10 +2226,6 @@ function multipartBody(boundary, fields, file) {
 function multipartContentType(boundary) {
     return `multipart/form-data; boundary=${boundary}`;
 }
-/**
- * A boundary that occurs nowhere in the content or the field values (RFC 2046 requires it; with
- * 128 random bits a clash is practically impossible, but checking costs one scan).
- */
 function chooseBoundary(content, fieldValues, random = random128) {
     for (let attempt = 0; attempt < 16; attempt++) {
         const boundary = `----PublishBoundary${random()}`;
@@ -2628,11 +2234,9 @@ function chooseBoundary(content, fieldValues, random = random128) {
     }
     throw new Error('could not find a multipart boundary absent from the content');
 }
-/** Draws of 16 bytes per randomBytes call: one call per uploaded file showed in profiles. */
 const POOL_DRAWS = 256;
 let pool = Buffer.alloc(0);
 let drawn = POOL_DRAWS;
-/** 128 random bits as hex. */
 function random128() {
     if (drawn >= POOL_DRAWS) {
         pool = (0,external_node_crypto_.randomBytes)(16 * POOL_DRAWS);
@@ -2643,10 +2247,6 @@ function random128() {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/v2.ts
-/**
- * CoCalc API v2 (PROTOCOLS.md §2.2): JSON calls under /api/v2 whose errors arrive as HTTP 200
- * `{"error"}`, and the multipart `/upload` endpoint for file content.
- */
 
 
 
@@ -2660,31 +2260,16 @@ function random128() {
 
 
 
-/** Upload attempts of one file while the project's file service comes up (1+2+4+8+8 s of pauses). */
 const UPLOAD_START_ATTEMPTS = 6;
-/** Fresh starts of a chunked file after a transient failure of one of its chunks. */
 const CHUNKED_RESTARTS = 2;
-/** Smallest chunk tried when a proxy refuses chunks as too large (HTTP 413). */
 const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_TIMEOUT_MS = 300_000;
-/**
- * Hash batches: bodies far under the ~1 MB limit, and work far under exec's 60 s cap: 256 MiB
- * is about 5 s of sha256sum on a slow disk (50 MB/s). A batch cut off anyway is split.
- */
 const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
-/**
- * The project may not be ready: the hub answers `500 "Upload failed."` when the project's file
- * service does not listen (stopped, starting), and older hubs said `upload service not running`.
- * Start the project, pause, and send the file again (with a new file name).
- */
 class ProjectNotReady extends ServiceError {
 }
-/** A proxy refused the first chunk as too large: try again with smaller chunks. */
 class ChunkTooLarge extends ServiceError {
     bodyBytes;
-    constructor(message, 
-    /** Bytes of file content the refused request carried. */
-    bodyBytes) {
+    constructor(message, bodyBytes) {
         super(message, 413);
         this.bodyBytes = bodyBytes;
     }
@@ -2713,7 +2298,6 @@ class CocalcV2Client {
         if (response.status === 504 || response.status === 524)
             throw new HashBatchCutOff(`the gateway gave up waiting for ${label} (HTTP ${response.status})`);
         const body = this.json('exec', response, (error) => error === 'undefined');
-        // The hub stops waiting after 60 s and answers {"error":"undefined"}; the process goes on.
         if (body.error === 'undefined')
             throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = execResult(body);
@@ -2727,7 +2311,6 @@ class CocalcV2Client {
         return hashes;
     }
     async uploadFile(remotePath, file, onBytes = () => undefined) {
-        // The upload endpoint's form parser refuses empty files; an empty text file is exact as text.
         if (file.size === 0)
             return this.writeTextFile(remotePath, '');
         let sent = 0;
@@ -2749,8 +2332,6 @@ class CocalcV2Client {
                     await this.restartProject(delay);
                     continue;
                 }
-                // A chunk is never repeated on its own (the server would append it twice): a chunked
-                // file that hit a passing failure starts over from its first chunk instead.
                 if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
                     restarts++;
                     this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errors_errorMessage(error)}`);
@@ -2758,7 +2339,6 @@ class CocalcV2Client {
                     continue;
                 }
                 if (error instanceof ChunkTooLarge && error.bodyBytes > MIN_CHUNK_BYTES) {
-                    // Parallel uploads may all hit the limit: the smallest size any of them found wins.
                     const smaller = Math.max(MIN_CHUNK_BYTES, Math.floor(error.bodyBytes / 4));
                     if (smaller < this.chunkBytes) {
                         this.chunkBytes = smaller;
@@ -2777,9 +2357,7 @@ class CocalcV2Client {
         return { archive: path };
     }
     async execProgram(program, label) {
-        const response = await this.post('exec', { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 
-        // A repeat may find its work gone and say so (the caller then sends again): only provably unsent requests are repeated.
-        'create', EXEC_HTTP_TIMEOUT_MS);
+        const response = await this.post('exec', { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'create', EXEC_HTTP_TIMEOUT_MS);
         const body = this.json('exec', response, (error) => error === 'undefined');
         if (body.error === 'undefined')
             throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
@@ -2799,13 +2377,11 @@ class CocalcV2Client {
                 overwrite_newer: request.overwriteNewer,
                 delete_missing: request.deleteMissing,
                 backup: request.backup,
-                // The default (true) blocks the request until the copy ends, past the gateway's timeout.
                 wait_until_done: false
             }
         };
     }
     async planUpload(_remotePath, file) {
-        // As uploadFile: an empty file is written as text, anything else in chunks through /upload.
         return file.size === 0 ? { via: 'write-text-file', requests: 1 } : { via: 'upload', requests: chunkCount(file.size, this.chunkBytes) };
     }
     async copyPath(request) {
@@ -2821,16 +2397,13 @@ class CocalcV2Client {
     }
     async copyStatus(copyId, budgetMs) {
         const label = 'projects/copy-path-status';
-        // Retries (a 429 or 503 is no reason to give up on a copy) stay within the poll's time.
         const response = await this.post(label, { copy_id: copyId }, 'idempotent', undefined, budgetMs);
-        // Servers older than May 2026 have no such endpoint: the copy's end cannot be observed.
         if (response.status === 404)
             return { state: 'unsupported' };
         const body = this.json(label, response);
         const state = copyStateOf(body.started, body.finished, body.copy_error);
         if (!state)
             throw unexpectedAnswer(this.http, label, response, 'started, finished or copy_error');
-        // The reason is the server's own text (an rsync message, which may echo anything): one scrubbed line.
         return state.state === 'failed' ? { state: 'failed', error: this.http.serverText(state.error, 1000) } : state;
     }
     get requestCount() {
@@ -2842,12 +2415,10 @@ class CocalcV2Client {
     async writeTextFile(remotePath, content) {
         const label = 'projects/write-text-file';
         const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent');
-        // A hub-side timeout answers `{}`: only an explicit ok counts.
         if (body.status !== 'ok')
             throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`);
     }
     restartProject(delayMs) {
-        // Uploads running in parallel all notice the stopped service: one start serves them all.
         this.restarting ??= (async () => {
             try {
                 await this.startProject();
@@ -2864,9 +2435,6 @@ class CocalcV2Client {
         const name = external_node_path_.posix.basename(remotePath);
         const query = `/upload?project_id=${encodeURIComponent(this.options.projectId)}&compute_server_id=0&path=${encodeURIComponent(directory)}`;
         const dzuuid = (0,external_node_crypto_.randomUUID)();
-        // The hub keys a file's chunks by (path, file name) and ignores dzuuid: a new chunk 0 under
-        // the name of an upload that never finished would go into that upload's stale stream. So
-        // every attempt gets a name of its own; the real name travels in fullPath.
         const formName = `${dzuuid}.upload`;
         const chunkBytes = this.chunkBytes;
         for await (const chunk of readChunks(file, chunkBytes)) {
@@ -2877,27 +2445,19 @@ class CocalcV2Client {
                 ['dzchunksize', String(chunkBytes)],
                 ['dztotalchunkcount', String(chunk.count)],
                 ['dzchunkbyteoffset', String(chunk.offset)],
-                // The server joins `path` and this; the part's filename only keys chunk reassembly.
                 ['fullPath', name]
             ];
             const boundary = chooseBoundary(chunk.content, fields.map(([, value]) => value));
-            // A whole file in one request is retried under a new name as well: an attempt the hub
-            // half-received (a gateway timeout) may have left its stream open under the old one.
             const partsFor = (filename) => multipartBody(boundary, fields, { field: 'file', filename, content: chunk.content });
             const length = partsFor(formName).reduce((sum, part) => sum + part.length, 0);
             let attempts = 0;
             const response = await this.http.request({
                 path: query,
-                // Every name is a UUID plus `.upload`: the length stays the same.
                 headers: { 'content-type': multipartContentType(boundary), 'content-length': String(length) },
                 body: () => {
                     const parts = partsFor(chunk.count === 1 && attempts++ > 0 ? `${(0,external_node_crypto_.randomUUID)()}.upload` : formName);
-                    // Small bodies go as one buffer (one write); large ones stream without another copy.
                     return length <= 1024 * 1024 ? Buffer.concat(parts, length) : external_node_stream_.Readable.from(parts);
                 },
-                // A whole file in one request is idempotent. The server streams the chunks of a larger
-                // file into one writer, so a repeated chunk would be written twice: those are retried
-                // only when the server provably did not get them.
                 retry: chunk.count === 1 ? 'idempotent' : 'create',
                 timeoutMs: UPLOAD_TIMEOUT_MS
             });
@@ -2940,7 +2500,6 @@ class CocalcV2Client {
             budgetMs
         });
     }
-    /** A v2 answer: HTTP 200 with a JSON object and no `error` field (unless `accept` takes it), or an error. */
     json(name, response, accept = () => false) {
         if (response.status !== 200)
             throw httpFailure(this.http, name, response);
@@ -2951,7 +2510,6 @@ class CocalcV2Client {
         return body;
     }
 }
-/** A failure that may pass: no answer at all, or a proxy's 429/502/503/504. */
 function isTransient(error) {
     return error instanceof HttpError && (error.transport !== undefined || TRANSIENT_STATUSES.includes(error.status ?? 0));
 }
@@ -2959,17 +2517,11 @@ function isTransient(error) {
 ;// CONCATENATED MODULE: ./src/cocalc/client.ts
 
 
-/** The client for the API generation the inputs chose. */
 function createCocalcClient(api, options) {
     return api === 'v1' ? new CocalcV1Client(options) : new CocalcV2Client(options);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/progress.ts
-/**
- * Progress lines for long transfers: files and bytes done, printed when a tenth more is done
- * (at most twice a second) or a couple of seconds have passed, and once at the end, so a log
- * shows movement without noise.
- */
 
 class Progress {
     verb;
@@ -3016,7 +2568,6 @@ class Progress {
 
 
 
-/** One entry per path, in order: what the project holds there (undefined: no readable file). */
 async function hashRemote(client, entries, options) {
     const batches = batchPaths(entries.map((entry) => entry.remotePath), entries.map((entry) => entry.size), client.hashBatchLimits);
     const answers = await mapLimit(batches, options.concurrency, (batch) => hashBatch(client, batch.map((index) => entries[index].remotePath), options));
@@ -3032,7 +2583,6 @@ async function hashBatch(client, paths, options, retried = false) {
         if (!(error instanceof HashBatchCutOff))
             throw error;
         if (paths.length === 1) {
-            // One more try for a lone file (the cut-off may have been the project's bad moment).
             if (!retried)
                 return hashBatch(client, paths, options, true);
             throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
@@ -3052,12 +2602,6 @@ var external_node_stream_promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __webpack_require__(8474);
 ;// CONCATENATED MODULE: ./src/cocalc/archive.ts
-/**
- * Many files as one archive: the files that need sending are packed into one tar stream (gzip
- * where it pays) and written to a temporary file on the runner, so the upload can send it in
- * chunks and the project unpacks it with one exec (./unpack.ts). tar-stream writes the headers:
- * names longer than 100 bytes and non-ASCII names get PAX records, which GNU tar reads back.
- */
 
 
 
@@ -3065,18 +2609,10 @@ var external_node_events_ = __webpack_require__(8474);
 
 
 
-/** Bytes read from a large member at a time while packing. */
 const PACK_READ_BYTES = 1024 * 1024;
-/** Fast compression: most of level 6's gain on code and text at a third of its time. */
 const GZIP_LEVEL = 1;
-/** Bytes of the files compressed as a trial before choosing gzip. */
 const GZIP_SAMPLE_BYTES = 64 * 1024;
-/** Below this, gzip saves too little to be worth a pass on either side. */
 const GZIP_MIN_BYTES = 16 * 1024;
-/**
- * Pure: members folder by folder, names sorted within a folder, so the unpack script moves each
- * folder's files into place with one `mv`.
- */
 function orderMembers(members) {
     const key = (name) => {
         const slash = name.lastIndexOf('/');
@@ -3091,10 +2627,6 @@ function orderMembers(members) {
 function compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-/**
- * Pure: gzip pays when most of the bytes are text; images, zips and notebooks' embedded PNGs are
- * compressed already, and compressing them again costs time on both sides for nothing.
- */
 function gzipPays(members) {
     let total = 0;
     let text = 0;
@@ -3105,12 +2637,6 @@ function gzipPays(members) {
     }
     return total >= GZIP_MIN_BYTES && text * 2 >= total;
 }
-/**
- * Whether gzip pays for these members: most bytes are text (gzipPays) and a sample of them, up to
- * 64 KiB from the first members, shrinks by 30% or more at the level used. Code and prose do
- * (to a third or less); base64 or random data saves 20% at most, less than compressing and
- * decompressing cost on a fast link.
- */
 async function compressionPays(members) {
     if (!gzipPays(members))
         return false;
@@ -3131,33 +2657,23 @@ async function compressionPays(members) {
     const joined = Buffer.concat(sample, bytes);
     return deflateRawSync(joined, { level: GZIP_LEVEL }).length <= joined.length * 0.7;
 }
-/** Pure: what `tar --list` prints for the archive (one name a line): the unpack script checks it. */
 function listingOf(members) {
     return members.map((member) => `${member.name}\n`).join('');
 }
-/** SHA-256 (hex) of a string's UTF-8 bytes. */
 function sha256Hex(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
-/**
- * Writes the archive of `members` (in the given order) to `path`: regular files, mode 0644,
- * owned by nobody in particular. Every file is checked against its collected SHA-256 as it is
- * read (readChunks), so a file that changed since collection fails here, not in the project.
- */
 async function writeArchive(members, path, gzip) {
-    // Loaded here, not at start: a run that sends no archive (a dry run, cocode) never needs them.
     const [{ default: tar }, { createGzip }] = await Promise.all([__webpack_require__.e(/* import() */ 118).then(__webpack_require__.t.bind(__webpack_require__, 6118, 19)), Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8522, 23))]);
     const pack = tar.pack();
     const tap = new HashingCounter();
     const stages = gzip ? [createGzip({ level: GZIP_LEVEL }), tap] : [tap];
     const written = (0,external_node_stream_promises_.pipeline)([pack, ...stages, (0,external_node_fs_.createWriteStream)(path)]);
-    // The pipeline's failure (a full disk) must not go unhandled while entries are still added.
     written.catch(() => undefined);
     try {
         const mtime = new Date();
         for (const [index, member] of members.entries()) {
             await addMember(pack, member, mtime);
-            // Small members go in without waiting: let the compressor and the file catch up now and then.
             if (index % 256 === 255)
                 await new Promise((resolve) => setImmediate(resolve));
         }
@@ -3189,7 +2705,6 @@ async function addMember(pack, member, mtime) {
     entry.end(null);
     await done;
 }
-/** Passes bytes through, counting them and hashing them on the way. */
 class HashingCounter extends external_node_stream_.Transform {
     bytes = 0;
     hash = (0,external_node_crypto_.createHash)('sha256');
@@ -3204,30 +2719,10 @@ class HashingCounter extends external_node_stream_.Transform {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/unpack.ts
-/**
- * The program that unpacks an uploaded archive (./archive.ts) inside the project, in one exec:
- * it waits briefly for the archive (CoCalc's upload answers before the file is in place), checks
- * its size and SHA-256, lists its members and refuses absolute names, `..` and anything but
- * regular files before extracting a byte (GNU tar strips or skips such members itself, but no
- * tar is trusted with that alone), checks the listing is exactly what was packed, extracts into
- * a private folder, moves each file into place with rename (atomic: a reader sees the old file
- * or the new one, never half of one), and prints the SHA-256 of every file where it now lies,
- * from one `sha256sum` process: uploading and verifying are one round trip.
- *
- * Paths travel as arguments, never inside the script text. For API v1 the archive arrives as
- * base64 pieces, which the same exec decodes first.
- */
 
-/** Exit codes the client acts on. */
 const UNPACK_MISSING = 3;
 const UNPACK_CORRUPT = 4;
 const UNPACK_REFUSED = 5;
-/**
- * Arguments: DEST WORK ARCHIVE PIECES PIECE_COUNT SIZE SHA256 COMPRESSION COUNT LISTING_SHA256
- * WAIT_TENTHS. WORK (which holds ARCHIVE, PIECES and the staging folder) is removed at the end,
- * whatever happens. stdout: what HASH_SCRIPT prints for the members where they were written, in
- * member order (its one `sha256sum` and one `stat` for all of them).
- */
 const UNPACK_SCRIPT = `set -euo pipefail
 export LC_ALL=C
 dest=$1 work=$2 archive=$3 pieces=$4 piece_count=$5 size=$6 sum=$7 zip=$8 count=$9 listing=\${10} wait=\${11}
@@ -3286,7 +2781,6 @@ done
 mv -f -t "$dest/$folder" -- "\${batch[@]}"
 set -- "\${paths[@]}"
 ${HASH_SCRIPT}`;
-/** `bash -c SCRIPT unpack ARG...`: the exec command and arguments of one unpack. */
 function unpackCommand(request) {
     return {
         command: 'bash',
@@ -3308,7 +2802,6 @@ function unpackCommand(request) {
         ]
     };
 }
-/** What the script found at each member's place; an answer cut short or a missing file is a problem. */
 function parseUnpackOutput(stdout, count) {
     const found = parseHashOutput(stdout, count);
     if ('problem' in found)
@@ -3320,14 +2813,6 @@ function parseUnpackOutput(stdout, count) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/bulk.ts
-/**
- * Archive transfer: many files in one upload and one exec instead of a request per file. The
- * files that need sending are packed into one tar (./archive.ts), staged in the project (v2: the
- * `/upload` endpoint in chunks; v1: base64 pieces), and unpacked by one exec (./unpack.ts) that
- * also hashes every file where it was written: uploading and verifying are one round trip. An
- * archive that did not arrive, or arrived damaged, is sent once more; a file that hashes wrong
- * after unpacking is left to the per-file path, which sends and verifies it again.
- */
 
 
 
@@ -3337,20 +2822,11 @@ function parseUnpackOutput(stdout, count) {
 
 
 
-/**
- * Files above this go on their own: they fill upload chunks by themselves, so batching gains
- * nothing (a large binary is rarely compressible either).
- */
 const ARCHIVE_MEMBER_MAX_BYTES = 4 * 1024 * 1024;
-/** Fewer files than this go on their own: an archive saves no round trip for them. */
 const ARCHIVE_MIN_FILES = 2;
-/** One archive's content at most, so its unpacking stays far inside exec's 60 s cap. */
 const ARCHIVE_MAX_BYTES = 128 * 1024 * 1024;
-/** One archive's members at most (the unpack program's arguments and loops stay small). */
 const ARCHIVE_MAX_MEMBERS = 20_000;
-/** Tenths of a second the unpack program waits for an archive the hub has not put in place yet. */
 const ARCHIVE_WAIT_TENTHS = 50;
-/** Pure: which items travel in archives (in batches) and which on their own. */
 function planArchives(items, folder) {
     const prefix = `${folder}/`;
     const fits = (item) => item.file.size <= ARCHIVE_MEMBER_MAX_BYTES && item.remotePath.startsWith(prefix) && item.remotePath.length > prefix.length;
@@ -3372,11 +2848,6 @@ function planArchives(items, folder) {
     batches.push(current);
     return { batches, single: items.filter((item) => !fits(item)) };
 }
-/**
- * Sends `items` as one archive and resolves with what the project holds at each item's path
- * after unpacking (in `items` order), or undefined when the archive did not arrive intact twice
- * (the caller then sends the files one by one). Throws when the project refuses or fails.
- */
 async function sendArchive(client, items, options) {
     const byName = new Map();
     for (const item of items)
@@ -3405,7 +2876,6 @@ async function sendArchive(client, items, options) {
         await (0,promises_.rm)(scratch, { recursive: true, force: true });
     }
 }
-/** Stages and unpacks the archive; a second attempt (fresh names) when it went missing or arrived damaged. */
 const ARCHIVE_ATTEMPTS = 2;
 async function deliver(client, archive, members, gzip, options) {
     const label = client.api === 'v1' ? 'project_exec (unpack the archive)' : 'exec (unpack the archive)';
@@ -3449,31 +2919,19 @@ async function deliver(client, archive, members, gzip, options) {
 
 
 
-/**
- * Pauses before a file that hashes wrong is called lost: the hub answers an upload before the
- * file is renamed into place (src/packages/conat/files/write.ts), so a hash taken at once may
- * still see the old content.
- */
 const SETTLE_PAUSES_MS = [1000, 2000];
-/** What the project holds at each item's path (undefined: missing), in as few execs as the limits allow. */
 async function remoteHashes(client, items, concurrency, projectId, log) {
     return hashRemote(client, items.map((item) => ({ remotePath: item.remotePath, size: item.file.size })), { concurrency, projectId, log });
 }
-/** Pure: the items whose remote hash is not the local one. */
 function differing(items, hashes) {
     return items.filter((item, index) => hashes[index]?.sha256 !== item.file.sha256);
 }
-/**
- * Runs the upload phase (hash, upload what differs). Files sent in an archive come back verified
- * (the unpacking hashes them); the others are verified in a separate phase: see verifyUploads.
- */
 async function uploadChanged(client, items, options) {
     let before;
     try {
         before = await remoteHashes(client, items, options.concurrency, undefined, options.log);
     }
     catch (error) {
-        // Without hashes nothing can be verified either; with verify off, fall back to sending everything.
         if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message))
             throw error;
         options.log.warning(`Could not ask the project which files are already there (${errors_errorMessage(error)}): uploading every file`);
@@ -3482,7 +2940,6 @@ async function uploadChanged(client, items, options) {
     const unchanged = items.length - changed.length;
     if (unchanged > 0)
         options.log.info(`${unchanged} file(s) are already identical in the project and are not sent again`);
-    // What is known to be in place (the unchanged files, then the verified ones), for the checks after a copy.
     const remote = new Map();
     items.forEach((item, index) => {
         const found = before?.[index];
@@ -3493,10 +2950,6 @@ async function uploadChanged(client, items, options) {
     const bytes = changed.reduce((sum, item) => sum + item.file.size, 0);
     return { sent: changed, unverified, bytes, knownIdentical: before !== undefined && changed.length === 0, remote };
 }
-/**
- * Sends `changed`: in archives where that pays, the rest (and any archived file that hashes
- * wrong after unpacking) one request per file. Resolves with the files still to verify.
- */
 async function sendChanged(client, changed, options, remote) {
     const folder = options.archiveFolder;
     const plan = folder === undefined ? { batches: [], single: [...changed] } : planArchives(changed, folder);
@@ -3531,20 +2984,12 @@ async function sendChanged(client, changed, options, remote) {
     await uploadAll(client, unverified, options, 'Uploaded', { arrived, total: changed.length });
     return unverified;
 }
-/**
- * The error of a push that failed part-way, saying what did and did not arrive, so a partial push
- * is never mistaken for a complete one. Errors that are not the action's own pass unchanged.
- */
 function partialFailure(error, done, total) {
     if (!(error instanceof ActionError))
         return error;
     const message = `${errors_errorMessage(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
     return error instanceof errors_FileError ? new errors_FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined);
 }
-/**
- * Hashes `items` and, while some differ, pauses and hashes those again (SETTLE_PAUSES_MS), so a
- * write that is merely not visible yet is not taken for a lost one.
- */
 async function settledHashes(client, items, options, projectId) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const hashes = await remoteHashes(client, items, options.concurrency, projectId, options.log);
@@ -3559,10 +3004,6 @@ async function settledHashes(client, items, options, projectId) {
     }
     return hashes;
 }
-/**
- * Hashes the sent files again; re-uploads mismatches once; fails naming what still differs.
- * Resolves with how many files needed the second upload.
- */
 async function verifyUploads(client, sent, options, remote = new Map()) {
     if (sent.length === 0)
         return 0;
@@ -3609,41 +3050,22 @@ async function uploadAll(client, items, options, verb, earlier = { arrived: 0, t
     }
     return totalBytes;
 }
-/** The first few names, then a count: messages stay one readable line. */
 function listNames(items, max = 5) {
     const names = items.slice(0, max).map((item) => item.file.name);
     return items.length > max ? `${names.join(', ')} and ${items.length - max} more` : names.join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/logger.ts
-/**
- * The one shape of a logger every module is handed: info, warning and debug lines. Modules never
- * import @actions/core to log; they get a Logger (the run's is `actionsLogger`, tests pass their
- * own), so what they print is testable and a library-like module stays free of the runner.
- */
 
 
-/**
- * Lines to the workflow log, as the runner shows them. Info lines may quote a server (errors,
- * ids): each is made one inert line, so it cannot start a workflow command. (Warnings and debug
- * lines are escaped by core.)
- */
 const actionsLogger = {
     info: (line) => core/* info */.pq(inert(line)),
     warning: (line) => core/* warning */.$e(line),
     debug: (line) => core/* debug */.Yz(line)
 };
-/** Drops every line (callers that want nothing printed). */
 const silentLogger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
 
 ;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
-/**
- * Which files a v1 copy's `exclude` patterns leave out of the target, so the check inside the
- * target does not wait for them. rsync's rules, simplified as the emulator applies them: a pattern
- * without '/' matches any path component (a trailing '/' only folders); with '/', it matches from
- * the start of the path (or a folder prefix). `*` stays inside a component, `**` crosses folders,
- * `?` is one character.
- */
 function isExcluded(rel, patterns) {
     const segments = rel.split('/');
     return patterns.some((raw) => {
@@ -3682,10 +3104,6 @@ function globRegExp(pattern) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/links.ts
-/**
- * The URLs people open (PROTOCOLS.md §2.4): a folder in a project, and its kiosk (embeddable) form.
- */
-/** `<base>/projects/<id>/files/<path>/`, each path segment percent-encoded (spaces, #, ? in names). */
 function projectFolderUrl(baseUrl, projectId, folder) {
     const encoded = folder
         .split('/')
@@ -3694,11 +3112,9 @@ function projectFolderUrl(baseUrl, projectId, folder) {
         .join('/');
     return `${baseUrl.replace(/\/+$/, '')}/projects/${projectId}/files/${encoded}/`;
 }
-/** The same page without CoCalc's surrounding interface, for an iframe. */
 function kioskUrl(url) {
     return `${url}${url.includes('?') ? '&' : '?'}fullscreen=kiosk`;
 }
-/** Where a file goes in the project: `<folder>/<relative name>`. */
 function remotePathOf(folder, name) {
     return `${folder}/${name}`;
 }
@@ -3716,7 +3132,6 @@ function targetCheck(client, options) {
         return { ...judge(list, hashes, options), checked: items.length };
     };
 }
-/** Pure: sorts the items into right, kept (newer in the target) and wrong. */
 function judge(items, hashes, options) {
     const wrong = [];
     const kept = [];
@@ -3732,7 +3147,6 @@ function judge(items, hashes, options) {
     });
     return { wrong, kept, checked: items.length };
 }
-/** One line about what a check found wrong. */
 function describeWrong(result) {
     return `${result.wrong.length} of ${result.checked} file(s) missing or different in the target: ${listNames(result.wrong)}`;
 }
@@ -3742,7 +3156,6 @@ function describeWrong(result) {
 
 
 
-/** Requests every copy (never blocking on the copy itself); a refused request fails that target only. */
 async function requestCopies(client, targets, options, concurrency, log) {
     return mapLimit(targets, concurrency, async (target) => {
         try {
@@ -3762,20 +3175,17 @@ async function requestCopies(client, targets, options, concurrency, log) {
         }
     });
 }
-/** Poll delays: prompt at first (a quick copy is seen within about a second), then every 5 s. */
 function nextPollDelay(previousMs) {
     if (previousMs === undefined)
         return 700;
     return Math.min(Math.round(previousMs * 1.5), 5000);
 }
-/** Decides every running copy as far as the options allow. Mutates and returns `copies`. */
 async function waitForCopies(client, copies, options) {
     const now = options.now ?? Date.now;
     const running = copies.filter((copy) => copy.status === 'running');
     if (running.length === 0)
         return copies;
     const started = now();
-    // A line every 10 s, so a long wait never looks like a hang.
     const ticker = setInterval(() => {
         const left = running.filter((copy) => copy.status === 'running').length;
         options.log.info(`Still waiting for ${left} cop${left === 1 ? 'y' : 'ies'} (${Math.round((now() - started) / 1000)} s)`);
@@ -3810,7 +3220,6 @@ async function settleCopy(client, copy, options) {
             return outcome;
         if (outcome.status === 'copied')
             return confirmInTarget(copy, check, options);
-        // The server cannot report its copies' status: the target can.
         if (outcome.status === 'queued')
             return pollTarget(copy, check, options);
         return outcome;
@@ -3829,7 +3238,6 @@ async function settleCopy(client, copy, options) {
     }
     return pollTarget(copy, check, options);
 }
-/** A copy the server says finished: its files must hash right in the target (a second look after a pause). */
 async function confirmInTarget(copy, check, options) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const kept = [];
@@ -3849,7 +3257,6 @@ async function confirmInTarget(copy, check, options) {
         await sleep(1000);
     }
 }
-/** A copy without id (or without status): look in the target until its files match or the time is up. */
 async function pollTarget(copy, check, options) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
     const maxFailures = options.maxFailedPolls ?? 3;
@@ -3865,7 +3272,6 @@ async function pollTarget(copy, check, options) {
             await sleep(Math.min(delay, remaining));
         }
         delay = nextPollDelay(delay);
-        // Files that arrived stay arrived: each look hashes only what was still wrong.
         const result = await checkOnce(check, copy, options, last?.wrong);
         if (result === 'deadline')
             break;
@@ -3885,7 +3291,6 @@ async function pollTarget(copy, check, options) {
     const seen = last ? describeWrong(last) : 'the target could not be checked';
     return { status: 'timeout', error: `the files did not all arrive in the target before the timeout ran out (${seen})` };
 }
-/** One check, bounded by the deadline; an expected failure comes back as its Error. */
 async function checkOnce(check, copy, options, only) {
     const budget = Math.max(1000, options.deadline - options.now() + 1000);
     try {
@@ -3894,7 +3299,6 @@ async function checkOnce(check, copy, options, only) {
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
-        // The step's deadline stops the check's request first: that is the time running out, not a failed check.
         return options.now() >= options.deadline ? 'deadline' : error;
     }
 }
@@ -3904,7 +3308,6 @@ function copied(kept, copy, options) {
     }
     return { status: 'copied' };
 }
-/** Polls one copy until it finished, failed, cannot be observed, or the deadline passed. */
 async function waitForCopy(client, copyId, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
@@ -3926,7 +3329,6 @@ async function waitForCopy(client, copyId, options) {
         catch (error) {
             if (!(error instanceof ActionError))
                 throw error;
-            // A poll cut short by the deadline is the timeout, not a failed poll.
             if (now() >= options.deadline)
                 return timedOut();
             failures++;
@@ -3943,7 +3345,6 @@ async function waitForCopy(client, copyId, options) {
             case 'finished':
                 return { status: 'copied' };
             case 'failed':
-                // The client made the server's text one scrubbed line.
                 return { status: 'failed', error: state.error };
             case 'unsupported':
                 return {
@@ -3955,9 +3356,7 @@ async function waitForCopy(client, copyId, options) {
         }
     }
 }
-/** `promise`, or 'deadline' when `ms` pass first. */
 async function beforeDeadline(promise, ms) {
-    // A poll still running at the deadline must not reject later, unobserved.
     promise.catch(() => undefined);
     let timer;
     const deadline = new Promise((resolve) => {
@@ -3972,12 +3371,6 @@ async function beforeDeadline(promise, ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/deadline.ts
-/**
- * The `timeout` input bounds the whole cocalc step: uploading, verifying, copying and waiting
- * together (INTERFACE.md), and the listing of a PR's files (`changed-files-only`) that comes before
- * them. One deadline per run: its signal stops every request and pause in
- * flight when the time is up, and the phase it was in names itself in the error.
- */
 
 const DOING = {
     'changed files': "listing the pull request's changed files on GitHub",
@@ -3988,7 +3381,6 @@ const DOING = {
     wait: 'waiting for the copies',
     share: 'sharing the folder'
 };
-/** The step ran out of its `timeout`. */
 class StepTimeout extends ServiceError {
     name = 'StepTimeout';
 }
@@ -4002,20 +3394,14 @@ class StepDeadline {
         this.seconds = seconds;
         this.endsAt = now() + seconds * 1000;
         this.timer = setTimeout(() => this.controller.abort(this.error()), seconds * 1000);
-        // The deadline alone never keeps the process alive.
         this.timer.unref();
     }
-    /** Aborted when the time is up; handed to the HTTP layer and to every pause. */
     get signal() {
         return this.controller.signal;
     }
     get phase() {
         return this.current;
     }
-    /**
-     * Runs one phase. When the time runs out during it, it ends at once with the StepTimeout
-     * naming the phase, whatever the work was doing (its requests are aborted by the signal).
-     */
     async run(phase, work) {
         this.current = phase;
         if (this.signal.aborted)
@@ -4026,7 +3412,6 @@ class StepDeadline {
             this.signal.addEventListener('abort', onAbort, { once: true });
         });
         const running = work();
-        // Whichever loses the race must not reject later unobserved.
         running.catch(() => undefined);
         stopped.catch(() => undefined);
         try {
@@ -4040,11 +3425,9 @@ class StepDeadline {
                 this.signal.removeEventListener('abort', onAbort);
         }
     }
-    /** Enters a phase that watches the deadline itself (the wait reports timeouts per copy). */
     enter(phase) {
         this.current = phase;
     }
-    /** Stops the timer (the step ended in time). */
     dispose() {
         clearTimeout(this.timer);
     }
@@ -4060,10 +3443,6 @@ class StepDeadline {
 
 
 
-/**
- * The plan, from the client's own descriptions: the same copy bodies copyPath sends, and each
- * file's way (v1's text-or-pieces rule, v2's chunks) decided by the code that uploads it.
- */
 async function planRequests(client, inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
     const lines = ["All requests (Authorization: Basic, from 'cocalc-api-key')"];
@@ -4098,7 +3477,6 @@ async function planRequests(client, inputs, items, chunkBytes) {
     }
     return lines;
 }
-/** Hash, upload (archives, then each other file the way the client would send it) and verify. */
 async function uploadPlan(client, inputs, items, chunkBytes) {
     const base = inputs.cocalcUrl;
     const exec = inputs.api === 'v2' ? `${base}/api/v2/exec` : `${base}/api/v1/project_exec`;
@@ -4133,7 +3511,6 @@ async function uploadPlan(client, inputs, items, chunkBytes) {
         lines.push(`POST ${exec}: sha256 of those files again (verify), re-uploading any mismatch once`);
     return lines;
 }
-/** The archives (./bulk.ts): their upload chunks or base64 pieces, and the exec that unpacks and verifies. */
 function archivePlan(inputs, batches, chunkBytes) {
     if (batches.length === 0)
         return [];
@@ -4155,11 +3532,9 @@ function archivePlan(inputs, batches, chunkBytes) {
 function sizeOf(items) {
     return items.reduce((sum, item) => sum + item.file.size, 0);
 }
-/** Bytes of a plain tar of `items` at most (a header and padding per file, PAX records for long names, the end blocks). */
 function tarBytes(items) {
     return items.reduce((sum, item) => sum + 1536 + Math.ceil(item.file.size / 512) * 512, 1024);
 }
-/** How many exec requests hashing `items` takes, split by the client's own limits. */
 function hashBatchCount(client, items) {
     return batchPaths(items.map((item) => item.remotePath), items.map((item) => item.file.size), client.hashBatchLimits).length;
 }
@@ -4169,28 +3544,23 @@ function hashBatchCount(client, items) {
 
 
 
-/** CoCalc's own flags for each way of sharing (SHARE_FLAGS in util/consts/ui.ts). */
 const FLAGS = {
     public: { unlisted: false, authenticated: false },
     unlisted: { unlisted: true, authenticated: false },
     authenticated: { unlisted: false, authenticated: true }
 };
-/** The row's id, as CoCalc computes it: SHA-1 hex of project_id and path joined. */
 function shareId(projectId, folder) {
     return (0,external_node_crypto_.createHash)('sha1').update(`${projectId}${folder}`, 'utf8').digest('hex');
 }
-/** The page anyone with the link can open. */
 function shareUrl(baseUrl, projectId, folder) {
     return `${baseUrl.replace(/\/+$/, '')}/share/public_paths/${shareId(projectId, folder)}`;
 }
 function shareRow(projectId, folder, mode, description) {
     return { project_id: projectId, path: folder, description, disabled: false, ...FLAGS[mode] };
 }
-/** The user query that writes a row: built once, for the dry run's plan and for the real call. */
 function shareRequest(api, row) {
     return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: row } } };
 }
-/** The get query that reads the row back (null leaves make it a read). */
 function readBackRequest(api, row) {
     const fields = {
         id: shareId(row.project_id, row.path),
@@ -4203,7 +3573,6 @@ function readBackRequest(api, row) {
     return { path: api === 'v2' ? '/api/v2/user-query' : '/api/v1/query', body: { query: { public_paths: fields } } };
 }
 const SHARE_SERVER_REQUEST = { path: '/api/v2/customize', body: { fields: ['shareServer'] } };
-/** Who can open a share page, as the report says it. */
 const AUDIENCE = {
     unlisted: 'anyone with this link can read; not listed',
     public: 'anyone with this link can read; listed on the share server',
@@ -4217,7 +3586,6 @@ class CocalcShares {
     get mode() {
         return this.options.mode;
     }
-    /** Refuses, before anything is sent, on a server that does not allow public sharing. */
     async checkServer() {
         const { http } = this.options;
         const label = 'customize (is public sharing allowed?)';
@@ -4238,7 +3606,6 @@ class CocalcShares {
         if (body.shareServer !== true)
             this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
     }
-    /** Writes (or updates) the share of `folder` in `projectId`, checks it, and returns its page. */
     async share(projectId, folder) {
         const { http, api, mode, description } = this.options;
         const row = shareRow(projectId, folder, mode, description);
@@ -4267,15 +3634,12 @@ class CocalcShares {
             path: request.path,
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(request.body),
-            // Reading, and an upsert keyed by the row's id: repeating either changes nothing.
             retry: 'idempotent'
         });
     }
-    /** The `query` of a user-query answer; CoCalc's refusals become one line with advice. */
     answer(what, projectId, response) {
         const { http, api } = this.options;
         const label = api === 'v2' ? 'user-query' : 'query';
-        // v1 answers a bad key (and any request it cannot parse) with 400 {"error"}.
         if (response.status === 400 && api === 'v1') {
             const error = safeJson(http, response, label);
             if (error && envelopeError(error) !== undefined)
@@ -4294,7 +3658,6 @@ class CocalcShares {
             throw unexpectedAnswer(http, label, response, 'a query');
         return query;
     }
-    /** CoCalc's words, with what to do about them. */
     refused(what, projectId, message) {
         const { http } = this.options;
         const said = typeof message === 'string' ? message : JSON.stringify(message);
@@ -4312,7 +3675,6 @@ class CocalcShares {
         return refusals_refusal(http, what, said);
     }
 }
-/** The dry run's lines: the requests a real run would send to share, and the pages they make. */
 function planShares(inputs, description) {
     if (inputs.share === 'none')
         return [];
@@ -4331,11 +3693,6 @@ function planShares(inputs, description) {
     }
     return lines;
 }
-/**
- * Shares what the run published: the folder at `path` without targets, else each target's folder
- * whose copy did not fail. A refusal ends the sharing and becomes the result's `failure`; rows
- * written before it keep their links (they are shared), nothing after it is reported as shared.
- */
 async function sharePublished(shares, result, source) {
     const copies = [...(result.copies ?? [])];
     let shareUrl = '';
@@ -4367,13 +3724,6 @@ function safeJson(http, response, label) {
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/publish.ts
-/**
- * The cocalc mode (INTERFACE.md): upload the collected files to `<path>/` in `project-id`
- * (only what differs), verify them inside the project, copy the folder to every target project,
- * wait for the copies, and describe all of it in one PublishResult. A failed or timed-out copy
- * does not throw: the result carries `failure`, so outputs and the summary are written first
- * and the step fails afterwards with every target reported.
- */
 
 
 
@@ -4389,10 +3739,6 @@ function safeJson(http, response, label) {
 
 
 
-/**
- * `deadline`: the step's, when it started earlier (main.ts starts it before listing a PR's
- * changed files, which it bounds too); else it starts here.
- */
 async function publishCocalc(inputs, collection, context, tuning, deadline = new StepDeadline(inputs.timeoutSeconds)) {
     const items = collection.files.map((file) => ({ file, remotePath: remotePathOf(inputs.path, file.name) }));
     const base = baseResult(inputs, collection);
@@ -4403,7 +3749,6 @@ async function publishCocalc(inputs, collection, context, tuning, deadline = new
     }
     for (const form of connection_credentialForms(inputs.apiKey))
         core/* setSecret */.Pq(form);
-    // `timeout` bounds everything from here on: upload, verification, copies and waits.
     const clientOptions = clientOptionsOf(inputs, tuning, log, deadline.signal);
     const client = createCocalcClient(inputs.api, clientOptions);
     const shares = inputs.share === 'none'
@@ -4424,12 +3769,9 @@ async function publishCocalc(inputs, collection, context, tuning, deadline = new
     finally {
         deadline.dispose();
         core/* debug */.Yz(`CoCalc: ${client.requestCount} HTTP request(s) sent`);
-        // After a failure or the deadline, requests still in flight (a hung server, the other uploads
-        // of a failed batch) are cut: closing must not wait for answers that may never come.
         await Promise.all([client.close(pending), shares?.close(pending)]);
     }
 }
-/** What every cocalc result starts from: the files, the links, nothing copied yet. */
 function baseResult(inputs, collection) {
     const projectUrl = projectFolderUrl(inputs.cocalcUrl, inputs.projectId, inputs.path);
     const firstTarget = inputs.targetProjectIds[0];
@@ -4455,7 +3797,6 @@ function clientOptionsOf(inputs, tuning, log, signal) {
         ...(signal ? { signal } : {})
     };
 }
-/** A dry run: the requests a real run would send, as the client describes them; nothing is sent. */
 async function planDryRun(inputs, context, items, base, options) {
     const client = createCocalcClient(inputs.api, options);
     try {
@@ -4473,10 +3814,8 @@ async function planDryRun(inputs, context, items, base, options) {
         await client.close();
     }
 }
-/** Check sharing, upload and verify, copy and wait, share: in that order, each a phase of the deadline. */
 async function publishPhases(job) {
     const { client, shares, inputs, items, base, log, deadline, archives } = job;
-    // A server that does not allow sharing is refused before anything is uploaded.
     if (shares)
         await core/* group */.Os('Check that the server allows sharing', () => deadline.run('share', () => shares.checkServer()));
     const syncOptions = {
@@ -4496,10 +3835,6 @@ async function publishPhases(job) {
     const copies = await copyPhases(client, inputs, targets, uploaded, log, deadline);
     return share(finishResult(result, copies, inputs));
 }
-/**
- * Requests every copy, then decides each: waits for it (with `wait`) and, with `verify` and
- * uploaded files to compare, proves it inside its target.
- */
 async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
     const copies = await core/* group */.Os('Copy', () => deadline.run('copy', () => requestCopies(client, targets, {
         path: inputs.path,
@@ -4508,7 +3843,6 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
         backup: inputs.backup,
         exclude: inputs.exclude
     }, inputs.concurrency, log)));
-    // Proof inside each target needs the files' hashes: with verify on and something uploaded.
     const check = inputs.verify && uploaded
         ? targetCheck(client, {
             items: uploaded.items,
@@ -4529,7 +3863,6 @@ async function copyPhases(client, inputs, targets, uploaded, log, deadline) {
     });
     return copies;
 }
-/** Start the project, upload what differs, verify it: each a phase of the deadline. */
 async function uploadPhases(client, inputs, items, options, deadline) {
     const copyOnly = inputs.copyOnly;
     const bytes = items.reduce((sum, item) => sum + item.file.size, 0);
@@ -4556,11 +3889,9 @@ async function uploadPhases(client, inputs, items, options, deadline) {
     }
     return upload;
 }
-/** `share-description`, else the run's own description (`owner/repo@abc1234 — PR #12: title`). */
 function shareDescription(inputs, context) {
     return inputs.shareDescription ?? [...defaultDescription(context, inputs.path)].slice(0, SHARE_DESCRIPTION_MAX).join('');
 }
-/** Pure: copies (in target order) → outcomes, overall status and the failure line. */
 function finishResult(result, copies, inputs) {
     const outcomes = copies.map((copy) => {
         const url = projectFolderUrl(inputs.cocalcUrl, copy.target.projectId, copy.target.path);
@@ -4571,7 +3902,6 @@ function finishResult(result, copies, inputs) {
             url,
             embed_url: kioskUrl(url),
             share_url: '',
-            // Not waited for (wait: false): still running as far as anyone knows.
             status: copy.status === 'running' ? 'queued' : copy.status
         };
         if (copy.error)
@@ -4581,12 +3911,6 @@ function finishResult(result, copies, inputs) {
     const failure = copyFailure(outcomes, inputs.timeoutSeconds);
     return { ...result, status: overallStatus(outcomes), copies: outcomes, ...(failure ? { failure } : {}) };
 }
-/**
- * `copied` only when every copy is confirmed; `queued` when some may still be running;
- * `unverified` when some finished as far as anyone can tell but nothing proved it; when any copy
- * failed or timed out, `uploaded` (the files did arrive in the source project) and the step fails
- * through `failure`.
- */
 function overallStatus(copies) {
     if (copies.length === 0)
         return 'uploaded';
@@ -4598,7 +3922,6 @@ function overallStatus(copies) {
         return 'unverified';
     return 'copied';
 }
-/** One line naming every failed or timed-out target and why; undefined when none did. */
 function copyFailure(copies, timeoutSeconds) {
     const bad = copies.filter((copy) => copy.status === 'failed' || copy.status === 'timeout');
     if (bad.length === 0)
@@ -4613,9 +3936,6 @@ function copyFailure(copies, timeoutSeconds) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * Step outputs, derived from the result alone (pure), then written by setOutputs.
- */
 
 
 function outputsOf(result) {
@@ -4635,17 +3955,11 @@ function outputsOf(result) {
     outputs.copies = JSON.stringify(copies);
     return outputs;
 }
-/**
- * `file-count`: files sent (INTERFACE.md). 0 when skipped or copy-only; in an incremental CoCalc
- * run, only the files uploaded (those already identical in the project are not sent); in a dry
- * run, every file that would be sent (a dry run does not ask the project which are identical).
- */
 function sentCount(result) {
     if (result.status === 'skipped' || result.copyOnly)
         return 0;
     return result.uploadedCount ?? result.files.length;
 }
-/** `comment-id` and `comment-url`, set only when a comment was written (the URL only when well-formed: GitHub's answer is data too). */
 function commentOutputs(comment) {
     return { 'comment-id': String(comment.id), 'comment-url': normaliseHttpUrl(comment.htmlUrl) ?? '' };
 }
@@ -4655,34 +3969,16 @@ function setOutputs(outputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
-/**
- * Markdown building blocks that keep untrusted text inert. File names come from the repository
- * (a pull request's author chooses them); copy ids, errors and URLs come from servers. None of it
- * may become a link, an image, HTML, emphasis, a table cell break, a mention or a new line.
- *
- * Untrusted text is shown in inline code spans: GitHub renders their content literally and runs
- * neither mentions, issue references nor autolinks inside them. What a code span cannot hold
- * (line breaks, control and direction-override characters) is shown as a visible escape.
- */
 
-/** Characters shown as escapes: controls, zero-width and line/paragraph separators, bidirectional overrides. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Replaces characters that would be invisible, break a line, or reorder text with `\n`, `\uXXXX`... */
 function visible(value) {
     return value.replace(INVISIBLE, (char) => NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-/**
- * Untrusted text as an inline code span, rendered literally by GitHub. The fence is one backtick
- * longer than the longest run inside; a space pads content that starts or ends with a backtick
- * or a space (CommonMark strips exactly one from each side).
- */
 function code(value, options = {}) {
     let content = visible(truncate(value, options.max ?? 1000));
     if (content === '')
         return '*(empty)*';
-    // GFM splits a table row at pipes before it parses code spans: `\|` keeps a pipe in its cell,
-    // and backslashes right before a pipe are doubled so that they cannot cancel that escape.
     if (options.inTable)
         content = content.replace(/(\\*)\|/g, (_match, slashes) => `${slashes}${slashes}\\|`);
     let longestRun = 0;
@@ -4692,11 +3988,6 @@ function code(value, options = {}) {
     const pad = /^[ `]|[ `]$/.test(content) ? ' ' : '';
     return `${fence}${pad}${content}${pad}${fence}`;
 }
-/**
- * A sentence we wrote ourselves (a skip reason): the characters that start inline markup
- * (emphasis, code, links, images, tables, strike-through, math) are backslash-escaped and `&`,
- * `<`, `>` become entities, so nothing in it is markup; line breaks become spaces. Names, ids and anything a server answered go through `code()` instead.
- */
 function prose(value, max = 2000) {
     return visible(truncate(value.replace(/\r\n|\r|\n/g, ' '), max))
         .replace(/[\\`*_[\]()!|~#$]/g, '\\$&')
@@ -4704,41 +3995,27 @@ function prose(value, max = 2000) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;');
 }
-/**
- * A URL answered by a server, safe as a link destination: http(s) only, no credentials, and the
- * characters that could end or bend a Markdown destination percent-encoded. Undefined otherwise.
- */
 function safeUrl(value) {
     if (!value)
         return undefined;
-    // Emphasis characters too: harmless in a URL, and then nothing in a destination is markup.
     return normaliseHttpUrl(value.trim())?.replace(/[*_]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-/** `[label](url)` when the URL is safe (the label is ours); otherwise the untrusted value as inert code. */
 function markdown_link(label, url, options = {}) {
     const safe = safeUrl(url);
     if (safe)
         return `[${label}](${safe})`;
     return url ? code(url, { max: 300, ...options }) : '—';
 }
-/** A link that shows its own URL, as code inside the link so nothing in it is markup. */
 function urlLink(url, options = {}) {
     const safe = safeUrl(url);
     if (!safe)
         return url ? code(url, { max: 300, ...options }) : '—';
-    // The label shows the URL as a reader would type it (`public_paths`, not `public%5Fpaths`):
-    // inside a code span nothing is markup, so only the destination needs the extra escapes.
     const shown = normaliseHttpUrl((url ?? '').trim()) ?? safe;
     return `[${code(shown, { max: 120, ...options })}](${safe})`;
 }
-/** UTF-8 size: GitHub's limit counts characters, and bytes are never fewer, so what fits in bytes fits. */
 function markdown_sizeOf(markdown) {
     return Buffer.byteLength(markdown, 'utf8');
 }
-/**
- * As many lines as fit in `budget` bytes (each line plus its newline), then `more(n)` for the n
- * left out. Lines are made on demand, so a list of 50,000 names costs only what is shown.
- */
 function fitLines(count, line, budget, more) {
     const lines = [];
     const reserve = markdown_sizeOf(more(count)) + 1;
@@ -4758,28 +4035,12 @@ function fitLines(count, line, budget, more) {
 }
 
 ;// CONCATENATED MODULE: ./src/changed-files.ts
-/**
- * `changed-files-only`: which of a pull request's files may be sent. Pure: GitHub's list of the
- * PR's files in (pull-request-files.ts reads it), the names to keep and what to report out.
- *
- * GitHub's list (REST "List pull requests files", the `diff-entry` schema of GitHub's OpenAPI
- * description, as typed in @octokit/openapi-types) names each file relative to the repository
- * root with a `status` of added, removed, modified, renamed, copied, changed or unchanged, and
- * `previous_filename` for a rename. It holds at most 3,000 files, whatever the PR changes.
- */
 
 
-/** GitHub lists at most this many files of one pull request. */
 const GITHUB_PR_FILES_CAP = 3000;
-/**
- * Statuses whose `filename` exists in the PR's head, so the file can be sent: added, modified,
- * renamed (under its new name), copied (a new file) and changed (its mode only). `removed` is
- * reported, never sent; `unchanged` is not a change.
- */
 const PRESENT_IN_HEAD = new Set(['added', 'modified', 'renamed', 'copied', 'changed']);
 function planChanges(changes, folders) {
     const prefix = toPosix(external_node_path_.relative(external_node_path_.resolve(folders.repositoryRoot), external_node_path_.resolve(folders.workingDirectory)));
-    // A name relative to the working directory, or undefined when the file lies outside it.
     const local = (filename) => {
         if (prefix === '')
             return filename;
@@ -4801,47 +4062,33 @@ function planChanges(changes, folders) {
         }
     }
     const listed = changes.files.length;
-    // The PR's own count settles it; without one, a full list may have been cut.
     const capped = changes.total !== undefined ? changes.total > listed : listed >= GITHUB_PR_FILES_CAP;
     return { pullRequest: changes.pullRequest, sendable, renamedFrom, removed, listed, total: changes.total, capped };
 }
 function changeReport(plan, sentNames) {
     const sent = new Set(sentNames);
-    // fromEntries defines own properties: a file named __proto__ stays a name.
     const renamedFrom = Object.fromEntries([...plan.renamedFrom].filter(([name]) => sent.has(name)));
     const notSent = [...plan.sendable].filter((name) => !sent.has(name)).length;
     return { pullRequest: plan.pullRequest, listed: plan.listed, total: plan.total, capped: plan.capped, removed: plan.removed, renamedFrom, notSent };
 }
-/** The one honest line about GitHub's cap, for the log and the report. */
 function capNotice(report) {
     const changed = report.total !== undefined && report.total > report.listed ? `${report.total.toLocaleString('en-US')}` : 'at least 3,000';
     return `GitHub lists at most ${GITHUB_PR_FILES_CAP.toLocaleString('en-US')} files of a pull request, and PR #${report.pullRequest} changes ${changed}: only the ${report.listed.toLocaleString('en-US')} listed were considered; files beyond them were not sent`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/render.ts
-/**
- * Markdown for the PR comment and the job summary: pure functions of the result, so the two
- * always say the same thing and tests need no mocks. Untrusted text goes through markdown.ts.
- * The body is kept under a byte budget: long lists (files, skipped files, targets, planned
- * requests) are cut with "… and N more", and free text is truncated.
- */
 
 
 
 
-/** GitHub refuses a comment body over 65,536 characters (422). */
 const COMMENT_LIMIT = 65_536;
-/** A step summary may hold 1 MiB; leave room for other steps' notes in the same job. */
 const SUMMARY_LIMIT = 512 * 1024;
-/** Lists longer than this are folded in <details>. */
 const FOLD_AFTER = 10;
 function renderReport(result, context = {}, options = {}) {
     const limit = options.limit ?? COMMENT_LIMIT;
     const head = [...(options.preamble ? [options.preamble] : []), heading(result), '', ...problems(result), ...facts(result, context)];
     const tail = options.notes && options.notes.length > 0 ? ['', ...options.notes] : [];
-    // 64 bytes of slack for the blank lines that join the sections.
     let budget = limit - markdown_sizeOf(head.join('\n')) - markdown_sizeOf(tail.join('\n')) - 64;
-    // Priority when space is short: targets, then the plan, then skipped files, then the file list.
     const take = (section, share) => {
         const lines = section(Math.floor(budget * share));
         budget -= markdown_sizeOf(lines.join('\n')) + 2;
@@ -4902,12 +4149,9 @@ function facts(result, context) {
     const lines = [];
     if (result.mode === 'cocode' && result.sessionUrl !== undefined)
         lines.push(`- **Session:** ${urlLink(result.sessionUrl)}`);
-    // A share link opens for people without an account: it leads; the project links are for collaborators.
     if (result.shareUrl)
         lines.push(`- **Share link** (${prose(result.shareAudience ?? 'anyone with this link can read')}): ${urlLink(result.shareUrl)}`);
     if (result.mode === 'cocalc' && result.projectUrl !== undefined) {
-        // The source folder's own kiosk link (`embedUrl` is the first target's when there are targets:
-        // those have their own links in the table).
         const embed = ` · ${markdown_link('kiosk view', kioskUrl(result.projectUrl))}`;
         lines.push(`- **Project folder${result.shareUrl ? ' (collaborators)' : ''}:** ${urlLink(result.projectUrl)}${embed}`);
     }
@@ -4972,7 +4216,6 @@ function copiesSection(copies, budget) {
 function copyStatus(status) {
     return { copied: '✅ copied', unverified: '⚠️ not verified', queued: '⏳ queued', failed: '❌ failed', timeout: '⌛ timed out' }[status];
 }
-/** What the PR changed against what was sent: `files` lists the sent ones, removedSection the removed. */
 function changesLine(changes) {
     const parts = [`${plural(changes.listed, 'file')} changed in PR #${changes.pullRequest}`];
     if (changes.removed.length > 0)
@@ -4989,7 +4232,6 @@ function filesSection(result, budget) {
     const files = result.status === 'skipped' ? [] : result.files;
     const renamed = result.changes?.renamedFrom ?? {};
     const line = (file) => `- ${code(file.name)} (${formatBytes(file.size)}${Object.hasOwn(renamed, file.name) ? `, renamed from ${code(renamed[file.name])}` : ''})`;
-    // Files already identical in the project were published but not sent again.
     const allSent = result.uploadedCount === undefined || result.uploadedCount === files.length;
     const noun = result.status === 'dry-run' ? 'to send' : allSent ? 'sent' : 'published';
     return foldedList(`${plural(files.length, 'file')} ${noun}`, files.length, (i) => line(files[i]), budget);
@@ -5004,7 +4246,6 @@ function plannedSection(planned, budget) {
     const lines = fitLines(planned.length, (i) => `- ${code(planned[i], { max: 500 })}`, budget - 40, (left) => `- … and ${left} more`);
     return ['**Planned requests** (none was sent):', '', ...lines];
 }
-/** A list under a bold caption, folded in <details> when long; empty when there is nothing to list. */
 function foldedList(caption, count, line, budget) {
     if (count === 0)
         return [];
@@ -5021,7 +4262,6 @@ function foldedList(caption, count, line, budget) {
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-/** The job summary's line about the PR comment. */
 function renderCommentNote(outcome, tag) {
     switch (outcome.kind) {
         case 'written':
@@ -5036,7 +4276,6 @@ function renderCommentNote(outcome, tag) {
             return '**PR comment:** not written; the warning in the log says why.';
     }
 }
-/** The job summary of a run that failed before it had a result (the server refused, a file was unreadable...). */
 function renderFailure(mode, message, context = {}) {
     const lines = [`### ❌ ${mode === 'cocode' ? 'cocode session' : 'CoCalc publish'} failed`, '', `**Error:** ${code(message, { max: 2000 })}`, ''];
     const commit = commitLink(context);
@@ -5051,22 +4290,15 @@ function renderFailure(mode, message, context = {}) {
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 const MARKER_PREFIX = 'publish-to-collaborative-editors';
 const TAG_CHARACTERS = /[^\w .:/@+=-]/g;
-/** The comment-tag input, or one derived from mode and destination so that steps publishing elsewhere keep their own comments. */
 function commentTag(inputs) {
     if (inputs.commentTag)
         return inputs.commentTag;
     const derived = inputs.mode === 'cocode' ? 'cocode' : `cocalc:${inputs.projectId}:${inputs.path}`;
-    // The path may hold characters that could close the HTML comment the tag lives in.
     return derived.replace(TAG_CHARACTERS, '_').slice(0, 200);
 }
-/** The hidden first line that identifies the comment of one tag. */
 function commentMarker(tag) {
     return `<!-- ${MARKER_PREFIX}:${tag.replace(TAG_CHARACTERS, '_')} -->`;
 }
-/**
- * Whether a comment was written by the token's identity. GraphQL may name a bot without the
- * `[bot]` suffix that REST shows, so that form matches too, for bots only.
- */
 function isWrittenBy(comment, identity) {
     const author = comment.author.toLowerCase();
     if ('anyBot' in identity)
@@ -5076,20 +4308,14 @@ function isWrittenBy(comment, identity) {
         return true;
     return !own.endsWith('[bot]') && author === `${own}[bot]` && comment.authorType === 'Bot';
 }
-/** Whether a comment carries the marker as its first line, exactly (text further down never counts). */
 function hasMarker(comment, marker) {
     const end = comment.body.indexOf('\n');
     const first = end < 0 ? comment.body : comment.body.slice(0, end);
     return first.replace(/\r$/, '') === marker;
 }
-/** Our earlier comment of this tag: the oldest carrying the marker and written by the token's identity. */
 function findOwnComment(comments, marker, identity) {
     return comments.find((comment) => hasMarker(comment, marker) && isWrittenBy(comment, identity));
 }
-/**
- * Updates this tag's comment on the PR, or creates it. The token's identity is asked only when
- * some comment carries the marker (a first run needs one request less).
- */
 async function upsertComment(api, issue, marker, body, log) {
     const comments = await api.listComments(issue);
     log.debug(`PR #${issue} has ${comments.length} comment(s)`);
@@ -5108,7 +4334,6 @@ async function upsertComment(api, issue, marker, body, log) {
     }
     return { action: 'created', comment: await api.createComment(issue, body) };
 }
-/** GraphQL's viewer, else REST's GET /user (not for installation tokens), else no guess: any bot. */
 async function tokenIdentity(api, log) {
     const reasons = [];
     for (const [how, ask] of [
@@ -5129,11 +4354,6 @@ async function tokenIdentity(api, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/pull-request.ts
-/**
- * Which pull request the comment goes to: the `pr-number` input, else the event's own PR, else
- * (push, workflow_run) the open PR of the commit, which needs one API call. Deciding where to
- * look is pure; only the commit lookup talks to GitHub.
- */
 
 const ZERO_SHA = /^0+$/;
 function pullRequestSource(prNumber, context) {
@@ -5158,10 +4378,6 @@ function pullRequestSource(prNumber, context) {
     }
     return { kind: 'none', reason: `the ${event} event carries no pull request` };
 }
-/**
- * workflow_run lists the PRs of the run that triggered it, but only those of this repository's
- * branches: for a fork's PR the list is empty, so fall back to the commit's PRs.
- */
 function workflowRunSource(context) {
     const run = isRecord(context.payload.workflow_run) ? context.payload.workflow_run : {};
     const pulls = Array.isArray(run.pull_requests) ? run.pull_requests.filter(isRecord) : [];
@@ -5174,7 +4390,6 @@ function workflowRunSource(context) {
     const branch = typeof run.head_branch === 'string' ? run.head_branch : undefined;
     return { kind: 'commit', sha, branch, from: "the triggering run's commit" };
 }
-/** A listed PR whose base is this repository (the list can name PRs of other repositories). */
 function basedHere(pr, context) {
     const base = isRecord(pr.base) ? pr.base : undefined;
     const repo = base && isRecord(base.repo) ? base.repo : undefined;
@@ -5182,7 +4397,6 @@ function basedHere(pr, context) {
         return true;
     return repo.url.toLowerCase().endsWith(`/repos/${context.repository.toLowerCase()}`);
 }
-/** The open PR a pushed commit belongs to: one from the pushed branch first, then the most recently updated. */
 function choosePullRequest(pulls, branch) {
     const open = pulls.filter((pr) => pr.state === 'open');
     const time = (pr) => Date.parse(pr.updatedAt) || 0;
@@ -5202,12 +4416,8 @@ async function findPullRequest(source, api) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the same report as the comment, with room for longer lists, on every run.
- */
 
 
-/** Appends to the step's summary file; a summary that cannot be written is a warning, never a failure. */
 async function writeSummary(markdown, env = process.env) {
     if (!env.GITHUB_STEP_SUMMARY) {
         core/* debug */.Yz('GITHUB_STEP_SUMMARY is not set: no job summary written');
@@ -5227,15 +4437,6 @@ async function writeSummary(markdown, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/guarded-fetch.ts
-/**
- * The only fetch the GitHub client uses: it keeps the token on the GitHub API's own origins.
- */
-/**
- * fetch with a per-request timeout that refuses any origin but the GitHub API's own, so the
- * token cannot be sent elsewhere by a pagination link. Redirects are followed only within those
- * origins: one to another host is refused, so neither the token nor the comment goes there, and
- * that host's answer is never taken for GitHub's.
- */
 function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
     const allowed = new Set(allowedUrls.map((url) => new URL(url).origin));
     const refuse = (origin) => Promise.reject(new Error(`refused to send the token to ${origin}, which is not the GitHub API`));
@@ -5256,7 +4457,6 @@ function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
         if (hops >= maxRedirects)
             return response;
         await response.body?.cancel();
-        // As fetch does: 303 (and 301/302 after a POST) become a GET without body; 307/308 repeat as they were.
         const asGet = response.status === 303 || ((response.status === 301 || response.status === 302) && init?.method === 'POST');
         return guarded(next.toString(), asGet ? { ...init, method: 'GET', body: undefined } : init, hops + 1);
     };
@@ -5265,16 +4465,15 @@ function guardedFetch(base, allowedUrls, timeoutMs, maxRedirects = 5) {
 
 ;// CONCATENATED MODULE: ./src/report/github.ts
 
-/** Rate limits are waited out this many times at most, and only when GitHub asks for at most MAX_RATE_WAIT_S. */
+
 const MAX_RATE_RETRIES = 2;
 const MAX_RATE_WAIT_S = 30;
-/** Pages of 100 comments read at most (a PR with more than 100,000 comments is not a real case). */
 const MAX_COMMENT_PAGES = 1000;
 function graphqlUrlOf(env, apiUrl) {
     return (env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`).replace(/\/+$/, '');
 }
-/** An Octokit with the retry and throttling plugins whose requests never leave the GitHub API's origins. */
 async function createOctokit(options) {
+    await (0,undici_on_demand/* loadUndici */.b7)();
     const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
         Promise.all(/* import() */[__webpack_require__.e(555), __webpack_require__.e(351)]).then(__webpack_require__.bind(__webpack_require__, 1351)),
         __webpack_require__.e(/* import() */ 555).then(__webpack_require__.bind(__webpack_require__, 5555)),
@@ -5292,7 +4491,6 @@ async function createOctokit(options) {
         baseUrl: options.apiUrl,
         request: { ...defaults.request, fetch: guardedFetch(baseFetch, [options.apiUrl, options.graphqlUrl], options.timeoutMs ?? 20_000) },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
-        // 5xx and network errors: twice more, after 0.25 s then 1 s. Rate limits are the throttler's.
         retry: { retries: 2, retryAfterBaseValue: 250, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit'), fallbackSecondaryRateRetryAfter: 60 }
     }, retry, throttling);
@@ -5310,7 +4508,6 @@ async function createGitHubApi(options) {
             return login;
         },
         async userLogin() {
-            // GitHub refuses GET /user to installation tokens: do not even ask.
             if (isInstallationToken(options.token))
                 throw new Error('not asked: an installation token cannot read GET /user');
             const response = await octokit.request('GET /user');
@@ -5332,8 +4529,6 @@ async function createGitHubApi(options) {
             return comments;
         },
         async createComment(issue, body) {
-            // Creating is not idempotent: a 5xx may hide a success, so it is not repeated (the retry
-            // plugin's retries: 0). Rate limits are still waited out: GitHub did not act on those.
             const response = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
                 owner,
                 repo,
@@ -5359,10 +4554,6 @@ async function createGitHubApi(options) {
         }
     };
 }
-/**
- * A GitHub App installation token (the workflow's GITHUB_TOKEN is one): `ghs_` today, `v1.` in
- * the older format (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
- */
 function isInstallationToken(token) {
     return token.startsWith('ghs_') || token.startsWith('v1.');
 }
@@ -5372,10 +4563,6 @@ function toComment(raw) {
 
 ;// CONCATENATED MODULE: ./src/report/comment-failure.ts
 
-/**
- * The one warning a failed comment becomes: what GitHub said, why, and what to do. It never
- * carries the token (the text is scrubbed of it, and GitHub does not echo it anyway).
- */
 function explainCommentFailure(error, situation) {
     const { context } = situation;
     const repository = context.repository ?? 'the repository';
@@ -5413,7 +4600,6 @@ function statusOf(error) {
     const status = error && typeof error === 'object' ? error.status : undefined;
     return typeof status === 'number' ? status : undefined;
 }
-/** Octokit reports network failures and timeouts as status 500 without a response. */
 function isTransportError(error) {
     if (!error || typeof error !== 'object')
         return true;
@@ -5424,7 +4610,6 @@ function isRateLimit(error, said) {
     const headers = error.response?.headers ?? {};
     return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(said);
 }
-/** GitHub's own message (the caller makes it one inert, scrubbed line). */
 function serverMessage(error) {
     const data = error?.response?.data;
     const message = data && typeof data === 'object' && typeof data.message === 'string'
@@ -5432,17 +4617,10 @@ function serverMessage(error) {
         : error instanceof Error
             ? error.message
             : String(error);
-    // A proxy's HTML error page: its text, not its markup.
     return looksLikeHtml(message) ? htmlToText(message) : message;
 }
 
 ;// CONCATENATED MODULE: ./src/report/index.ts
-/**
- * Reporting: outputs, the sticky PR comment and the job summary, all from one result. Outputs
- * come first so they exist whatever happens next; the summary comes last so it can say what
- * became of the comment. Nothing here fails the step: a comment that cannot be written is one
- * warning that says why and what to do.
- */
 
 
 
@@ -5462,11 +4640,9 @@ async function report(result, inputs, context) {
         setOutputs(commentOutputs(outcome.comment));
     await writeSummary(renderReport(result, renderContext, { limit: SUMMARY_LIMIT, notes: [renderCommentNote(outcome, tag)] }));
 }
-/** A run that failed before it had a result still leaves a job summary saying so (never throws). */
 async function reportFailure(mode, message, context) {
     await writeSummary(renderFailure(mode, message, { repository: context.repository, sha: context.sha, runUrl: context.runUrl, serverUrl: context.serverUrl }));
 }
-/** Decides whether a comment is wanted and possible, then writes it (or says why not). */
 async function commentOnPullRequest(result, inputs, context, renderContext, tag) {
     const source = pullRequestSource(inputs.prNumber, context);
     if (inputs.comment && inputs.dryRun)
@@ -5481,7 +4657,6 @@ function skipComment(reason) {
     core/* info */.pq(`No PR comment: ${reason}.`);
     return { kind: 'skipped', reason };
 }
-/** A dry run writes no comment: it says where a real run would write one. */
 function plannedComment(source, tag) {
     const reason = source.kind === 'none' ? source.reason : undefined;
     const target = source.kind === 'number'
@@ -5492,11 +4667,9 @@ function plannedComment(source, tag) {
     core/* info */.pq(`Dry run: no PR comment. A real run would ${target ? `write the comment tagged '${tag}' on ${target}` : `write none: ${reason}`}.`);
     return { kind: 'planned', target, reason };
 }
-/** Why no comment is written, or undefined when one should be. */
 function whyNoComment(result, inputs, context, source) {
     if (!inputs.comment)
         return "the 'comment' input is false";
-    // A fork's or Dependabot's PR without secrets: its token is read-only, so do not even try.
     if (result.skippedFor === 'no-secrets') {
         return 'nothing was published because this run has no secrets (a pull request from a fork or from Dependabot), and its token cannot write comments';
     }
@@ -5508,13 +4681,11 @@ function whyNoComment(result, inputs, context, source) {
         return `${source.reason}; set 'pr-number' to comment on a pull request`;
     return undefined;
 }
-/** Finds the pull request (from the event, `pr-number` or the commit) and creates or updates the comment. */
 async function writeComment(job) {
     const { result, inputs, context, owner, repo, source, renderContext, tag } = job;
     const log = actionsLogger;
     let api;
     const connect = async () => {
-        // Octokit is loaded only now (github.ts imports it lazily): runs that post no comment never pay for it.
         api ??= await createGitHubApi({
             token: inputs.githubToken,
             apiUrl: context.apiUrl,
@@ -5540,13 +4711,11 @@ async function writeComment(job) {
     }
     catch (error) {
         core/* warning */.$e(explainCommentFailure(error, { doing, context, token: inputs.githubToken }));
-        // The stack starts with the message, which may quote GitHub (and the token, if it echoed it).
         if (error instanceof Error && error.stack)
             core/* debug */.Yz(new Scrubber(secretsOf(inputs)).scrub(error.stack));
         return { kind: 'failed' };
     }
 }
-/** The credentials a debug line must not show. */
 function secretsOf(inputs) {
     return [inputs.githubToken, ...(inputs.mode === 'cocode' ? [inputs.username, inputs.password] : [inputs.apiKey])];
 }
@@ -5554,13 +4723,6 @@ function secretsOf(inputs) {
 // EXTERNAL MODULE: ./src/tuning.ts
 var src_tuning = __webpack_require__(2982);
 ;// CONCATENATED MODULE: ./src/pull-request-files.ts
-/**
- * Reads a pull request's files from GitHub for `changed-files-only`: every page of
- * `GET /repos/{owner}/{repo}/pulls/{n}/files` (100 a page; GitHub stops at 3,000 files), and,
- * when the list may have been cut there, the PR's own `changed_files` count to say so honestly.
- * A list that cannot be read fails the step: sending everything instead would not be what the
- * workflow asked for.
- */
 
 
 
@@ -5569,13 +4731,10 @@ var src_tuning = __webpack_require__(2982);
 
 
 const PER_PAGE = 100;
-/** Pages read at most: the cap's worth, and one more in case GitHub ever lists past it. */
 const MAX_PAGES = GITHUB_PR_FILES_CAP / PER_PAGE + 1;
-/** The PR whose files count: `pr-number`, else the event's own PR; undefined outside a PR. */
 function changesPullRequest(inputs, context) {
     return inputs.prNumber ?? context.pullRequest?.number;
 }
-/** Checks made before any request: a PR to read needs a token and a repository. */
 function checkChangesReadable(inputs, context, pullRequest) {
     if (!inputs.githubToken) {
         throw new InputError(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
@@ -5584,7 +4743,6 @@ function checkChangesReadable(inputs, context, pullRequest) {
         throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
     }
 }
-/** `signal`: the cocalc step's deadline (its `timeout` bounds this listing too); it stops every request. */
 async function readPullRequestChanges(inputs, context, pullRequest, signal) {
     checkChangesReadable(inputs, context, pullRequest);
     const owner = context.owner ?? '';
@@ -5600,7 +4758,6 @@ async function readPullRequestChanges(inputs, context, pullRequest, signal) {
     try {
         let pages = 0;
         const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
-        // (Octokit hands `request.signal` to every fetch, the pages' and the retries' alike.)
         const request = signal ? { signal } : {};
         const params = { owner, repo, pull_number: pullRequest, per_page: PER_PAGE, request };
         for await (const page of octokit.paginate.iterator(route, params)) {
@@ -5610,7 +4767,6 @@ async function readPullRequestChanges(inputs, context, pullRequest, signal) {
                 break;
         }
         let total = eventChangedFiles(context, pullRequest);
-        // Only a list that reached the cap can be short: then ask the PR how many files it changes.
         if (total === undefined && files.length >= GITHUB_PR_FILES_CAP) {
             doing = `read PR #${pullRequest} of ${owner}/${repo}`;
             const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pullRequest, request });
@@ -5624,7 +4780,6 @@ async function readPullRequestChanges(inputs, context, pullRequest, signal) {
         throw new ActionError(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
     }
 }
-/** `changed_files` of the event's own PR, when it is the one read. */
 function eventChangedFiles(context, pullRequest) {
     const pr = context.payload.pull_request;
     if (!isRecord(pr) || pr.number !== pullRequest)
@@ -5640,7 +4795,6 @@ function toFile(raw) {
         file.previous_filename = raw.previous_filename;
     return file;
 }
-/** GitHub's answer in one short line, without the token. */
 function explain(error, token) {
     const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
     const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
@@ -5657,9 +4811,6 @@ function explain(error, token) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-/**
- * run(): inputs → files → publish → report. The only place that fails the step.
- */
 
 
 
@@ -5676,13 +4827,11 @@ function explain(error, token) {
 
 
 async function run(tuning = src_tuning.DEFAULT_TUNING) {
-    // Every credential read is masked for the runner and kept here to scrub the failure summary.
     const secrets = [];
     let started;
     try {
         const inputs = readInputs({
             maskSecret: (secret) => {
-                // Every encoding a server could echo it in, so the runner hides those too.
                 for (const form of secretForms(secret))
                     core/* setSecret */.Pq(form);
                 secrets.push(secret);
@@ -5699,8 +4848,6 @@ async function run(tuning = src_tuning.DEFAULT_TUNING) {
             core/* setFailed */.C1(result.failure);
     }
     catch (error) {
-        // Expected failures are one readable line; anything else is a bug, whose stack goes to debug.
-        // The stack's first line is the error's message, which may quote a server (and a credential it echoed).
         const scrubber = new Scrubber(secrets);
         if (!(error instanceof ActionError) && error instanceof Error && error.stack)
             core/* debug */.Yz(scrubber.scrub(error.stack));
@@ -5720,9 +4867,7 @@ async function publish(inputs, context, tuning) {
         core/* info */.pq(`'files' is empty: nothing is uploaded; the existing '${inputs.path}' folder of project ${inputs.projectId} is copied`);
         return publishCocalc(inputs, { files: [], skipped: [] }, context, tuning);
     }
-    // A pull request may have turned the folder into a link: refused before anything is read or sent.
     const folders = await checkWorkingDirectory(inputs.workingDirectory, trustedRootsOf());
-    // In cocalc mode `timeout` bounds the whole step, from the PR's file listing on (INTERFACE.md).
     const deadline = inputs.mode === 'cocalc' ? new StepDeadline(inputs.timeoutSeconds) : undefined;
     try {
         const changes = inputs.changedFilesOnly
@@ -5756,7 +4901,6 @@ async function publishCollection(inputs, context, collection, changes, tuning, d
         return empty;
     return publishCocalc(inputs, collection, context, tuning, deadline);
 }
-/** changed-files-only: the PR's list, or undefined (with a notice) when the run has no PR. */
 async function changedFiles(inputs, context, folders, signal) {
     const pullRequest = changesPullRequest(inputs, context);
     if (pullRequest === undefined) {
@@ -5764,7 +4908,6 @@ async function changedFiles(inputs, context, folders, signal) {
         return undefined;
     }
     checkChangesReadable(inputs, context, pullRequest);
-    // Real paths of both: GitHub names files where they are in the repository, not through a linked folder.
     const plan = planChanges(await readPullRequestChanges(inputs, context, pullRequest, signal), {
         repositoryRoot: folders.workspace,
         workingDirectory: folders.workingDirectory
@@ -5772,7 +4915,6 @@ async function changedFiles(inputs, context, folders, signal) {
     core/* info */.pq(`PR #${pullRequest}: GitHub lists ${plan.listed} changed file(s); ${plan.sendable.size} added, modified or renamed and ${plan.removed.length} removed in ${inputs.workingDirectory}`);
     if (plan.capped)
         core/* warning */.$e(capNotice(plan));
-    // A name from GitHub is the PR author's choice: one with a line break must not start a workflow command.
     for (const name of plan.removed)
         core/* info */.pq(`Removed by the PR, not sent: ${inert(/[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name)}`);
     return plan;
@@ -5792,11 +4934,6 @@ async function collect(inputs, changes) {
     core/* info */.pq(`Found ${collection.files.length} file(s), ${formatBytes(bytes)}, in ${inputs.workingDirectory}`);
     return collection;
 }
-/**
- * Empty credentials fail the step naming the input, except on a pull request from a fork or one
- * run by Dependabot, where GitHub withholds the repository's secrets by design: there the step
- * warns and reports `skipped`. A dry run sends nothing, so it needs none.
- */
 function checkCredentials(inputs, context) {
     const missing = inputs.missingCredentials;
     if (missing.length === 0 || inputs.dryRun)
@@ -5845,29 +4982,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   chunkBytesFrom: () => (/* binding */ chunkBytesFrom),
 /* harmony export */   tuningFromEnv: () => (/* binding */ tuningFromEnv)
 /* harmony export */ });
-/**
- * Settings that are not inputs: users never need them, but tests and demos do. They are read once,
- * at the process boundary (index.ts), and handed down as data; no other module reads the
- * environment for them.
- */
-/** CoCalc's browser client sends 8 MB chunks; so do we. */
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 const DEFAULT_TUNING = { cocalcChunkBytes: DEFAULT_CHUNK_BYTES, cocalcArchives: true };
-/**
- * Hidden knob for tests and demos: a smaller `/upload` chunk size (bytes, 1 KiB to 64 MiB), so a
- * multi-chunk upload can be exercised with small files (the end-to-end tests run the built action
- * as a child process, so the environment is their only way in).
- */
 const CHUNK_BYTES_ENV = 'PUBLISH_COCALC_CHUNK_BYTES';
-/**
- * Hidden knob for tests: `off` sends every file on its own (the per-file path, as for a single
- * changed file), so that path's faults can be exercised with many files.
- */
 const ARCHIVES_ENV = 'PUBLISH_COCALC_ARCHIVES';
 function tuningFromEnv(env) {
     return { cocalcChunkBytes: chunkBytesFrom(env), cocalcArchives: env[ARCHIVES_ENV] !== 'off' };
 }
-/** The `/upload` chunk size: the default, or the hidden knob when it holds a sane value. */
 function chunkBytesFrom(env) {
     const text = env[CHUNK_BYTES_ENV];
     if (!text || !/^\d+$/.test(text))
@@ -5888,9 +5009,8 @@ function chunkBytesFrom(env) {
 /* harmony export */   kT: () => (/* binding */ ProxyAgent)
 /* harmony export */ });
 let loaded;
-/** Loads undici (once); call before anything that may build a ProxyAgent (Octokit). */
 async function loadUndici() {
-    loaded ??= await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 6752, 19));
+    loaded ??= await Promise.all(/* import() */[__webpack_require__.e(541), __webpack_require__.e(107)]).then(__webpack_require__.bind(__webpack_require__, 6107));
     return loaded;
 }
 function undici() {
@@ -5898,15 +5018,13 @@ function undici() {
         throw new Error('undici was used before loadUndici() had loaded it');
     return loaded;
 }
-/** @actions/http-client builds one when a proxy is configured, synchronously. */
 class ProxyAgent {
     constructor(...args) {
         return new (undici().ProxyAgent)(...args);
     }
 }
-/** @actions/github's proxy-aware fetch. */
-async function fetch(...args) {
-    return (await loadUndici()).fetch(...args);
+function fetch(...args) {
+    return globalThis.fetch(...args);
 }
 
 

@@ -82,8 +82,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/context.js
 var context = __webpack_require__(7157);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
+var lib = __webpack_require__(2779);
 // EXTERNAL MODULE: ./src/undici-on-demand.ts
 var undici_on_demand = __webpack_require__(3113);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js

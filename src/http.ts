@@ -4,7 +4,8 @@
  * the status and a short excerpt of the answer but never a credential.
  */
 import type { Dispatcher } from 'undici/index.js'
-import { loadUndici } from './undici-on-demand.js'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { loadUndici, type UndiciCore } from './undici-on-demand.js'
 import { ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 import { Scrubber, formatBytes, htmlToText, inert, looksLikeHtml, serverText } from './text.js'
@@ -294,14 +295,20 @@ export class HttpClient {
     }
   }
 
-  private getDispatcher(Agent: typeof import('undici/index.js').Agent): Dispatcher {
-    this.dispatcher ??= new Agent({
+  private getDispatcher({ Agent, ProxyAgent }: UndiciCore): Dispatcher {
+    if (this.dispatcher) return this.dispatcher
+    const pool = {
       connections: this.options.connections,
       keepAliveTimeout: 10_000,
-      connect: { timeout: this.options.connectTimeoutMs },
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs
-    })
+    }
+    const connect = { timeout: this.options.connectTimeoutMs }
+    // The runner's proxy settings, read by the same rules as the toolkit's own requests to GitHub
+    // (HTTPS_PROXY or HTTP_PROXY, NO_PROXY, loopback never proxied); credentials in the proxy URL
+    // become its Proxy-Authorization header.
+    const proxy = getProxyUrl(new URL(this.origin))
+    this.dispatcher = proxy ? new ProxyAgent({ ...pool, uri: proxy.href, proxyTls: connect, requestTls: connect }) : new Agent({ ...pool, connect })
     return this.dispatcher
   }
 
@@ -311,18 +318,19 @@ export class HttpClient {
     // The signal bounds the whole attempt; undici's own timers bound each wait inside it.
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])])
     // undici is loaded on the first request, not at start: a dry run never needs it.
-    const { Agent, request } = await loadUndici()
+    const undici = await loadUndici()
     const body = typeof req.body === 'function' ? req.body() : req.body
-    const answer = await request(`${this.origin}${this.basePath}${req.path}`, {
+    // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
+    // so the credentials in the headers never travel to another origin.
+    const answer = await this.getDispatcher(undici).request({
+      origin: this.origin,
+      path: `${this.basePath}${req.path}`,
       method: method as Dispatcher.HttpMethod,
       headers: { 'user-agent': 'publish-to-collaborative-editors', ...this.options.headers, ...req.headers },
       body,
       signal,
       headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
-      // so the credentials in the headers never travel to another origin.
-      dispatcher: this.getDispatcher(Agent)
+      bodyTimeout: timeoutMs
     })
     const chunks: Buffer[] = []
     let size = 0
@@ -352,6 +360,8 @@ export class HttpClient {
 
   private retryableError(policy: RetryPolicy, error: unknown): boolean {
     if (policy === 'none' || error instanceof HttpError) return false
+    // The proxy wants other credentials: asking again will not change its mind.
+    if (proxyRefusal(error) === 407) return false
     if (policy === 'idempotent') return true
     return transportFailure(error) === 'not-sent'
   }
@@ -399,7 +409,18 @@ function errorCode(error: unknown): string {
   return ''
 }
 
+/**
+ * The status of a proxy that refused to open the tunnel: undici reports it as an abort
+ * ("Proxy response (407) !== 200 when HTTP Tunneling", undici/lib/dispatcher/proxy-agent.js).
+ */
+function proxyRefusal(error: unknown): number | undefined {
+  const status = /^Proxy response \((\d{3})\) !== 200/.exec(errorMessage(error))?.[1]
+  return status === undefined ? undefined : Number(status)
+}
+
 function transportFailure(error: unknown): TransportFailure {
+  // Refused by the proxy: nothing reached the server.
+  if (proxyRefusal(error) !== undefined) return 'not-sent'
   if (isTimeout(error)) return 'timeout'
   const code = errorCode(error)
   if (NOT_SENT_CODES.has(code)) return 'not-sent'
@@ -418,6 +439,9 @@ function formatSeconds(ms: number): string {
 }
 
 function describeTransportError(error: unknown): string {
+  const refusal = proxyRefusal(error)
+  if (refusal === 407) return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)'
+  if (refusal !== undefined) return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`
   if (isTimeout(error)) return 'timed out waiting for the server'
   const code = errorCode(error)
   switch (code) {

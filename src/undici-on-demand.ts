@@ -1,21 +1,22 @@
 /**
- * What `import … from 'undici'` means inside the bundle (tsconfig.json `paths`; this project's own
- * code imports the package itself as 'undici/index.js'). @actions/core imports @actions/http-client,
- * which imports undici's index for ProxyAgent alone, and @actions/github imports it for fetch:
- * evaluating all of undici (0.9 MB of source) cost about 45 ms of every start, dry runs included.
- * Here the same single copy of undici is loaded on first use instead.
+ * What `import … from 'undici'` means inside the bundle (tsconfig.json `paths`). @actions/core
+ * imports @actions/http-client, which imports undici's index for ProxyAgent alone, and
+ * @actions/github imports it for fetch: evaluating all of undici cost about 45 ms of every start,
+ * dry runs included, and 0.9 MB of bundle. Here the parts of undici the action uses
+ * (undici-core.ts) load on first use, and fetch is Node's own.
  */
 import type * as Undici from 'undici/index.js'
 
-let loaded: typeof Undici | undefined
+export type UndiciCore = typeof import('./undici-core.js')
+let loaded: UndiciCore | undefined
 
-/** Loads undici (once); call before anything that may build a ProxyAgent (Octokit). */
-export async function loadUndici(): Promise<typeof Undici> {
-  loaded ??= await import('undici/index.js')
+/** Loads the parts of undici the action uses (once); call before anything that may build a ProxyAgent (Octokit). */
+export async function loadUndici(): Promise<UndiciCore> {
+  loaded ??= await import('./undici-core.js')
   return loaded
 }
 
-function undici(): typeof Undici {
+function undici(): UndiciCore {
   if (!loaded) throw new Error('undici was used before loadUndici() had loaded it')
   return loaded
 }
@@ -27,7 +28,10 @@ export class ProxyAgent {
   }
 }
 
-/** @actions/github's proxy-aware fetch. */
-export async function fetch(...args: Parameters<typeof Undici.fetch>): ReturnType<typeof Undici.fetch> {
-  return (await loadUndici()).fetch(...args)
+/**
+ * @actions/github's fetch, given a ProxyAgent as `dispatcher` behind a proxy: Node 24's own fetch
+ * is undici's, and it drives the bundled ProxyAgent through the dispatcher interface both share.
+ */
+export function fetch(...args: Parameters<typeof globalThis.fetch>): ReturnType<typeof globalThis.fetch> {
+  return globalThis.fetch(...args)
 }

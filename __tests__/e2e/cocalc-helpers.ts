@@ -45,6 +45,8 @@ export interface CocalcRun {
   env?: ActionRun['env']
   /** Extra secrets to look for. */
   secrets?: string[]
+  eventName?: ActionRun['eventName']
+  payload?: ActionRun['payload']
 }
 
 /** Runs the action in cocalc mode against `emulator` on a fresh workspace; checks no secret leaked. */
@@ -65,6 +67,8 @@ export async function runCocalc(emulator: Emulator, files: Record<string, Buffer
       },
       // Small chunks, so a 200 kB file goes through the multi-chunk path of /upload.
       env: { PUBLISH_COCALC_CHUNK_BYTES: String(64 * 1024), ...run.env },
+      eventName: run.eventName,
+      payload: run.payload,
       timeoutMs: 45_000
     })
     expectNoSecrets(result, [...SECRETS, ...(run.secrets ?? [])])

@@ -9,6 +9,7 @@
 import type { IssueComment, GitHubApi, PullRequestRef } from './comment.js'
 import type { Logger } from '../logger.js'
 import { guardedFetch } from './guarded-fetch.js'
+import { loadUndici } from '../undici-on-demand.js'
 
 export interface GitHubApiOptions {
   token: string
@@ -35,6 +36,8 @@ export function graphqlUrlOf(env: NodeJS.ProcessEnv, apiUrl: string): string {
 
 /** An Octokit with the retry and throttling plugins whose requests never leave the GitHub API's origins. */
 export async function createOctokit(options: Omit<GitHubApiOptions, 'owner' | 'repo'>) {
+  // Behind a proxy, @actions/github builds undici's ProxyAgent as its utils load: undici first.
+  await loadUndici()
   const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
     import('@actions/github'),
     import('@actions/github/lib/utils'),
