@@ -1839,7 +1839,7 @@ const HASH_SCRIPT = [
     'i=0 missing= files=()',
     'for f in "$@"; do',
     '  i=$((i + 1))',
-    '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+    '  if [[ -f $f && -r $f ]]; then files+=("$f"); else missing="$missing $i"; fi',
     'done',
     'printf "missing:%s\\n" "$missing"',
     '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',
@@ -2760,25 +2760,47 @@ mapfile -t names < "$work/names"
 mkdir -p -- "$stage"
 "\${t[@]}" -xmf "$archive" -C "$stage" || fail 4 "the archive cannot be extracted"
 [ -z "$(find "$stage" ! -type f ! -type d -print -quit)" ] || fail 5 "the archive held something that is not a regular file: refused"
-paths=() dirs=() batch=() folder=
-for n in "\${names[@]}"; do
-  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  [ "$d" = "$folder" ] || dirs+=("$dest/$d")
-  folder=$d
-  paths+=("$dest/$n")
-done
-mkdir -p -- "\${dirs[@]}"
-folder=
-for n in "\${names[@]}"; do
-  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  if [ "$d" != "$folder" ]; then
-    [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$dest/$folder" -- "\${batch[@]}"
-    batch=()
-    folder=$d
+# Each member as ./NAME: its folder is then \${n%/*}, "." for the top. Whole arrays at once: a
+# bash loop costs 7 us a name. (No & magic in replacements, bash 5.2.)
+shopt -u patsub_replacement 2>/dev/null || true
+q=("\${names[@]/#/./}")
+paths=("\${names[@]/#/"$dest/"}")
+mapfile -t dirs < <(printf '%s\n' "\${q[@]%/*}" | uniq)
+# A folder the destination lacks moves over whole: its top-most missing folder, by one rename
+# (mv -T never moves it into a folder of the same name that appeared meanwhile).
+remaining=
+for d in "\${dirs[@]}"; do
+  [ -d "$stage/$d" ] || continue
+  top=$d moving=
+  while ! [ -e "$dest/$top" ]; do
+    moving=$top
+    [ "$top" = . ] && break
+    top=\${top%/*}
+  done
+  if [ -z "$moving" ]; then
+    remaining=1
+  elif [ "$moving" = . ]; then
+    mkdir -p -- "$(dirname -- "$dest")"
+    mv -T -- "$stage" "$dest"
+  else
+    mv -T -- "$stage/$moving" "$dest/\${moving#./}"
   fi
-  batch+=("$stage/$n")
 done
-mv -f -t "$dest/$folder" -- "\${batch[@]}"
+# Into folders that were there already, the files move one folder at a time.
+if [ -n "$remaining" ]; then
+  folder= there= batch=()
+  for n in "\${q[@]}"; do
+    d=\${n%/*}
+    if [ "$d" != "$folder" ]; then
+      [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$there" -- "\${batch[@]}"
+      batch=() folder=$d there=
+      if [ "$d" = . ]; then there=$dest; else there=$dest/\${d#./}; fi
+      [ -d "$stage/$d" ] || there=
+    fi
+    [ -z "$there" ] || batch+=("$stage/$n")
+  done
+  [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$there" -- "\${batch[@]}"
+fi
 set -- "\${paths[@]}"
 ${HASH_SCRIPT}`;
 function unpackCommand(request) {

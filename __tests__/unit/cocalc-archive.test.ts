@@ -123,6 +123,77 @@ describe('writeArchive + UNPACK_SCRIPT (real bash and GNU tar)', () => {
     })
   })
 
+  it('moves a folder the destination lacks in one rename, and files into folders already there one by one', async () => {
+    await withTempDir(async (dir) => {
+      const files = {
+        'top.txt': Buffer.from('top\n'),
+        'a/one.txt': Buffer.from('new one\n'),
+        'a/new/deep/x.txt': Buffer.from('x\n'),
+        'a/new/y.txt': Buffer.from('y\n'),
+        'b/c/z.txt': Buffer.from('z\n'),
+        'b/w.txt': Buffer.from('w\n')
+      }
+      const members = await collected(dir, files)
+      const { home, request } = await prepare(dir, members, false)
+      await mkdir(path.join(home, 'published/a'), { recursive: true })
+      await writeFile(path.join(home, 'published/a/one.txt'), 'old one\n')
+      await writeFile(path.join(home, 'published/a/keep.txt'), 'keep\n')
+      const result = exec(home, unpackCommand(request))
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      const found = parseUnpackOutput(result.stdout, members.length)
+      expect('problem' in found ? found : found.map((file) => file.sha256)).toEqual(members.map((member) => member.file.sha256))
+      for (const [name, content] of Object.entries({ ...files, 'a/keep.txt': Buffer.from('keep\n') })) {
+        expect(await readFile(path.join(home, 'published', name))).toEqual(content)
+      }
+      expect((await readdir(path.join(home, 'published'), { recursive: true })).sort()).toEqual(
+        [
+          'a',
+          'a/keep.txt',
+          'a/new',
+          'a/new/deep',
+          'a/new/deep/x.txt',
+          'a/new/y.txt',
+          'a/one.txt',
+          'b',
+          'b/c',
+          'b/c/z.txt',
+          'b/w.txt',
+          'top.txt'
+        ].sort()
+      )
+    })
+  })
+
+  it('creates a destination several folders deep that does not exist yet, whatever its name holds', async () => {
+    await withTempDir(async (dir) => {
+      const members = await collected(dir, { 'r.txt': Buffer.from('r\n'), 's/t.txt': Buffer.from('t\n') })
+      const { home, request } = await prepare(dir, members, false)
+      // '&' is the match in a bash 5.2 replacement, '*' a glob, '\\' an escape.
+      const dest = 'course/R&D 2026/pub*\\lished'
+      const result = exec(home, unpackCommand({ ...request, dest }))
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      const found = parseUnpackOutput(result.stdout, members.length)
+      expect('problem' in found ? found : found.map((file) => file.sha256)).toEqual(members.map((member) => member.file.sha256))
+      expect(await readFile(path.join(home, dest, 'r.txt'), 'utf8')).toBe('r\n')
+      expect(await readFile(path.join(home, dest, 's/t.txt'), 'utf8')).toBe('t\n')
+    })
+  })
+
+  it('fails (not 0) when a file stands where a folder goes, and says so', async () => {
+    await withTempDir(async (dir) => {
+      const members = await collected(dir, { 'b/c.txt': Buffer.from('c\n') })
+      const { home, request } = await prepare(dir, members, false)
+      await mkdir(path.join(home, 'published'), { recursive: true })
+      await writeFile(path.join(home, 'published/b'), 'a file\n')
+      const result = exec(home, unpackCommand(request))
+      expect(result.status).not.toBe(0)
+      expect(result.stderr).toMatch(/published\/b/)
+      expect(await readFile(path.join(home, 'published/b'), 'utf8')).toBe('a file\n')
+    })
+  })
+
   it('fails (not 0) when a folder stands where a file goes, and says so', async () => {
     await withTempDir(async (dir) => {
       const members = await collected(dir, { 'x.txt': Buffer.from('x\n') })

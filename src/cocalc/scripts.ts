@@ -19,7 +19,7 @@ export const HASH_SCRIPT = [
   'i=0 missing= files=()',
   'for f in "$@"; do',
   '  i=$((i + 1))',
-  '  if [ -f "$f" ] && [ -r "$f" ]; then files+=("$f"); else missing="$missing $i"; fi',
+  '  if [[ -f $f && -r $f ]]; then files+=("$f"); else missing="$missing $i"; fi',
   'done',
   'printf "missing:%s\\n" "$missing"',
   '[ "${#files[@]}" -eq 0 ] || sha256sum -- "${files[@]}" || exit',

@@ -5,7 +5,8 @@
  * regular files before extracting a byte (GNU tar strips or skips such members itself, but no
  * tar is trusted with that alone), checks the listing is exactly what was packed, extracts into
  * a private folder, moves each file into place with rename (atomic: a reader sees the old file
- * or the new one, never half of one), and prints the SHA-256 of every file where it now lies,
+ * or the new one, never half of one; a folder the destination lacks moves whole, in one rename,
+ * so a first push of 10,000 files is one `mv`, not one per folder), and prints the SHA-256 of every file where it now lies,
  * from one `sha256sum` process: uploading and verifying are one round trip.
  *
  * Paths travel as arguments, never inside the script text. For API v1 the archive arrives as
@@ -61,25 +62,47 @@ mapfile -t names < "$work/names"
 mkdir -p -- "$stage"
 "\${t[@]}" -xmf "$archive" -C "$stage" || fail 4 "the archive cannot be extracted"
 [ -z "$(find "$stage" ! -type f ! -type d -print -quit)" ] || fail 5 "the archive held something that is not a regular file: refused"
-paths=() dirs=() batch=() folder=
-for n in "\${names[@]}"; do
-  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  [ "$d" = "$folder" ] || dirs+=("$dest/$d")
-  folder=$d
-  paths+=("$dest/$n")
-done
-mkdir -p -- "\${dirs[@]}"
-folder=
-for n in "\${names[@]}"; do
-  case $n in */*) d=\${n%/*} ;; *) d=. ;; esac
-  if [ "$d" != "$folder" ]; then
-    [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$dest/$folder" -- "\${batch[@]}"
-    batch=()
-    folder=$d
+# Each member as ./NAME: its folder is then \${n%/*}, "." for the top. Whole arrays at once: a
+# bash loop costs 7 us a name. (No & magic in replacements, bash 5.2.)
+shopt -u patsub_replacement 2>/dev/null || true
+q=("\${names[@]/#/./}")
+paths=("\${names[@]/#/"$dest/"}")
+mapfile -t dirs < <(printf '%s\n' "\${q[@]%/*}" | uniq)
+# A folder the destination lacks moves over whole: its top-most missing folder, by one rename
+# (mv -T never moves it into a folder of the same name that appeared meanwhile).
+remaining=
+for d in "\${dirs[@]}"; do
+  [ -d "$stage/$d" ] || continue
+  top=$d moving=
+  while ! [ -e "$dest/$top" ]; do
+    moving=$top
+    [ "$top" = . ] && break
+    top=\${top%/*}
+  done
+  if [ -z "$moving" ]; then
+    remaining=1
+  elif [ "$moving" = . ]; then
+    mkdir -p -- "$(dirname -- "$dest")"
+    mv -T -- "$stage" "$dest"
+  else
+    mv -T -- "$stage/$moving" "$dest/\${moving#./}"
   fi
-  batch+=("$stage/$n")
 done
-mv -f -t "$dest/$folder" -- "\${batch[@]}"
+# Into folders that were there already, the files move one folder at a time.
+if [ -n "$remaining" ]; then
+  folder= there= batch=()
+  for n in "\${q[@]}"; do
+    d=\${n%/*}
+    if [ "$d" != "$folder" ]; then
+      [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$there" -- "\${batch[@]}"
+      batch=() folder=$d there=
+      if [ "$d" = . ]; then there=$dest; else there=$dest/\${d#./}; fi
+      [ -d "$stage/$d" ] || there=
+    fi
+    [ -z "$there" ] || batch+=("$stage/$n")
+  done
+  [ "\${#batch[@]}" -eq 0 ] || mv -f -t "$there" -- "\${batch[@]}"
+fi
 set -- "\${paths[@]}"
 ${HASH_SCRIPT}`
 
