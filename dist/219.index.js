@@ -3088,41 +3088,147 @@ const actionsLogger = {
 const silentLogger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
 
 ;// CONCATENATED MODULE: ./src/cocalc/exclude.ts
-function isExcluded(rel, patterns) {
-    const segments = rel.split('/');
-    return patterns.some((raw) => {
-        let pattern = raw.startsWith('/') ? raw.slice(1) : raw;
-        const foldersOnly = pattern.endsWith('/');
-        if (foldersOnly)
-            pattern = pattern.slice(0, -1);
-        const regex = globRegExp(pattern);
-        if (!pattern.includes('/'))
-            return segments.some((segment, index) => (!foldersOnly || index < segments.length - 1) && regex.test(segment));
-        for (let length = 1; length <= segments.length; length++) {
-            if (foldersOnly && length === segments.length)
-                continue;
-            if (regex.test(segments.slice(0, length).join('/')))
+function excluder(patterns) {
+    const rules = parseRules(patterns);
+    if (rules.length === 0)
+        return () => false;
+    return (rel) => {
+        const names = utf8Bytes(rel).split('/');
+        for (let depth = 1; depth <= names.length; depth++) {
+            const path = names.slice(0, depth).join('/');
+            const decisive = rules.find((rule) => matches(rule, path, depth < names.length));
+            if (decisive && !decisive.include)
                 return true;
         }
         return false;
-    });
+    };
 }
-function globRegExp(pattern) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const char = pattern[i];
-        if (char === '*' && pattern[i + 1] === '*') {
-            source += '.*';
-            i++;
+function isExcluded(rel, patterns) {
+    return excluder(patterns)(rel);
+}
+function parseRules(patterns) {
+    let rules = [];
+    for (const line of patterns) {
+        if (line === '!') {
+            rules = [];
+            continue;
         }
-        else if (char === '*')
-            source += '[^/]*';
+        const include = line.startsWith('+ ');
+        const pattern = include || line.startsWith('- ') ? line.slice(2) : line;
+        if (pattern !== '')
+            rules.push(compile(utf8Bytes(pattern), include));
+    }
+    return rules;
+}
+function compile(pattern, include) {
+    const anchored = pattern.startsWith('/');
+    let body = anchored ? pattern.slice(1) : pattern;
+    const dirOnly = body.endsWith('/');
+    if (dirOnly)
+        body = body.slice(0, -1);
+    const wild = /[*?[]/.test(body);
+    const scope = anchored ? 'path' : !body.includes('/') && !body.includes('**') ? 'name' : 'tail';
+    const rule = { include, dirOnly, scope, rootSlash: !anchored && body.startsWith('**'), regex: globRegExp(body, wild) };
+    if (wild && body.endsWith('/***')) {
+        rule.regex = globRegExp(body.slice(0, -1), true);
+        rule.folder = globRegExp(body.slice(0, -4), true);
+    }
+    return rule;
+}
+function matches(rule, path, isDir) {
+    if (rule.dirOnly && !isDir)
+        return false;
+    const test = (subject) => rule.regex.test(subject) || (isDir && rule.folder !== undefined && rule.folder.test(subject));
+    if (rule.scope === 'name')
+        return test(path.slice(path.lastIndexOf('/') + 1));
+    if (rule.scope === 'path')
+        return test(path);
+    if (rule.rootSlash && test(`/${path}`))
+        return true;
+    for (let start = 0; start >= 0; start = path.indexOf('/', start) + 1 || -1) {
+        if (test(path.slice(start)))
+            return true;
+    }
+    return false;
+}
+function utf8Bytes(text) {
+    return Buffer.from(text, 'utf8').toString('latin1');
+}
+const NEVER = /(?!)/;
+function globRegExp(glob, wild) {
+    if (!wild)
+        return new RegExp(`^${escapeByte(glob)}$`);
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+        const char = glob[i];
+        if (char === '*') {
+            const stars = /^\*+/.exec(glob.slice(i))?.[0].length ?? 1;
+            source += stars > 1 ? '[^]*' : '[^/]*';
+            i += stars - 1;
+        }
         else if (char === '?')
             source += '[^/]';
+        else if (char === '[') {
+            const found = bracket(glob, i);
+            if (!found)
+                return NEVER;
+            source += found.source;
+            i = found.end;
+        }
+        else if (char === '\\' && i + 1 < glob.length)
+            source += escapeByte(glob[++i]);
         else
-            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+            source += escapeByte(char);
     }
     return new RegExp(`^${source}$`);
+}
+const NAMED = {
+    alnum: '0-9A-Za-z',
+    alpha: 'A-Za-z',
+    blank: ' \\t',
+    cntrl: '\\x00-\\x1f\\x7f',
+    digit: '0-9',
+    graph: '!-~',
+    lower: 'a-z',
+    print: ' -~',
+    punct: '!-\\/:-@\\[-`{-~',
+    space: '\\t-\\r ',
+    upper: 'A-Z',
+    xdigit: '0-9A-Fa-f'
+};
+function bracket(glob, start) {
+    let i = start + 1;
+    const negated = glob[i] === '!' || glob[i] === '^';
+    if (negated)
+        i++;
+    let set = '';
+    for (let first = true; i < glob.length; first = false, i++) {
+        if (glob[i] === ']' && !first)
+            return { source: negated ? `[^/${set}]` : `(?!/)[${set}]`, end: i };
+        const named = glob.startsWith('[:', i) ? /^\[:([a-z]+):\]/.exec(glob.slice(i)) : null;
+        if (named) {
+            if (!(named[1] in NAMED))
+                return undefined;
+            set += NAMED[named[1]];
+            i += named[0].length - 1;
+            continue;
+        }
+        if (glob[i] === '\\' && i + 1 < glob.length)
+            i++;
+        const low = glob[i];
+        if (glob[i + 1] === '-' && i + 2 < glob.length && glob[i + 2] !== ']') {
+            const high = glob[i + 2] === '\\' && i + 3 < glob.length ? glob[i + 3] : glob[i + 2];
+            i += glob[i + 2] === '\\' ? 3 : 2;
+            if (low <= high)
+                set += `${escapeByte(low)}-${escapeByte(high)}`;
+        }
+        else
+            set += escapeByte(low);
+    }
+    return undefined;
+}
+function escapeByte(text) {
+    return [...text].map((char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/links.ts
@@ -3147,7 +3253,8 @@ function remotePathOf(folder, name) {
 
 
 function targetCheck(client, options) {
-    const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude));
+    const excluded = excluder(options.exclude);
+    const items = options.items.filter((item) => !excluded(item.file.name));
     return async (projectId, folder, only) => {
         const list = only ?? items;
         const hashes = await hashRemote(client, list.map((item) => ({ remotePath: remotePathOf(folder, item.file.name), size: item.file.size })), { concurrency: options.concurrency, projectId, log: options.log });

@@ -357,6 +357,19 @@ describe('cocalc mode, API v1 only', () => {
     expect(emulator.listFiles(t1, 'course')).toEqual(['course/notebooks/a.ipynb'])
   })
 
+  it('excludes by rsync rules: a pattern with an inner slash also matches deeper, and the check does not wait for it', async () => {
+    const { source, t1 } = projectIds()
+    const files = { 'data/raw/a.csv': '1', 'week1/data/raw/b.csv': '2', 'week1/data/clean.csv': '3', 'raw/c.csv': '4' }
+    const result = await runCocalc(emulator, files, {
+      inputs: { 'cocalc-api': 'v1', 'project-id': source, 'target-project-id': t1, files: '**', exclude: 'data/raw', timeout: '30' }
+    })
+    expect(result.code).toBe(0)
+    expect(copiesOutput(result).map((c) => [c.project_id, c.status])).toEqual([[t1, 'copied']])
+    // rsync matches `data/raw` against the end of each path: week1/data/raw goes too, raw/ stays.
+    expect(emulator.listFiles(t1, 'course')).toEqual(['course/raw/c.csv', 'course/week1/data/clean.csv'])
+    expect(result.stdout).not.toMatch(/missing or different/)
+  })
+
   it('refuses exclude with API v2 before sending anything', async () => {
     const { source } = projectIds()
     const before = emulator.state.requestCount

@@ -48,6 +48,7 @@ import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { ProjectFiles, runCommand } from './cocalc-disk.js'
 import { createShareServer } from './cocalc-share.js'
+import { rsyncSends } from './rsync-filter.js'
 
 /** The key every emulator accepts unless told otherwise (access to every project). */
 export const DEFAULT_API_KEY = 'sk-EmulatorKey0123456789abcdefXYZ'
@@ -853,7 +854,8 @@ export async function startCocalcEmulator(options = {}) {
  * mirrored with their mtimes; a target file newer than its source is kept unless overwriteNewer;
  * a replaced (or deleted) file is kept as `name~` when backup; with deleteMissing, target files
  * absent from the source go; exclude patterns skip files on both sides (as rsync does without
- * --delete-excluded). Returns an error message, or undefined on success.
+ * --delete-excluded), by rsync's filter rules (./rsync-filter.js). Returns an error message, or
+ * undefined on success.
  * @param {Project} src
  * @param {string} srcPath
  * @param {Project} dst
@@ -873,8 +875,12 @@ export function rsync(src, srcPath, dst, dstPath, options) {
   }
   if (sources.size === 0) return `rsync: change_dir "/home/user/${srcPath}" failed: No such file or directory (2)`
   const destOf = (/** @type {string} */ rel) => (rel === '' ? to : `${to}/${rel}`)
+  // A single file is filtered by its own name (the transfer root is then its folder).
+  const sent = sources.has('')
+    ? new Set(rsyncSends([posix.basename(from)], options.exclude).size > 0 ? [''] : [])
+    : rsyncSends(sources.keys(), options.exclude)
   for (const [rel, entry] of sources) {
-    if (rel !== '' && isExcluded(rel, options.exclude)) continue
+    if (!sent.has(rel)) continue
     const dest = destOf(rel)
     const existing = dst.files.get(dest)
     if (existing) {
@@ -885,56 +891,18 @@ export function rsync(src, srcPath, dst, dstPath, options) {
     dst.files.set(dest, { content: Buffer.from(entry.content), mtime: entry.mtime })
   }
   if (options.deleteMissing && !sources.has('')) {
-    for (const path of [...dst.files.keys()]) {
-      if (!path.startsWith(`${to}/`)) continue
-      const rel = path.slice(to.length + 1)
-      if (sources.has(rel) || isExcluded(rel, options.exclude) || (options.backup && rel.endsWith('~'))) continue
+    // Excluded target files are protected from --delete (FILTER RULES WHEN DELETING).
+    const held = [...dst.files.keys()].filter((path) => path.startsWith(`${to}/`)).map((path) => path.slice(to.length + 1))
+    const exposed = rsyncSends(held, options.exclude)
+    for (const rel of held) {
+      if (sources.has(rel) || !exposed.has(rel) || (options.backup && rel.endsWith('~'))) continue
+      const path = destOf(rel)
       const existing = dst.files.get(path)
       if (options.backup && existing) dst.files.set(`${path}~`, existing)
       dst.files.delete(path)
     }
   }
   return undefined
-}
-
-/**
- * rsync exclude patterns, simplified: a pattern without '/' matches any path component (a
- * trailing '/' only folders); with '/', it matches from the start of the path (or any folder
- * prefix). `*` stays inside a component, `**` crosses folders, `?` is one character.
- * @param {string} rel
- * @param {string[]} patterns
- */
-export function isExcluded(rel, patterns) {
-  const segments = rel.split('/')
-  return patterns.some((raw) => {
-    let pattern = raw.startsWith('/') ? raw.slice(1) : raw
-    const foldersOnly = pattern.endsWith('/')
-    if (foldersOnly) pattern = pattern.slice(0, -1)
-    const regex = globRegExp(pattern)
-    if (!pattern.includes('/')) {
-      return segments.some((segment, index) => (!foldersOnly || index < segments.length - 1) && regex.test(segment))
-    }
-    for (let length = 1; length <= segments.length; length++) {
-      if (foldersOnly && length === segments.length) continue
-      if (regex.test(segments.slice(0, length).join('/'))) return true
-    }
-    return false
-  })
-}
-
-/** @param {string} pattern */
-function globRegExp(pattern) {
-  let source = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]
-    if (char === '*' && pattern[i + 1] === '*') {
-      source += '.*'
-      i++
-    } else if (char === '*') source += '[^/]*'
-    else if (char === '?') source += '[^/]'
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`)
 }
 
 /**

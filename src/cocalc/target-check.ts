@@ -2,11 +2,11 @@
  * Proof that a copy arrived: the copied files hashed inside the target project (one exec per
  * batch, as for the upload), compared with the local SHA-256. A copy keeps a target file that is
  * newer than the source unless `overwrite-newer` (rsync --update), and leaves out files matching
- * `exclude`: those are not counted as missing.
+ * `exclude` by rsync's rules (./exclude.ts): those are not counted as missing.
  */
 import type { Logger } from '../logger.js'
 import type { CocalcClient } from './client.js'
-import { isExcluded } from './exclude.js'
+import { excluder } from './exclude.js'
 import { hashRemote } from './hashing.js'
 import { remotePathOf } from './links.js'
 import type { RemoteFile } from './scripts.js'
@@ -38,7 +38,8 @@ export interface TargetCheckResult {
 export type TargetCheck = (projectId: string, folder: string, only?: readonly UploadItem[]) => Promise<TargetCheckResult>
 
 export function targetCheck(client: CocalcClient, options: TargetCheckOptions): TargetCheck {
-  const items = options.items.filter((item) => !isExcluded(item.file.name, options.exclude))
+  const excluded = excluder(options.exclude)
+  const items = options.items.filter((item) => !excluded(item.file.name))
   return async (projectId, folder, only) => {
     const list = only ?? items
     const hashes = await hashRemote(
