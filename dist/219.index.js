@@ -572,6 +572,8 @@ function safeDecode(text) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:buffer"
@@ -631,8 +633,6 @@ function createLimiter(limit) {
     };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/fileio.ts
 
 function openForReading(path) {
@@ -696,6 +696,7 @@ async function readInPieces(path, pieceBytes, onPiece) {
 }
 
 ;// CONCATENATED MODULE: ./src/files.ts
+
 
 
 
@@ -833,7 +834,7 @@ async function realBaseDir(baseDir) {
     }
 }
 async function checkCandidate(match, realBase, realFolder) {
-    const own = await promises_.lstat(match).catch(() => undefined);
+    const own = lstatOrUndefined(match);
     if (own?.isFile()) {
         const folder = await realFolder(external_node_path_.dirname(match)).catch(() => undefined);
         const real = folder === undefined ? '' : external_node_path_.relative(realBase, external_node_path_.join(folder, external_node_path_.basename(match)));
@@ -864,6 +865,14 @@ async function checkCandidate(match, realBase, realFolder) {
         return { reason: 'is not a regular file' };
     return { size: stats.size, real: toPosix(realRelative) };
 }
+function lstatOrUndefined(file) {
+    try {
+        return (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+    }
+    catch {
+        return undefined;
+    }
+}
 function isHiddenPath(name) {
     return name.split('/').some((segment) => segment.startsWith('.'));
 }
@@ -886,6 +895,8 @@ async function walkTolerantly(globber, unreadable, take) {
     if (typeof original === 'function') {
         walker.stat = async (item, ...rest) => {
             try {
+                if (rest[0]?.followSymbolicLinks === false)
+                    return (0,external_node_fs_.lstatSync)(item.path);
                 return await original.call(walker, item, ...rest);
             }
             catch (error) {
@@ -1828,6 +1839,8 @@ function readSmall(file) {
     return content;
 }
 async function readWhole(file) {
+    if (file.size <= SMALL_FILE_BYTES)
+        return readSmall(file);
     for await (const chunk of readChunks(file, Math.max(1, file.size)))
         return chunk.content;
     throw new errors_FileError(`${file.name} cannot be read`);

@@ -14,7 +14,7 @@
 //       requests; the same push with archives off (one request per file, concurrency 8), side by
 //       side, for the ratio
 //   (b) the same push again with no file changed
-//   (c) 10,000 small files, first push
+//   (c) 10,000 small files, first push (median of three, each into a new folder)
 //   (d) cold start: a dry run of 10 files against `node -e 0` on the same Node (median of 9)
 //   (e) the size of dist/index.js (what Node loads at start) and of all of dist/
 //   (f) peak memory of a cocode session holding 40 MiB of text
@@ -47,13 +47,15 @@ const LARGE_COUNT = Number(args['large-files'])
 const LATENCY_MS = Number(args.latency)
 const CONCURRENCY = Number(args.concurrency)
 const PROJECT = '0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10'
+/** The 10,000-file pushes each go to a project of their own, as a first push does. */
+const LARGE_PROJECTS = ['1c3f7a60-3d3e-4c97-8b2f-2a1e4d2a6b21', '2d4a8b71-4e4f-4da8-9c30-3b2f5e3b7c32', '3e5b9c82-5f50-4eb9-8d41-4c306f4c8d43']
 /** Issue 13's goals: [figure, measured text, goal text, met]. */
 const goals = []
 
 console.log(`# node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}, load ${os.loadavg()[0].toFixed(2)}`)
 
 // (a), (b) and (c)
-const cocalc = await startCocalcEmulator({ projects: [PROJECT], latencyMs: LATENCY_MS })
+const cocalc = await startCocalcEmulator({ projects: [PROJECT, ...LARGE_PROJECTS], latencyMs: LATENCY_MS })
 try {
   const workspace = await makeSmallFiles(FILE_COUNT)
   try {
@@ -82,11 +84,17 @@ try {
   if (!args['skip-large']) {
     const large = await makeSmallFiles(LARGE_COUNT)
     try {
-      const push = await measurePush(cocalc, large, LARGE_COUNT, 'bench-large')
-      line(`push ${LARGE_COUNT} files: wall time`, push.ms, 'ms')
+      // Three first pushes, each into a project of its own (the emulator re-reads a project's
+      // folder listing after every exec, which a real project does not): file creation on this
+      // kind of machine varies from run to run, so the median is the figure, with the range.
+      const pushes = []
+      for (const project of LARGE_PROJECTS) pushes.push(await measurePush(cocalc, large, LARGE_COUNT, 'bench-large', {}, project))
+      const push = pushes.toSorted((a, b) => a.ms - b.ms)[1]
+      const range = `${Math.min(...pushes.map((p) => p.ms))}-${Math.max(...pushes.map((p) => p.ms))} ms`
+      line(`push ${LARGE_COUNT} files (median of 3 first pushes): wall time`, push.ms, `ms (range ${range})`)
       line(`push ${LARGE_COUNT} files: HTTP requests`, push.requests)
       line(`push ${LARGE_COUNT} files: time the project spent in its execs`, push.execMs, 'ms')
-      goals.push([`${LARGE_COUNT} files, first push`, `${ms(push.ms)}, ${push.requests} requests`, '≤ 3 s', push.ms <= 3000])
+      goals.push([`${LARGE_COUNT} files, first push (median of 3)`, `${ms(push.ms)}, ${push.requests} requests`, '≤ 3 s', push.ms <= 3000])
     } finally {
       await rm(large, { recursive: true, force: true })
     }
@@ -132,7 +140,13 @@ const jsBytes = readdirSync(distDir)
 const distBytes = readdirSync(distDir).reduce((sum, name) => sum + statSync(path.join(distDir, name)).size, 0)
 line(`${path.relative(root, distDir) || '.'}/*.js (the entry and the chunks it loads on demand)`, jsBytes, 'bytes')
 line(`${path.relative(root, distDir) || '.'}/ total size (with source maps and licences)`, (distBytes / 1024).toFixed(0), 'KiB')
-goals.push(['`dist/index.js`', `${entryBytes.toLocaleString('en-US')} bytes`, '≤ 1,300,000 bytes, with the new code in', entryBytes <= 1_300_000])
+// The goal was set when dist/index.js was the whole bundle: it is measured on all the JavaScript.
+goals.push([
+  '`dist/index.js` (now: the entry and every chunk, `dist/*.js`)',
+  `${jsBytes.toLocaleString('en-US')} bytes (entry: ${entryBytes.toLocaleString('en-US')})`,
+  '≤ 1,300,000 bytes, with the new code in',
+  jsBytes <= 1_300_000
+])
 
 // (f) cocode memory
 const mib = Number(args['cocode-mib'])
@@ -175,7 +189,7 @@ function ms(value) {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value} ms`
 }
 
-async function measurePush(cocalc, workspace, count, target, env = {}) {
+async function measurePush(cocalc, workspace, count, target, env = {}, project = PROJECT) {
   const before = cocalc.state.requests.length
   const started = performance.now()
   const result = await runActionProcess({
@@ -189,7 +203,7 @@ async function measurePush(cocalc, workspace, count, target, env = {}) {
       comment: 'false',
       'cocalc-url': cocalc.url,
       'cocalc-api-key': DEFAULT_API_KEY,
-      'project-id': PROJECT,
+      'project-id': project,
       path: target,
       concurrency: String(CONCURRENCY),
       'max-file-size': '1GiB'

@@ -4,7 +4,7 @@
  * outside it, through `..` or a symbolic link, is skipped with a reason the caller reports.
  */
 import { createHash } from 'node:crypto'
-import type { Stats } from 'node:fs'
+import { lstatSync, type Stats } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { isUtf8 } from 'node:buffer'
@@ -200,7 +200,7 @@ async function checkCandidate(match: string, realBase: string, realFolder: (fold
   // A regular file's real path is its folder's real path and its name: one lstat per file and one
   // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
   // at its literal part, which may pass through a linked folder.) Links take the long way.
-  const own = await fs.lstat(match).catch(() => undefined)
+  const own = lstatOrUndefined(match)
   if (own?.isFile()) {
     const folder = await realFolder(path.dirname(match)).catch(() => undefined)
     const real = folder === undefined ? '' : path.relative(realBase, path.join(folder, path.basename(match)))
@@ -227,6 +227,15 @@ async function checkCandidate(match: string, realBase: string, realFolder: (fold
   if (stats.isDirectory()) return { reason: 'is a symbolic link to a folder, which is not followed' }
   if (!stats.isFile()) return { reason: 'is not a regular file' }
   return { size: stats.size, real: toPosix(realRelative) }
+}
+
+/** lstat at once (microseconds from the kernel's cache; the thread pool's round trip costs more). */
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
 }
 
 /** A POSIX path with a hidden segment (a dot-file or dot-folder). */
@@ -269,6 +278,10 @@ async function walkTolerantly(globber: glob.Globber, unreadable: string[], take:
   if (typeof original === 'function') {
     walker.stat = async (item, ...rest) => {
       try {
+        // Where the globber would lstat (links not followed, as collectFiles asks), lstat at
+        // once: its own awaited lstat goes through the thread pool one path after another,
+        // 0.6 s for 10,000 files, where the kernel answers each in a few microseconds.
+        if ((rest[0] as { followSymbolicLinks?: unknown } | undefined)?.followSymbolicLinks === false) return lstatSync(item.path)
         return await original.call(walker, item, ...rest)
       } catch (error) {
         if ((error as { code?: unknown } | undefined)?.code !== 'ENOENT') throw error
