@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 if (process.env.RUNNER_DEBUG === '1')
     process.setSourceMapsEnabled(true);
-const [{ run }, { tuningFromEnv }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(219)]).then(__nccwpck_require__.bind(__nccwpck_require__, 219)), __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982))]);
+const [{ run }, { tuningFromEnv }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(797)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4797)), __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982))]);
 await run(tuningFromEnv(process.env));
 
 

@@ -40,3 +40,6 @@ export function errorMessage(error: unknown): string {
     return (error as { message: string }).message
   return String(error)
 }
+
+/** Code of the error a request fails with when the proxy did not open its tunnel (undici-core.ts). */
+export const PROXY_TUNNEL_FAILED = 'PROXY_TUNNEL_FAILED'

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici/index.js'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { loadUndici, type UndiciCore } from './undici-on-demand.js'
-import { ServiceError, errorMessage } from './errors.js'
+import { PROXY_TUNNEL_FAILED, ServiceError, errorMessage } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 import { Scrubber, formatBytes, htmlToText, inert, looksLikeHtml, serverText } from './text.js'
 
@@ -106,7 +106,15 @@ const RETRYABLE_STATUS: Record<Exclude<RetryPolicy, 'none'>, readonly number[]> 
 }
 
 /** Transport errors raised before a single byte of the request reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  PROXY_TUNNEL_FAILED
+])
 
 export class HttpClient {
   readonly service: string
@@ -123,6 +131,12 @@ export class HttpClient {
   private readonly scrubber: Scrubber
   private dispatcher: Dispatcher | undefined
   private readonly ownsDispatcher: boolean
+  /**
+   * The runner's proxy for this service, read by the same rules as the toolkit's own requests to
+   * GitHub (HTTPS_PROXY or HTTP_PROXY, NO_PROXY, loopback never proxied): user and password
+   * decoded. Errors name its host, never its credentials.
+   */
+  private readonly proxy: URL | undefined
   /** Requests sent, retries included: the benchmark and tests read it. */
   requestCount = 0
 
@@ -150,6 +164,7 @@ export class HttpClient {
     this.stop = options.signal
     this.dispatcher = options.dispatcher
     this.ownsDispatcher = options.dispatcher === undefined
+    this.proxy = options.dispatcher === undefined ? getProxyUrl(url) : undefined
   }
 
   /**
@@ -295,7 +310,7 @@ export class HttpClient {
     }
   }
 
-  private getDispatcher({ Agent, ProxyAgent }: UndiciCore): Dispatcher {
+  private getDispatcher({ Agent, createProxyAgent }: UndiciCore): Dispatcher {
     if (this.dispatcher) return this.dispatcher
     const pool = {
       connections: this.options.connections,
@@ -303,13 +318,15 @@ export class HttpClient {
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs
     }
-    const connect = { timeout: this.options.connectTimeoutMs }
-    // The runner's proxy settings, read by the same rules as the toolkit's own requests to GitHub
-    // (HTTPS_PROXY or HTTP_PROXY, NO_PROXY, loopback never proxied); credentials in the proxy URL
-    // become its Proxy-Authorization header.
-    const proxy = getProxyUrl(new URL(this.origin))
-    this.dispatcher = proxy ? new ProxyAgent({ ...pool, uri: proxy.href, proxyTls: connect, requestTls: connect }) : new Agent({ ...pool, connect })
-    return this.dispatcher
+    const proxy = this.proxy
+    if (!proxy) return (this.dispatcher = new Agent({ ...pool, connect: { timeout: this.options.connectTimeoutMs } }))
+    // Credentials in the proxy URL become its Proxy-Authorization, as @actions/http-client sends
+    // them (a user name alone too, which undici would drop).
+    const token = proxy.username || proxy.password ? `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}` : undefined
+    const uri = `${proxy.protocol}//${proxy.host}`
+    // The tunnel fails before the request's own timeout, so its error (nothing sent) is the one seen.
+    const connectTimeoutMs = Math.min(this.options.connectTimeoutMs, Math.ceil(this.options.timeoutMs / 2))
+    return (this.dispatcher = createProxyAgent({ ...pool, uri, ...(token ? { token } : {}), connectTimeoutMs }))
   }
 
   private async attempt(method: string, label: string, req: HttpRequest, attempt: number): Promise<HttpResponse> {
@@ -322,7 +339,7 @@ export class HttpClient {
     const body = typeof req.body === 'function' ? req.body() : req.body
     // No redirect interceptor, on purpose: a 3xx comes back as it is (statusError explains it),
     // so the credentials in the headers never travel to another origin.
-    const answer = await this.getDispatcher(undici).request({
+    const sent = this.getDispatcher(undici).request({
       origin: this.origin,
       path: `${this.basePath}${req.path}`,
       method: method as Dispatcher.HttpMethod,
@@ -332,6 +349,7 @@ export class HttpClient {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs
     })
+    const answer = await settleBy(signal, sent)
     const chunks: Buffer[] = []
     let size = 0
     try {
@@ -360,8 +378,10 @@ export class HttpClient {
 
   private retryableError(policy: RetryPolicy, error: unknown): boolean {
     if (policy === 'none' || error instanceof HttpError) return false
-    // The proxy wants other credentials: asking again will not change its mind.
-    if (proxyRefusal(error) === 407) return false
+    // The proxy refuses (wrong credentials, a host it does not allow): asking again will not
+    // change its mind. A 408, 429 or 5xx from it may pass.
+    const refusal = proxyRefusal(error)
+    if (refusal !== undefined && refusal >= 400 && refusal < 500 && refusal !== 408 && refusal !== 429) return false
     if (policy === 'idempotent') return true
     return transportFailure(error) === 'not-sent'
   }
@@ -380,7 +400,10 @@ export class HttpClient {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
     const kind = transportFailure(error)
     const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error)
-    return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind)
+    // A failure of the proxy itself says so already; any other names the way it went.
+    const aboutProxy = proxyRefusal(error) !== undefined || errorCode(error) === PROXY_TUNNEL_FAILED
+    const via = this.proxy && !aboutProxy ? ` (through the proxy ${this.proxy.host})` : ''
+    return this.error(`${this.service} ${label} failed${tries}: ${why}${via}`, undefined, kind)
   }
 }
 
@@ -395,6 +418,31 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/**
+ * The request's promise, or the signal's reason as soon as it aborts: undici ignores the abort of
+ * a request still waiting for a connection (it acts on it once connected), so a proxy that never
+ * opens its tunnel would otherwise hold the request past every timeout.
+ */
+function settleBy<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  // Settling later, after the race was lost, must not be an unhandled rejection.
+  promise.catch(() => undefined)
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
 }
 
 function errorCode(error: unknown): string {
@@ -442,6 +490,7 @@ function describeTransportError(error: unknown): string {
   const refusal = proxyRefusal(error)
   if (refusal === 407) return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)'
   if (refusal !== undefined) return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`
+  if (errorCode(error) === PROXY_TUNNEL_FAILED) return errorMessage(error)
   if (isTimeout(error)) return 'timed out waiting for the server'
   const code = errorCode(error)
   switch (code) {

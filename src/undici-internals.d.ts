@@ -22,3 +22,8 @@ declare module 'undici/lib/dispatcher/proxy-agent.js' {
   const ProxyAgentClass: typeof ProxyAgent
   export = ProxyAgentClass
 }
+declare module 'undici/lib/dispatcher/pool.js' {
+  import type { Pool } from 'undici/index.js'
+  const PoolClass: typeof Pool
+  export = PoolClass
+}

@@ -21,10 +21,13 @@ function undici(): UndiciCore {
   return loaded
 }
 
-/** @actions/http-client builds one when a proxy is configured, synchronously. */
+/**
+ * @actions/http-client builds one when a proxy is configured, synchronously (for Octokit):
+ * the bounded one the action's own requests use (undici-core.ts createProxyAgent).
+ */
 export class ProxyAgent {
-  constructor(...args: ConstructorParameters<typeof Undici.ProxyAgent>) {
-    return new (undici().ProxyAgent)(...args)
+  constructor(options: Undici.ProxyAgent.Options) {
+    return undici().createProxyAgent({ connectTimeoutMs: 10_000, ...options })
   }
 }
 

@@ -120,10 +120,106 @@ describe('behind a proxy', () => {
     expect(cocalc.readFile(source, 'course/notebooks/a.md')).toBeUndefined()
   })
 
+  it('a proxy URL with a user name alone (a token) sends it, as the toolkit does', async () => {
+    const tokenProxy = await startLoopbackProxy({ authorization: `Basic ${Buffer.from('tok3n-user:').toString('base64')}` })
+    try {
+      const { source } = projectIds()
+      const result = await runCocalc(
+        cocalc,
+        { 'notebooks/a.md': '# A\n' },
+        {
+          inputs: { 'cocalc-url': unresolvable(cocalc.url, 'cocalc.proxied.test'), 'project-id': source },
+          env: { HTTP_PROXY: tokenProxy.url.replace('//', '//tok3n-user@') },
+          secrets: ['tok3n-user']
+        }
+      )
+      expect(result.errors).toEqual([])
+      expect(result.code).toBe(0)
+      expect(tokenProxy.tunnels.length).toBeGreaterThan(0)
+    } finally {
+      await tokenProxy.close()
+    }
+  })
+
   it('NO_PROXY and loopback addresses go direct, as they do for the toolkit', async () => {
     const { source } = projectIds()
     const direct = await runCocalc(cocalc, { 'notebooks/a.md': '# A\n' }, { inputs: { 'project-id': source }, env: { HTTP_PROXY: proxyUrl } })
     expect(direct.code).toBe(0)
     expect(proxy.tunnels).toEqual([])
+  })
+
+  describe('a broken proxy ends the step with one line, after a bounded number of tunnels', () => {
+    let broken: LoopbackProxy
+    afterEach(() => broken.close())
+
+    async function cocodeThrough(fault: 'close' | 'hang', inputs: Record<string, string> = {}) {
+      broken = await startLoopbackProxy({ fault })
+      const workspace = await makeWorkspace({ 'b.py': 'print(1)\n' })
+      try {
+        return await runAction({
+          workspace,
+          inputs: {
+            mode: 'cocode',
+            files: '**',
+            'cocode-url': 'http://cocode.proxied.test:9',
+            'cocode-username': 'teacher',
+            'cocode-password': 'cocode-Pa55word-proxy',
+            comment: 'false',
+            ...inputs
+          },
+          env: { HTTP_PROXY: broken.url },
+          timeoutMs: 50_000
+        })
+      } finally {
+        await removeWorkspace(workspace)
+      }
+    }
+
+    it('a proxy that closes every CONNECT: retried as not sent, then one line (undici alone reconnects forever)', async () => {
+      const result = await cocodeThrough('close')
+      expectOneLineFailure(
+        result,
+        /^cocode POST \/api\/session failed after 5 attempts: the proxy closed the connection instead of opening a tunnel(:|$)/
+      )
+      expect(broken.tunnels.length).toBeGreaterThanOrEqual(5)
+      expect(broken.tunnels.length).toBeLessThanOrEqual(10)
+    })
+
+    it('a proxy that never answers CONNECT: each attempt ends within the request timeout, then one line', async () => {
+      const result = await cocodeThrough('hang', { 'request-timeout': '2' })
+      expectOneLineFailure(result, /^cocode POST \/api\/session failed after 5 attempts: the proxy did not answer instead of opening a tunnel(:|$)/)
+      expect(broken.tunnels.length).toBeLessThanOrEqual(10)
+    })
+
+    it('the PR comment behind a proxy that closes every CONNECT: a warning, and the step still ends', async () => {
+      broken = await startLoopbackProxy({ fault: 'close' })
+      const cocode = await startCocodeEmulator({ username: 'teacher', password: 'cocode-Pa55word-proxy' })
+      const workspace = await makeWorkspace({ 'b.py': 'print(1)\n' })
+      try {
+        const githubApi = 'http://api.github.proxied.test:9'
+        const result = await runAction({
+          workspace,
+          inputs: {
+            mode: 'cocode',
+            files: '**',
+            'cocode-url': cocode.url,
+            'cocode-username': 'teacher',
+            'cocode-password': 'cocode-Pa55word-proxy',
+            'github-token': TOKEN
+          },
+          env: { HTTP_PROXY: broken.url, GITHUB_API_URL: githubApi, GITHUB_GRAPHQL_URL: `${githubApi}/graphql` },
+          eventName: 'pull_request',
+          payload: pullRequestPayload(3),
+          timeoutMs: 50_000
+        })
+        expect(result.code).toBe(0)
+        expect(cocode.state.sessionsCreated).toBe(1)
+        expect(result.warnings.join('\n')).toMatch(/comment/i)
+        expect(broken.tunnels.length).toBeLessThanOrEqual(20)
+      } finally {
+        await removeWorkspace(workspace)
+        await cocode.close()
+      }
+    })
   })
 })

@@ -81,7 +81,12 @@ export class ProjectFiles extends Map {
       present.add(rel)
       const sig = signature(stats)
       if (this.seen.get(rel) === sig && super.has(rel)) return
-      super.set(rel, scannedEntry(path.join(this.dir, rel), Math.round(stats.mtimeMs)))
+      const forget = () => {
+        // Gone before anyone read it: from now on it is missing, as on a real disk.
+        Map.prototype.delete.call(this, rel)
+        this.seen.delete(rel)
+      }
+      super.set(rel, scannedEntry(path.join(this.dir, rel), Math.round(stats.mtimeMs), forget))
       this.seen.set(rel, sig)
     })
     for (const rel of [...super.keys()]) {
@@ -97,12 +102,14 @@ export class ProjectFiles extends Map {
  * A file a scan found: its bytes are read from the folder when first asked for, not during the
  * scan, as a real project reads its disk when asked. (Reading all of them after every exec cost
  * the emulator 0.2 s per 10,000 new files, which no real project spends.) A file gone before it
- * was read reads as empty until the next scan drops it.
+ * was read is forgotten at once (reads after that find it missing); the read that found it gone
+ * gets no bytes.
  * @param {string} full
  * @param {number} mtime
+ * @param {() => void} forget
  * @returns {FileEntry}
  */
-function scannedEntry(full, mtime) {
+function scannedEntry(full, mtime, forget) {
   /** @type {Buffer | undefined} */
   let content
   return {
@@ -112,6 +119,7 @@ function scannedEntry(full, mtime) {
         try {
           content = fs.readFileSync(full)
         } catch {
+          forget()
           return Buffer.alloc(0)
         }
       }

@@ -3,7 +3,9 @@
  * answers CONNECT (the tunnel undici's ProxyAgent opens for every origin, http:// ones too) and
  * sends the tunnel to 127.0.0.1 whatever host was asked for, so names that resolve nowhere
  * (cocalc.proxied.test) are reachable only through it. It records each tunnel's target and
- * Proxy-Authorization, and refuses a tunnel whose credentials are wrong with 407.
+ * Proxy-Authorization, and refuses a tunnel whose credentials are wrong with 407. It can also be
+ * broken the two ways firewalls and overloaded proxies are: closing every CONNECT, or never
+ * answering one.
  */
 import { createServer, type Server } from 'node:http'
 import { connect, type Socket } from 'node:net'
@@ -20,7 +22,14 @@ export interface LoopbackProxy {
   close(): Promise<void>
 }
 
-export async function startLoopbackProxy(options: { authorization?: string } = {}): Promise<LoopbackProxy> {
+export interface ProxyOptions {
+  /** Tunnels are refused with 407 unless they carry exactly this Proxy-Authorization. */
+  authorization?: string
+  /** A broken proxy: 'close' drops every CONNECT unanswered, 'hang' never answers it. */
+  fault?: 'close' | 'hang'
+}
+
+export async function startLoopbackProxy(options: ProxyOptions = {}): Promise<LoopbackProxy> {
   const tunnels: Tunnel[] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((_request, response) => {
@@ -34,6 +43,8 @@ export async function startLoopbackProxy(options: { authorization?: string } = {
     const target = request.url ?? ''
     const authorization = request.headers['proxy-authorization']
     tunnels.push({ target, authorization })
+    if (options.fault === 'close') return void client.destroy()
+    if (options.fault === 'hang') return
     if (options.authorization !== undefined && authorization !== options.authorization) {
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\nContent-Length: 0\r\n\r\n')
       return

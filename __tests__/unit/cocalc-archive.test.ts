@@ -181,6 +181,32 @@ describe('writeArchive + UNPACK_SCRIPT (real bash and GNU tar)', () => {
     })
   })
 
+  it('falls back to moving file by file when another run makes the folder between the check and the rename', async () => {
+    await withTempDir(async (dir) => {
+      const files = { 'a/x.txt': Buffer.from('x\n'), 'a/deep/y.txt': Buffer.from('y\n'), 'top.txt': Buffer.from('top\n') }
+      const members = await collected(dir, files)
+      const { home, request } = await prepare(dir, members, false)
+      // A `mv` first on PATH that, before each `mv -T`, makes the target folder with another
+      // run's file in it: the race of two runs publishing to the same new folder, every time.
+      const bin = path.join(dir, 'bin')
+      await mkdir(bin)
+      await writeFile(
+        path.join(bin, 'mv'),
+        '#!/bin/bash\nif [ "$1" = -T ]; then mkdir -p -- "${@: -1}" && echo other > "${@: -1}/other-run.txt"; fi\nexec /bin/mv "$@"\n',
+        { mode: 0o755 }
+      )
+      const result = spawnSync('bash', unpackCommand(request).args, {
+        cwd: home,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }
+      })
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      for (const [name, content] of Object.entries(files)) expect(await readFile(path.join(home, 'published', name))).toEqual(content)
+      expect(await readFile(path.join(home, 'published/other-run.txt'), 'utf8')).toBe('other\n')
+    })
+  })
+
   it('fails (not 0) when a file stands where a folder goes, and says so', async () => {
     await withTempDir(async (dir) => {
       const members = await collected(dir, { 'b/c.txt': Buffer.from('c\n') })

@@ -68,8 +68,9 @@ shopt -u patsub_replacement 2>/dev/null || true
 q=("\${names[@]/#/./}")
 paths=("\${names[@]/#/"$dest/"}")
 mapfile -t dirs < <(printf '%s\n' "\${q[@]%/*}" | uniq)
-# A folder the destination lacks moves over whole: its top-most missing folder, by one rename
-# (mv -T never moves it into a folder of the same name that appeared meanwhile).
+# A folder the destination lacks moves over whole: its top-most missing folder, by one rename.
+# If another run made that folder meanwhile, mv -T refuses (it never moves into it), and the
+# files go one folder at a time below instead.
 remaining=
 for d in "\${dirs[@]}"; do
   [ -d "$stage/$d" ] || continue
@@ -83,9 +84,9 @@ for d in "\${dirs[@]}"; do
     remaining=1
   elif [ "$moving" = . ]; then
     mkdir -p -- "$(dirname -- "$dest")"
-    mv -T -- "$stage" "$dest"
+    mv -T -- "$stage" "$dest" 2> /dev/null || remaining=1
   else
-    mv -T -- "$stage/$moving" "$dest/\${moving#./}"
+    mv -T -- "$stage/$moving" "$dest/\${moving#./}" 2> /dev/null || remaining=1
   fi
 done
 # Into folders that were there already, the files move one folder at a time.
@@ -98,6 +99,7 @@ if [ -n "$remaining" ]; then
       batch=() folder=$d there=
       if [ "$d" = . ]; then there=$dest; else there=$dest/\${d#./}; fi
       [ -d "$stage/$d" ] || there=
+      [ -z "$there" ] || [ -d "$there" ] || mkdir -p -- "$there"
     fi
     [ -z "$there" ] || batch+=("$stage/$n")
   done

@@ -1,8 +1,53 @@
-export const id = 219;
-export const ids = [219,982];
+export const id = 797;
+export const ids = [797,982];
 export const modules = {
 
-/***/ 219:
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   MI: () => (/* binding */ PROXY_TUNNEL_FAILED),
+/* harmony export */   _7: () => (/* binding */ ServiceError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f6: () => (/* binding */ FileError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */ });
+class ActionError extends Error {
+    name = 'ActionError';
+}
+class InputError extends ActionError {
+    input;
+    name = 'InputError';
+    constructor(input, problem) {
+        super(`Input '${input}': ${problem}`);
+        this.input = input;
+    }
+}
+class FileError extends ActionError {
+    name = 'FileError';
+}
+class ServiceError extends ActionError {
+    status;
+    name = 'ServiceError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (error !== null && typeof error === 'object' && typeof error.message === 'string')
+        return error.message;
+    return String(error);
+}
+const PROXY_TUNNEL_FAILED = 'PROXY_TUNNEL_FAILED';
+
+
+/***/ }),
+
+/***/ 4797:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,37 +62,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(143);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-;// CONCATENATED MODULE: ./src/errors.ts
-class ActionError extends Error {
-    name = 'ActionError';
-}
-class InputError extends ActionError {
-    input;
-    name = 'InputError';
-    constructor(input, problem) {
-        super(`Input '${input}': ${problem}`);
-        this.input = input;
-    }
-}
-class errors_FileError extends ActionError {
-    name = 'FileError';
-}
-class ServiceError extends ActionError {
-    status;
-    name = 'ServiceError';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-function errors_errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (error !== null && typeof error === 'object' && typeof error.message === 'string')
-        return error.message;
-    return String(error);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/text.ts
 const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 function oneLine(text) {
@@ -279,9 +295,9 @@ function inputSource(options) {
 function readMode(read) {
     const modeText = read(Input.Mode).toLowerCase();
     if (!modeText)
-        throw new InputError(Input.Mode, `is required: use ${listOf(MODES)}`);
+        throw new errors/* InputError */.dz(Input.Mode, `is required: use ${listOf(MODES)}`);
     if (!isMode(modeText))
-        throw new InputError(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
+        throw new errors/* InputError */.dz(Input.Mode, `'${read(Input.Mode)}' is not a mode: use ${listOf(MODES)}`);
     return modeText;
 }
 function readCommonInputs({ read, mask, env, missingCredentials }) {
@@ -306,10 +322,10 @@ function readCommonInputs({ read, mask, env, missingCredentials }) {
 }
 function readCocodeInputs({ read, mask, secret }, common) {
     if (common.patterns.length === 0) {
-        throw new InputError(Input.Files, 'is required in cocode mode: give one glob pattern per line');
+        throw new errors/* InputError */.dz(Input.Files, 'is required in cocode mode: give one glob pattern per line');
     }
     if (parseChoice(Input.Share, read(Input.Share), SHARE_MODES, 'none') !== 'none') {
-        throw new InputError(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
+        throw new errors/* InputError */.dz(Input.Share, "publishes on CoCalc's share server: it works in cocalc mode only (use 'none' or leave it empty)");
     }
     const description = read(Input.Description);
     const username = secret(Input.CocodeUsername);
@@ -333,18 +349,18 @@ function readCocalcInputs({ read, mask, env, secret }, common) {
     const api = parseChoice(Input.CocalcApi, read(Input.CocalcApi).toLowerCase(), ['v1', 'v2'], 'v2');
     const projectIdText = read(Input.ProjectId);
     if (!projectIdText)
-        throw new InputError(Input.ProjectId, 'is required in cocalc mode: the UUID of the project to upload to');
+        throw new errors/* InputError */.dz(Input.ProjectId, 'is required in cocalc mode: the UUID of the project to upload to');
     const projectId = parseUuid(Input.ProjectId, projectIdText);
     const projectPath = parseProjectPath(Input.Path, read(Input.Path) || defaultPath(env));
     const targetPathText = read(Input.TargetPath);
     const targetPath = targetPathText ? parseProjectPath(Input.TargetPath, targetPathText) : projectPath;
     const targetProjectIds = parseTargets(read(Input.TargetProjectId));
     if (targetProjectIds.some((id) => id === projectId) && targetPath === projectPath) {
-        throw new InputError(Input.TargetProjectId, `copies '${projectPath}' of project ${projectId} onto itself: set a different 'target-path'`);
+        throw new errors/* InputError */.dz(Input.TargetProjectId, `copies '${projectPath}' of project ${projectId} onto itself: set a different 'target-path'`);
     }
     const exclude = parseLines(read(Input.Exclude));
     if (exclude.length > 0 && api === 'v2') {
-        throw new InputError(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server");
+        throw new errors/* InputError */.dz(Input.Exclude, "is supported by CoCalc's API v1 only: remove it, or set 'cocalc-api: v1' for an older server");
     }
     const cocalc = {
         ...common,
@@ -368,7 +384,7 @@ function readCocalcInputs({ read, mask, env, secret }, common) {
         shareDescription: parseShareDescription(read(Input.ShareDescription))
     };
     if (cocalc.copyOnly && cocalc.targetProjectIds.length === 0) {
-        throw new InputError(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
+        throw new errors/* InputError */.dz(Input.Files, `is empty and so is 'target-project-id': nothing to do. Give glob patterns to upload, or target projects to copy the existing '${projectPath}' folder to`);
     }
     return cocalc;
 }
@@ -395,7 +411,7 @@ function parseBoolean(name, text, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(value))
         return false;
-    throw new InputError(name, `'${text}' is not a boolean: use 'true' or 'false'`);
+    throw new errors/* InputError */.dz(name, `'${text}' is not a boolean: use 'true' or 'false'`);
 }
 function parseChoice(name, text, choices, fallback) {
     if (text === '')
@@ -403,7 +419,7 @@ function parseChoice(name, text, choices, fallback) {
     const value = text.toLowerCase();
     const found = choices.find((choice) => choice === value);
     if (found === undefined)
-        throw new InputError(name, `'${text}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+        throw new errors/* InputError */.dz(name, `'${text}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`);
     return found;
 }
 const SIZE_UNITS = {
@@ -425,13 +441,13 @@ function parseSize(name, text, fallback) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text);
     const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
     if (!match || unit === undefined) {
-        throw new InputError(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`);
+        throw new errors/* InputError */.dz(name, `'${text}' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. 10MiB)`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 1)
-        throw new InputError(name, `'${text}' is less than 1 byte`);
+        throw new errors/* InputError */.dz(name, `'${text}' is less than 1 byte`);
     if (!Number.isSafeInteger(bytes))
-        throw new InputError(name, `'${text}' is too large`);
+        throw new errors/* InputError */.dz(name, `'${text}' is too large`);
     return bytes;
 }
 function parseOptionalInteger(name, text, min, max) {
@@ -439,15 +455,15 @@ function parseOptionalInteger(name, text, min, max) {
         return undefined;
     const cleaned = text.startsWith('#') ? text.slice(1) : text;
     if (!/^\d+$/.test(cleaned))
-        throw new InputError(name, `'${text}' is not a whole number`);
+        throw new errors/* InputError */.dz(name, `'${text}' is not a whole number`);
     const value = Number(cleaned);
     if (value < min || value > max)
-        throw new InputError(name, `${value} is out of range: use ${min} to ${max}`);
+        throw new errors/* InputError */.dz(name, `${value} is out of range: use ${min} to ${max}`);
     return value;
 }
 function parseUuid(name, text) {
     if (!isUuid(text))
-        throw new InputError(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
+        throw new errors/* InputError */.dz(name, `'${text}' is not a project UUID (like 0b2e6b5f-2c2f-4b86-9a7e-1f0f3c1f5a10)`);
     return text.toLowerCase();
 }
 function parseTargets(text) {
@@ -460,19 +476,19 @@ function parseTargets(text) {
 }
 function parseProjectPath(name, text) {
     if (/[\u0000-\u001f\u007f]/.test(text))
-        throw new InputError(name, 'contains a control character');
+        throw new errors/* InputError */.dz(name, 'contains a control character');
     if (text.includes('\\'))
-        throw new InputError(name, `'${text}' contains a backslash: use '/' between folders`);
+        throw new errors/* InputError */.dz(name, `'${text}' contains a backslash: use '/' between folders`);
     if (text.startsWith('/') || text.startsWith('~')) {
-        throw new InputError(name, `'${text}' is absolute: give a folder relative to the project's home`);
+        throw new errors/* InputError */.dz(name, `'${text}' is absolute: give a folder relative to the project's home`);
     }
     const segments = text.split('/').filter((segment) => segment !== '' && segment !== '.');
     if (segments.includes('..'))
-        throw new InputError(name, `'${text}' contains '..': give a folder inside the project's home`);
+        throw new errors/* InputError */.dz(name, `'${text}' contains '..': give a folder inside the project's home`);
     if (segments.length === 0)
-        throw new InputError(name, `'${text}' names the project's home itself: give a folder inside it`);
+        throw new errors/* InputError */.dz(name, `'${text}' names the project's home itself: give a folder inside it`);
     if (segments[0].startsWith('~'))
-        throw new InputError(name, `'${text}' starts with '~': give a folder relative to the project's home`);
+        throw new errors/* InputError */.dz(name, `'${text}' starts with '~': give a folder relative to the project's home`);
     return segments.join('/');
 }
 function defaultPath(env) {
@@ -489,7 +505,7 @@ function parseShareDescription(text) {
         return undefined;
     const length = [...text].length;
     if (length > SHARE_DESCRIPTION_MAX) {
-        throw new InputError(Input.ShareDescription, `is ${length} characters long: CoCalc shows at most ${SHARE_DESCRIPTION_MAX}`);
+        throw new errors/* InputError */.dz(Input.ShareDescription, `is ${length} characters long: CoCalc shows at most ${SHARE_DESCRIPTION_MAX}`);
     }
     return text;
 }
@@ -497,7 +513,7 @@ function parseCommentTag(text) {
     if (text === '')
         return undefined;
     if (!/^[\w .:/@+=-]{1,100}$/.test(text)) {
-        throw new InputError(Input.CommentTag, 'use up to 100 letters, digits, spaces and . _ : / @ + = -');
+        throw new errors/* InputError */.dz(Input.CommentTag, 'use up to 100 letters, digits, spaces and . _ : / @ + = -');
     }
     return text;
 }
@@ -515,11 +531,11 @@ function parseServiceUrl(name, text, fallback, mask) {
             for (const part of userInfo.split(':'))
                 if (part)
                     mask(part);
-            throw new InputError(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
+            throw new errors/* InputError */.dz(name, 'is not a valid URL, and must not contain credentials: pass them in their own secret inputs');
         }
         if (hasQuery)
-            throw new InputError(name, 'is not a valid URL, and must be a base URL without ?query or #fragment');
-        throw new InputError(name, `'${text}' is not a URL`);
+            throw new errors/* InputError */.dz(name, 'is not a valid URL, and must be a base URL without ?query or #fragment');
+        throw new errors/* InputError */.dz(name, `'${text}' is not a URL`);
     }
     if (url.username || url.password) {
         for (const part of [url.username, url.password]) {
@@ -530,12 +546,12 @@ function parseServiceUrl(name, text, fallback, mask) {
             if (decoded !== part)
                 mask(decoded);
         }
-        throw new InputError(name, 'must not contain credentials: pass them in their own secret inputs');
+        throw new errors/* InputError */.dz(name, 'must not contain credentials: pass them in their own secret inputs');
     }
     if (hasQuery || url.search || url.hash)
-        throw new InputError(name, 'must be a base URL without ?query or #fragment');
+        throw new errors/* InputError */.dz(name, 'must be a base URL without ?query or #fragment');
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(name, `'${text}' must start with https:// (or http:// for a local server)`);
+        throw new errors/* InputError */.dz(name, `'${text}' must start with https:// (or http:// for a local server)`);
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -784,7 +800,7 @@ function refuseTooLarge(files, maxFileSize) {
         return;
     const listed = tooLarge.slice(0, 5).map((f) => `${f.name} (${describeSize(f.size)})`);
     const more = tooLarge.length > 5 ? ` and ${tooLarge.length - 5} more` : '';
-    throw new errors_FileError(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
+    throw new errors/* FileError */.f6(`${listed.join(', ')}${more} ${tooLarge.length === 1 ? 'is' : 'are'} larger than max-file-size (${describeSize(maxFileSize)}): raise 'max-file-size' or exclude ${tooLarge.length === 1 ? 'it' : 'them'} with a '!' pattern`);
 }
 function rootPattern(pattern, baseDir, globBase = baseDir) {
     const negation = /^!*/.exec(pattern)?.[0] ?? '';
@@ -824,13 +840,13 @@ async function realBaseDir(baseDir) {
     try {
         const real = await promises_.realpath(baseDir);
         if (!(await promises_.stat(real)).isDirectory())
-            throw new errors_FileError(`working-directory '${baseDir}' is not a folder`);
+            throw new errors/* FileError */.f6(`working-directory '${baseDir}' is not a folder`);
         return real;
     }
     catch (error) {
-        if (error instanceof errors_FileError)
+        if (error instanceof errors/* FileError */.f6)
             throw error;
-        throw new errors_FileError(`working-directory '${baseDir}' cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* FileError */.f6(`working-directory '${baseDir}' cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
 async function checkCandidate(match, realBase, realFolder) {
@@ -847,7 +863,7 @@ async function checkCandidate(match, realBase, realFolder) {
     }
     catch (error) {
         const isLink = await promises_.lstat(match).then((stats) => stats.isSymbolicLink(), () => false);
-        return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${errors_errorMessage(error)}` };
+        return { reason: isLink ? 'is a broken symbolic link' : `cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}` };
     }
     const realRelative = external_node_path_.relative(realBase, real);
     if (!isInsideRelative(realRelative))
@@ -857,7 +873,7 @@ async function checkCandidate(match, realBase, realFolder) {
         stats = await promises_.stat(real);
     }
     catch (error) {
-        return { reason: `cannot be read: ${errors_errorMessage(error)}` };
+        return { reason: `cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}` };
     }
     if (stats.isDirectory())
         return { reason: 'is a symbolic link to a folder, which is not followed' };
@@ -974,10 +990,10 @@ async function inspectFile(absolutePath, name, expectedSize) {
             await readInPieces(absolutePath, INSPECT_PIECE_BYTES, take);
     }
     catch (error) {
-        throw new errors_FileError(`${name} cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* FileError */.f6(`${name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     if (size !== expectedSize)
-        throw new errors_FileError(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
+        throw new errors/* FileError */.f6(`${name} changed while being read (${expectedSize} bytes, then ${size}): publish it once it is stable`);
     return { sha256: hash.digest('hex'), isText: text.end() };
 }
 class Utf8Check {
@@ -1140,17 +1156,17 @@ async function checkWorkingDirectory(workingDirectory, roots) {
     const shown = `'${workingDirectory}'${real === workingDirectory ? '' : ` (really ${real})`}`;
     const named = rootNaming(workingDirectory, candidates);
     if (!named)
-        throw new InputError(Input.WorkingDirectory, `${shown} is outside the workspace and RUNNER_TEMP: publish from a folder of the checkout`);
+        throw new errors/* InputError */.dz(Input.WorkingDirectory, `${shown} is outside the workspace and RUNNER_TEMP: publish from a folder of the checkout`);
     const { root, relative: givenRelative } = named;
     if (!isInsideOrSame(root.real, real)) {
-        throw new InputError(Input.WorkingDirectory, `${shown} is a link out of ${root.name}, which is never followed: publish from a real folder of it`);
+        throw new errors/* InputError */.dz(Input.WorkingDirectory, `${shown} is a link out of ${root.name}, which is never followed: publish from a real folder of it`);
     }
     const realRelative = toPosix(external_node_path_.relative(root.real, real));
     for (const relative of [givenRelative, realRelative]) {
         if (isGitPath(relative))
-            throw new InputError(Input.WorkingDirectory, `${shown} is inside .git/, which is never published`);
+            throw new errors/* InputError */.dz(Input.WorkingDirectory, `${shown} is inside .git/, which is never published`);
         if (isHiddenPath(relative)) {
-            throw new InputError(Input.WorkingDirectory, `${shown} is inside a hidden folder of ${root.name} (${relative}), which is never published from, whatever 'include-hidden-files' says`);
+            throw new errors/* InputError */.dz(Input.WorkingDirectory, `${shown} is inside a hidden folder of ${root.name} (${relative}), which is never published from, whatever 'include-hidden-files' says`);
         }
     }
     return { workingDirectory: real, workspace };
@@ -1172,7 +1188,7 @@ async function realPathOf(folder, what) {
         return await promises_.realpath(folder);
     }
     catch (error) {
-        throw new InputError(Input.WorkingDirectory, `'${folder}'${what ? ` (${what})` : ''} cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* InputError */.dz(Input.WorkingDirectory, `'${folder}'${what ? ` (${what})` : ''} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
 function isInsideOrSame(root, target) {
@@ -1181,7 +1197,7 @@ function isInsideOrSame(root, target) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __webpack_require__(9783);
+var proxy = __webpack_require__(9783);
 // EXTERNAL MODULE: ./src/undici-on-demand.ts
 var undici_on_demand = __webpack_require__(3113);
 ;// CONCATENATED MODULE: ./src/http.ts
@@ -1191,7 +1207,7 @@ var undici_on_demand = __webpack_require__(3113);
 
 
 const CLOSE_GRACE_MS = 2_000;
-class HttpError extends ServiceError {
+class HttpError extends errors/* ServiceError */._7 {
     transport;
     name = 'HttpError';
     constructor(message, status, transport) {
@@ -1203,7 +1219,15 @@ const RETRYABLE_STATUS = {
     idempotent: [429, 502, 503, 504, 520, 521, 522, 523, 524],
     create: [429, 503]
 };
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    errors/* PROXY_TUNNEL_FAILED */.MI
+]);
 class HttpClient {
     service;
     baseUrl;
@@ -1215,6 +1239,7 @@ class HttpClient {
     scrubber;
     dispatcher;
     ownsDispatcher;
+    proxy;
     requestCount = 0;
     constructor(options) {
         const url = new URL(options.baseUrl);
@@ -1240,6 +1265,7 @@ class HttpClient {
         this.stop = options.signal;
         this.dispatcher = options.dispatcher;
         this.ownsDispatcher = options.dispatcher === undefined;
+        this.proxy = options.dispatcher === undefined ? (0,proxy/* getProxyUrl */.s)(url) : undefined;
     }
     async request(req) {
         const method = req.method ?? 'POST';
@@ -1351,7 +1377,7 @@ class HttpClient {
             clearTimeout(timer);
         }
     }
-    getDispatcher({ Agent, ProxyAgent }) {
+    getDispatcher({ Agent, createProxyAgent }) {
         if (this.dispatcher)
             return this.dispatcher;
         const pool = {
@@ -1360,10 +1386,13 @@ class HttpClient {
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs
         };
-        const connect = { timeout: this.options.connectTimeoutMs };
-        const proxy = (0,lib_proxy/* getProxyUrl */.s)(new URL(this.origin));
-        this.dispatcher = proxy ? new ProxyAgent({ ...pool, uri: proxy.href, proxyTls: connect, requestTls: connect }) : new Agent({ ...pool, connect });
-        return this.dispatcher;
+        const proxy = this.proxy;
+        if (!proxy)
+            return (this.dispatcher = new Agent({ ...pool, connect: { timeout: this.options.connectTimeoutMs } }));
+        const token = proxy.username || proxy.password ? `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}` : undefined;
+        const uri = `${proxy.protocol}//${proxy.host}`;
+        const connectTimeoutMs = Math.min(this.options.connectTimeoutMs, Math.ceil(this.options.timeoutMs / 2));
+        return (this.dispatcher = createProxyAgent({ ...pool, uri, ...(token ? { token } : {}), connectTimeoutMs }));
     }
     async attempt(method, label, req, attempt) {
         this.requestCount++;
@@ -1371,7 +1400,7 @@ class HttpClient {
         const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.cut.signal, ...(this.stop ? [this.stop] : [])]);
         const undici = await (0,undici_on_demand/* loadUndici */.b7)();
         const body = typeof req.body === 'function' ? req.body() : req.body;
-        const answer = await this.getDispatcher(undici).request({
+        const sent = this.getDispatcher(undici).request({
             origin: this.origin,
             path: `${this.basePath}${req.path}`,
             method: method,
@@ -1381,6 +1410,7 @@ class HttpClient {
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs
         });
+        const answer = await settleBy(signal, sent);
         const chunks = [];
         let size = 0;
         try {
@@ -1406,7 +1436,8 @@ class HttpClient {
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)
             return false;
-        if (proxyRefusal(error) === 407)
+        const refusal = proxyRefusal(error);
+        if (refusal !== undefined && refusal >= 400 && refusal < 500 && refusal !== 408 && refusal !== 429)
             return false;
         if (policy === 'idempotent')
             return true;
@@ -1425,7 +1456,9 @@ class HttpClient {
         const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
         const kind = transportFailure(error);
         const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error);
-        return this.error(`${this.service} ${label} failed${tries}: ${why}`, undefined, kind);
+        const aboutProxy = proxyRefusal(error) !== undefined || errorCode(error) === errors/* PROXY_TUNNEL_FAILED */.MI;
+        const via = this.proxy && !aboutProxy ? ` (through the proxy ${this.proxy.host})` : '';
+        return this.error(`${this.service} ${label} failed${tries}: ${why}${via}`, undefined, kind);
     }
 }
 function headerValue(headers, name) {
@@ -1440,6 +1473,22 @@ function parseRetryAfter(value, now = Date.now()) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+function settleBy(signal, promise) {
+    promise.catch(() => undefined);
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
 function errorCode(error) {
     if (error && typeof error === 'object') {
         const own = error.code;
@@ -1453,7 +1502,7 @@ function errorCode(error) {
     return '';
 }
 function proxyRefusal(error) {
-    const status = /^Proxy response \((\d{3})\) !== 200/.exec(errors_errorMessage(error))?.[1];
+    const status = /^Proxy response \((\d{3})\) !== 200/.exec((0,errors/* errorMessage */.gJ)(error))?.[1];
     return status === undefined ? undefined : Number(status);
 }
 function transportFailure(error) {
@@ -1481,6 +1530,8 @@ function describeTransportError(error) {
         return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)';
     if (refusal !== undefined)
         return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`;
+    if (errorCode(error) === errors/* PROXY_TUNNEL_FAILED */.MI)
+        return (0,errors/* errorMessage */.gJ)(error);
     if (isTimeout(error))
         return 'timed out waiting for the server';
     const code = errorCode(error);
@@ -1499,7 +1550,7 @@ function describeTransportError(error) {
         case 'UND_ERR_SOCKET':
             return 'the connection was closed before the answer was complete';
         default: {
-            const message = errors_errorMessage(error);
+            const message = (0,errors/* errorMessage */.gJ)(error);
             return code ? `${message} (${code})` : message;
         }
     }
@@ -1664,10 +1715,10 @@ async function createSession(http, body) {
         if (body.failure)
             throw body.failure;
         if (error instanceof HttpError && (error.transport === 'timeout' || error.transport === 'lost')) {
-            throw new ServiceError(`${error.message} ${MAYBE_CREATED}`);
+            throw new errors/* ServiceError */._7(`${error.message} ${MAYBE_CREATED}`);
         }
         if (error instanceof HttpError && error.transport === 'not-sent') {
-            throw new ServiceError(`${error.message}: check that 'cocode-url' (${http.baseUrl}) is right and the server is up`);
+            throw new errors/* ServiceError */._7(`${error.message}: check that 'cocode-url' (${http.baseUrl}) is right and the server is up`);
         }
         throw error;
     }
@@ -1680,12 +1731,12 @@ function refusal(http, response) {
     const label = 'POST /api/session';
     switch (response.status) {
         case 400:
-            return new ServiceError(`cocode rejected the request as invalid (HTTP 400: ${http.excerpt(response)}): check that 'cocode-url' is the base URL of a cocode server; if it is, report this as a bug of the action`, 400);
+            return new errors/* ServiceError */._7(`cocode rejected the request as invalid (HTTP 400: ${http.excerpt(response)}): check that 'cocode-url' is the base URL of a cocode server; if it is, report this as a bug of the action`, 400);
         case 401:
         case 403:
-            return new ServiceError(`cocode refused the credentials (HTTP ${response.status}: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`, response.status);
+            return new errors/* ServiceError */._7(`cocode refused the credentials (HTTP ${response.status}: ${http.excerpt(response)}): check the 'cocode-username' and 'cocode-password' secrets`, response.status);
         case 413:
-            return new ServiceError(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
+            return new errors/* ServiceError */._7(`cocode refused the session as too large (HTTP 413): publish fewer or smaller files, or lower 'max-file-size'`, 413);
         case 429:
         case 503:
             return http.statusError(response, label, headerValue(response.headers, 'retry-after') !== undefined ? '(the server is busy): try again later' : MAYBE_CREATED);
@@ -1700,10 +1751,10 @@ function sessionUrlOf(http, response) {
     const text = response.body.toString('utf8').trim();
     const url = parseSessionUrl(text, http.baseUrl);
     if (url === undefined) {
-        throw new ServiceError(`cocode answered HTTP ${response.status} without a session URL (${http.excerpt(response)}): check that 'cocode-url' points at a cocode server`);
+        throw new errors/* ServiceError */._7(`cocode answered HTTP ${response.status} without a session URL (${http.excerpt(response)}): check that 'cocode-url' points at a cocode server`);
     }
     if (http.scrub(url) !== url)
-        throw new ServiceError('cocode answered a session URL that contains the credentials; refusing to publish it');
+        throw new errors/* ServiceError */._7('cocode answered a session URL that contains the credentials; refusing to publish it');
     return url;
 }
 function parseSessionUrl(text, baseUrl) {
@@ -1759,7 +1810,7 @@ async function* verifiedPieces(file) {
         fd = await openForReading(file.absolutePath);
     }
     catch (error) {
-        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
@@ -1778,7 +1829,7 @@ async function* verifiedPieces(file) {
         await closeFile(fd);
     }
     if (size !== file.size || hash.digest('hex') !== file.sha256)
-        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+        throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/chunks.ts
@@ -1800,7 +1851,7 @@ async function* readChunks(file, chunkBytes) {
         fd = await openForReading(file.absolutePath);
     }
     catch (error) {
-        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     try {
         for (let index = 0; index < count; index++) {
@@ -1810,11 +1861,11 @@ async function* readChunks(file, chunkBytes) {
             const buffer = Buffer.allocUnsafe(last ? length + 1 : length);
             const bytesRead = await readFully(fd, buffer, buffer.length, offset);
             if (bytesRead < length)
-                throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+                throw new errors/* FileError */.f6(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
             const content = buffer.subarray(0, length);
             hash.update(content);
             if (last && (bytesRead > length || hash.digest('hex') !== file.sha256)) {
-                throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+                throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
             }
             yield { index, count, offset, content };
         }
@@ -1829,12 +1880,12 @@ function readSmall(file) {
         content = readSmallFile(file.absolutePath, file.size);
     }
     catch (error) {
-        throw new errors_FileError(`${file.name} cannot be read: ${errors_errorMessage(error)}`);
+        throw new errors/* FileError */.f6(`${file.name} cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     if (content.length < file.size)
-        throw new errors_FileError(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
+        throw new errors/* FileError */.f6(`${file.name} changed while the action ran (it became shorter): publish it once it is stable`);
     if (content.length > file.size || (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') !== file.sha256) {
-        throw new errors_FileError(`${file.name} changed while the action ran: publish it once it is stable`);
+        throw new errors/* FileError */.f6(`${file.name} changed while the action ran: publish it once it is stable`);
     }
     return content;
 }
@@ -1843,7 +1894,7 @@ async function readWhole(file) {
         return readSmall(file);
     for await (const chunk of readChunks(file, Math.max(1, file.size)))
         return chunk.content;
-    throw new errors_FileError(`${file.name} cannot be read`);
+    throw new errors/* FileError */.f6(`${file.name} cannot be read`);
 }
 
 ;// CONCATENATED MODULE: ./src/cocalc/scripts.ts
@@ -1986,23 +2037,23 @@ function copyStateOf(started, finished, error) {
 
 ;// CONCATENATED MODULE: ./src/cocalc/refusals.ts
 
-class HashBatchCutOff extends ServiceError {
+class HashBatchCutOff extends errors/* ServiceError */._7 {
 }
 function refusals_refusal(http, label, serverMessage, status) {
     const said = http.serverText(typeof serverMessage === 'string' ? serverMessage : (JSON.stringify(serverMessage) ?? 'unknown error'), 301);
     if (/must be signed in|not signed in|no account found|api key|unauthori[sz]ed/i.test(said)) {
-        return new ServiceError(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
+        return new errors/* ServiceError */._7(`CoCalc refused the API key (${label}: ${said}): check the 'cocalc-api-key' secret: it must be a valid API key of a CoCalc account on ${http.baseUrl} (Settings → API keys)`, status);
     }
     if (/collaborator/i.test(said)) {
-        return new ServiceError(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
+        return new errors/* ServiceError */._7(`CoCalc refused ${label}: ${said}: the API key's account must be a collaborator of the project (check 'project-id' and 'target-project-id')`, status);
     }
-    return new ServiceError(`CoCalc refused ${label}: ${said}`, status);
+    return new errors/* ServiceError */._7(`CoCalc refused ${label}: ${said}`, status);
 }
 function copyIdNotUuid(http, copyId, targetProjectId) {
-    return new ServiceError(`CoCalc answered a copy id that is not a UUID (${http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${targetProjectId}`);
+    return new errors/* ServiceError */._7(`CoCalc answered a copy id that is not a UUID (${http.serverText(copyId, 80)}), so the copy cannot be followed: check project ${targetProjectId}`);
 }
 function unexpectedAnswer(http, label, response, what) {
-    return new ServiceError(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
+    return new errors/* ServiceError */._7(`CoCalc answered ${label} without ${what}: ${http.excerpt(response)}`, response.status);
 }
 function httpFailure(http, label, response) {
     const advice = response.status === 413
@@ -2110,7 +2161,7 @@ class CocalcV1Client {
         if (id === undefined || id === null || id === '')
             return '';
         if (typeof id !== 'string')
-            throw new ServiceError(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
+            throw new errors/* ServiceError */._7(`CoCalc answered copy_path_between_projects with a copy_path_id that is not a string`);
         if (!isUuid(id))
             throw copyIdNotUuid(this.http, id, request.targetProjectId);
         return id;
@@ -2159,13 +2210,13 @@ class CocalcV1Client {
                 this.options.log.info(`Some pieces of ${file.name} did not arrive in the project (${reason}): writing them again`);
                 continue;
             }
-            throw new ServiceError(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+            throw new errors/* ServiceError */._7(`decoding ${file.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
         }
     }
     async exec(command) {
         const result = await this.execOrCutOff(command, this.options.projectId);
         if (result === 'cut-off')
-            throw new ServiceError('CoCalc stopped waiting for project_exec (its 60 s limit)');
+            throw new errors/* ServiceError */._7('CoCalc stopped waiting for project_exec (its 60 s limit)');
         return result;
     }
     async execOrCutOff(command, projectId) {
@@ -2278,9 +2329,9 @@ const CHUNKED_RESTARTS = 2;
 const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_TIMEOUT_MS = 300_000;
 const V2_HASH_LIMITS = { maxArgumentBytes: 512 * 1024, maxPaths: 2000, maxContentBytes: 256 * 1024 ** 2 };
-class ProjectNotReady extends ServiceError {
+class ProjectNotReady extends errors/* ServiceError */._7 {
 }
-class ChunkTooLarge extends ServiceError {
+class ChunkTooLarge extends errors/* ServiceError */._7 {
     bodyBytes;
     constructor(message, bodyBytes) {
         super(message, 413);
@@ -2315,7 +2366,7 @@ class CocalcV2Client {
             throw new HashBatchCutOff(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = execResult(body);
         if (!result)
-            throw new ServiceError(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`);
+            throw new errors/* ServiceError */._7(`CoCalc answered ${label} without stdout and exit_code: ${this.http.serverText(JSON.stringify(body), 200)}`);
         const hashes = parseHashOutput(result.stdout, remotePaths.length);
         if ('problem' in hashes || result.exitCode !== 0) {
             const why = 'problem' in hashes ? hashes.problem : `exit code ${result.exitCode}: ${this.http.serverText(result.stderr, 200)}`;
@@ -2347,7 +2398,7 @@ class CocalcV2Client {
                 }
                 if (isTransient(error) && chunkCount(file.size, this.chunkBytes) > 1 && restarts < CHUNKED_RESTARTS) {
                     restarts++;
-                    this.options.log.info(`Sending ${file.name} again from its first chunk after: ${errors_errorMessage(error)}`);
+                    this.options.log.info(`Sending ${file.name} again from its first chunk after: ${(0,errors/* errorMessage */.gJ)(error)}`);
                     attempt--;
                     continue;
                 }
@@ -2373,7 +2424,7 @@ class CocalcV2Client {
         const response = await this.post('exec', { project_id: this.options.projectId, ...program, bash: false, err_on_exit: false, timeout: EXEC_TIMEOUT_SECONDS }, 'create', EXEC_HTTP_TIMEOUT_MS);
         const body = this.json('exec', response, (error) => error === 'undefined');
         if (body.error === 'undefined')
-            throw new ServiceError(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
+            throw new errors/* ServiceError */._7(`CoCalc stopped waiting for ${label} (its 60 s limit)`);
         const result = execResult(body);
         if (!result)
             throw unexpectedAnswer(this.http, label, response, 'stdout and exit_code');
@@ -2403,7 +2454,7 @@ class CocalcV2Client {
         if (id === undefined || id === null || id === '')
             return '';
         if (typeof id !== 'string')
-            throw new ServiceError(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
+            throw new errors/* ServiceError */._7(`CoCalc answered projects/copy-path with a copy_id that is not a string: ${JSON.stringify(id).slice(0, 80)}`);
         if (!isUuid(id))
             throw copyIdNotUuid(this.http, id, request.targetProjectId);
         return id;
@@ -2429,7 +2480,7 @@ class CocalcV2Client {
         const label = 'projects/write-text-file';
         const body = await this.call(label, { project_id: this.options.projectId, path: remotePath, content }, 'idempotent');
         if (body.status !== 'ok')
-            throw new ServiceError(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`);
+            throw new errors/* ServiceError */._7(`CoCalc answered ${label} for ${remotePath} without status 'ok': ${this.http.serverText(JSON.stringify(body), 200)}`);
     }
     restartProject(delayMs) {
         this.restarting ??= (async () => {
@@ -2598,7 +2649,7 @@ async function hashBatch(client, paths, options, retried = false) {
         if (paths.length === 1) {
             if (!retried)
                 return hashBatch(client, paths, options, true);
-            throw new ServiceError(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
+            throw new errors/* ServiceError */._7(`${error.message}; hashing ${paths[0]} alone did not succeed either`);
         }
         const half = Math.ceil(paths.length / 2);
         options.log?.info(`${error.message}: asking again in two batches of ${half} and ${paths.length - half} file(s)`);
@@ -2779,8 +2830,9 @@ shopt -u patsub_replacement 2>/dev/null || true
 q=("\${names[@]/#/./}")
 paths=("\${names[@]/#/"$dest/"}")
 mapfile -t dirs < <(printf '%s\n' "\${q[@]%/*}" | uniq)
-# A folder the destination lacks moves over whole: its top-most missing folder, by one rename
-# (mv -T never moves it into a folder of the same name that appeared meanwhile).
+# A folder the destination lacks moves over whole: its top-most missing folder, by one rename.
+# If another run made that folder meanwhile, mv -T refuses (it never moves into it), and the
+# files go one folder at a time below instead.
 remaining=
 for d in "\${dirs[@]}"; do
   [ -d "$stage/$d" ] || continue
@@ -2794,9 +2846,9 @@ for d in "\${dirs[@]}"; do
     remaining=1
   elif [ "$moving" = . ]; then
     mkdir -p -- "$(dirname -- "$dest")"
-    mv -T -- "$stage" "$dest"
+    mv -T -- "$stage" "$dest" 2> /dev/null || remaining=1
   else
-    mv -T -- "$stage/$moving" "$dest/\${moving#./}"
+    mv -T -- "$stage/$moving" "$dest/\${moving#./}" 2> /dev/null || remaining=1
   fi
 done
 # Into folders that were there already, the files move one folder at a time.
@@ -2809,6 +2861,7 @@ if [ -n "$remaining" ]; then
       batch=() folder=$d there=
       if [ "$d" = . ]; then there=$dest; else there=$dest/\${d#./}; fi
       [ -d "$stage/$d" ] || there=
+      [ -z "$there" ] || [ -d "$there" ] || mkdir -p -- "$there"
     fi
     [ -z "$there" ] || batch+=("$stage/$n")
   done
@@ -2935,7 +2988,7 @@ async function deliver(client, archive, members, gzip, options) {
             const found = parseUnpackOutput(result.stdout, members.length);
             if (!('problem' in found))
                 return found;
-            throw new ServiceError(`CoCalc answered ${label} with unusable output (${found.problem})`);
+            throw new errors/* ServiceError */._7(`CoCalc answered ${label} with unusable output (${found.problem})`);
         }
         if (result.exitCode === UNPACK_MISSING || result.exitCode === UNPACK_CORRUPT) {
             if (attempt === ARCHIVE_ATTEMPTS)
@@ -2943,7 +2996,7 @@ async function deliver(client, archive, members, gzip, options) {
             options.log(`The archive did not arrive intact in the project (${reason}): sending it again`);
             continue;
         }
-        throw new ServiceError(`unpacking ${archive.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
+        throw new errors/* ServiceError */._7(`unpacking ${archive.name} inside the project failed (exit code ${result.exitCode}): ${reason}`);
     }
 }
 
@@ -2967,9 +3020,9 @@ async function uploadChanged(client, items, options) {
         before = await remoteHashes(client, items, options.concurrency, undefined, options.log);
     }
     catch (error) {
-        if (options.verify || !(error instanceof ServiceError) || /cocalc-api-key|collaborator/.test(error.message))
+        if (options.verify || !(error instanceof errors/* ServiceError */._7) || /cocalc-api-key|collaborator/.test(error.message))
             throw error;
-        options.log.warning(`Could not ask the project which files are already there (${errors_errorMessage(error)}): uploading every file`);
+        options.log.warning(`Could not ask the project which files are already there (${(0,errors/* errorMessage */.gJ)(error)}): uploading every file`);
     }
     const changed = before ? differing(items, before) : [...items];
     const unchanged = items.length - changed.length;
@@ -3020,10 +3073,10 @@ async function sendChanged(client, changed, options, remote) {
     return unverified;
 }
 function partialFailure(error, done, total) {
-    if (!(error instanceof ActionError))
+    if (!(error instanceof errors/* ActionError */.lZ))
         return error;
-    const message = `${errors_errorMessage(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
-    return error instanceof errors_FileError ? new errors_FileError(message) : new ServiceError(message, error instanceof ServiceError ? error.status : undefined);
+    const message = `${(0,errors/* errorMessage */.gJ)(error)} (${done} of ${total} file(s) were uploaded before this failure; the other ${total - done} were not, or not completely)`;
+    return error instanceof errors/* FileError */.f6 ? new errors/* FileError */.f6(message) : new errors/* ServiceError */._7(message, error instanceof errors/* ServiceError */._7 ? error.status : undefined);
 }
 async function settledHashes(client, items, options, projectId) {
     const sleep = options.sleep ?? ((ms) => concurrency_sleep(ms));
@@ -3061,7 +3114,7 @@ async function verifyUploads(client, sent, options, remote = new Map()) {
     const still = differing(mismatched, again);
     if (still.length > 0) {
         const arrived = sent.length - still.length;
-        throw new ServiceError(`${still.length} file(s) still differ in the project after a second upload: ${listNames(still)} (CoCalc acknowledged the writes but did not store them; ${arrived} of ${sent.length} uploaded file(s) were verified)`);
+        throw new errors/* ServiceError */._7(`${still.length} file(s) still differ in the project after a second upload: ${listNames(still)} (CoCalc acknowledged the writes but did not store them; ${arrived} of ${sent.length} uploaded file(s) were verified)`);
     }
     options.log.info(`Verified after the second upload: all ${sent.length} uploaded file(s) are byte-identical in the project`);
     return mismatched.length;
@@ -3310,10 +3363,10 @@ async function requestCopies(client, targets, options, concurrency, log) {
             return { target, copyId, status: 'running' };
         }
         catch (error) {
-            if (!(error instanceof ActionError))
+            if (!(error instanceof errors/* ActionError */.lZ))
                 throw error;
-            log.info(`Copy to project ${target.projectId} could not be requested: ${errors_errorMessage(error)}`);
-            return { target, copyId: '', status: 'failed', error: errors_errorMessage(error) };
+            log.info(`Copy to project ${target.projectId} could not be requested: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return { target, copyId: '', status: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
         }
     });
 }
@@ -3439,7 +3492,7 @@ async function checkOnce(check, copy, options, only) {
         return await beforeDeadline(check(copy.target.projectId, copy.target.path, only), budget);
     }
     catch (error) {
-        if (!(error instanceof ActionError))
+        if (!(error instanceof errors/* ActionError */.lZ))
             throw error;
         return options.now() >= options.deadline ? 'deadline' : error;
     }
@@ -3469,15 +3522,15 @@ async function waitForCopy(client, copyId, options) {
             state = await beforeDeadline(client.copyStatus(copyId, Math.min(30_000, budget)), budget);
         }
         catch (error) {
-            if (!(error instanceof ActionError))
+            if (!(error instanceof errors/* ActionError */.lZ))
                 throw error;
             if (now() >= options.deadline)
                 return timedOut();
             failures++;
             if (failures >= maxFailures) {
-                return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${errors_errorMessage(error)}` };
+                return { status: 'failed', error: `its status could not be read ${failures} times in a row (copy id ${copyId}): ${(0,errors/* errorMessage */.gJ)(error)}` };
             }
-            options.log?.debug(`Copy ${copyId}: status poll failed (${failures} in a row): ${errors_errorMessage(error)}`);
+            options.log?.debug(`Copy ${copyId}: status poll failed (${failures} in a row): ${(0,errors/* errorMessage */.gJ)(error)}`);
             continue;
         }
         failures = 0;
@@ -3523,7 +3576,7 @@ const DOING = {
     wait: 'waiting for the copies',
     share: 'sharing the folder'
 };
-class StepTimeout extends ServiceError {
+class StepTimeout extends errors/* ServiceError */._7 {
     name = 'StepTimeout';
 }
 class StepDeadline {
@@ -3743,7 +3796,7 @@ class CocalcShares {
         if (error !== undefined)
             throw refusals_refusal(http, label, error);
         if (body.shareServer === false) {
-            throw new ServiceError(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
+            throw new errors/* ServiceError */._7(`CoCalc at ${http.baseUrl} does not allow public sharing (its admin setting "Allow public file sharing" is off), so 'share: ${this.options.mode}' cannot work: ask the server's admin to turn it on, or set 'share: none'`);
         }
         if (body.shareServer !== true)
             this.options.log.info(`CoCalc at ${http.baseUrl} does not say whether it allows public sharing: sharing anyway`);
@@ -3756,13 +3809,13 @@ class CocalcShares {
         const stored = this.answer(`reading back ${what}`, projectId, await this.post(readBackRequest(api, row)));
         const found = stored.public_paths;
         if (found === null || typeof found !== 'object' || Array.isArray(found)) {
-            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back found no such share: nothing is reported as shared`);
+            throw new errors/* ServiceError */._7(`CoCalc acknowledged ${what}, but reading it back found no such share: nothing is reported as shared`);
         }
         const fields = found;
         const same = fields.path === folder && !fields.disabled && !!fields.unlisted === row.unlisted && !!fields.authenticated === row.authenticated;
         if (!same) {
             const seen = http.serverText(JSON.stringify(fields), 300);
-            throw new ServiceError(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
+            throw new errors/* ServiceError */._7(`CoCalc acknowledged ${what}, but reading it back shows other settings (${seen}): nothing is reported as shared`);
         }
         const url = shareUrl(http.baseUrl, projectId, folder);
         this.options.log.info(`Shared ${folder}/ of project ${projectId} (${mode}): ${url}`);
@@ -3805,14 +3858,14 @@ class CocalcShares {
         const said = typeof message === 'string' ? message : JSON.stringify(message);
         const quoted = http.serverText(said, 200);
         if (/must be an admin/i.test(said)) {
-            return new ServiceError(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
+            return new errors/* ServiceError */._7(`CoCalc refused ${what} (${quoted}): only an owner or collaborator of project ${projectId} may share its files, so the API key must belong to such an account (a project's own API key cannot share)`);
         }
         if (/no anonymous set queries/i.test(said))
             return refusals_refusal(http, what, 'not signed in: the API key was not accepted');
         if (/unknown project_id/i.test(said))
-            return new ServiceError(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
+            return new errors/* ServiceError */._7(`CoCalc refused ${what}: ${quoted}: check 'project-id' and 'target-project-id'`);
         if (/unknown message event type 'query'/i.test(said)) {
-            return new ServiceError(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
+            return new errors/* ServiceError */._7(`CoCalc refused ${what} (${quoted}): this API v1 server no longer has the query call CoCalc removed in 2025; use 'cocalc-api: v2'`);
         }
         return refusals_refusal(http, what, said);
     }
@@ -3849,7 +3902,7 @@ async function sharePublished(shares, result, source) {
         return { ...result, copies, shareUrl: copies.length > 0 ? copies[0].share_url : shareUrl, shareAudience: AUDIENCE[shares.mode] };
     }
     catch (error) {
-        if (!(error instanceof ServiceError))
+        if (!(error instanceof errors/* ServiceError */._7))
             throw error;
         const failure = [result.failure, error.message].filter(Boolean).join('; ');
         const partial = copies.length > 0 ? copies[0].share_url : '';
@@ -4570,7 +4623,7 @@ async function writeSummary(markdown, env = process.env) {
         return true;
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${errors_errorMessage(error)}`);
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
         return false;
     }
     finally {
@@ -4879,10 +4932,10 @@ function changesPullRequest(inputs, context) {
 }
 function checkChangesReadable(inputs, context, pullRequest) {
     if (!inputs.githubToken) {
-        throw new InputError(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
+        throw new errors/* InputError */.dz(Input.GithubToken, `is empty, but 'changed-files-only' needs it to ask GitHub for the files of PR #${pullRequest}`);
     }
     if (!context.owner || !context.repo) {
-        throw new ActionError(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
+        throw new errors/* ActionError */.lZ(`'changed-files-only' needs GITHUB_REPOSITORY (owner/name) to ask GitHub for the files of PR #${pullRequest}`);
     }
 }
 async function readPullRequestChanges(inputs, context, pullRequest, signal) {
@@ -4917,9 +4970,9 @@ async function readPullRequestChanges(inputs, context, pullRequest, signal) {
         return { pullRequest, files, total };
     }
     catch (error) {
-        if (error instanceof ActionError)
+        if (error instanceof errors/* ActionError */.lZ)
             throw error;
-        throw new ActionError(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
+        throw new errors/* ActionError */.lZ(`Could not ${doing} for 'changed-files-only': ${explain(error, inputs.githubToken)}; nothing was sent`);
     }
 }
 function eventChangedFiles(context, pullRequest) {
@@ -4930,7 +4983,7 @@ function eventChangedFiles(context, pullRequest) {
 }
 function toFile(raw) {
     if (!isRecord(raw) || typeof raw.filename !== 'string' || typeof raw.status !== 'string') {
-        throw new ActionError("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
+        throw new errors/* ActionError */.lZ("GitHub answered the pull request's files without a filename and status for each: nothing was sent");
     }
     const file = { filename: raw.filename, status: raw.status };
     if (typeof raw.previous_filename === 'string')
@@ -4941,7 +4994,7 @@ function explain(error, token) {
     const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
     const response = isRecord(error) && isRecord(error.response) ? error.response : undefined;
     const data = response && isRecord(response.data) ? response.data : undefined;
-    const clean = serverText(typeof data?.message === 'string' ? data.message : errors_errorMessage(error), new Scrubber([token]), 200);
+    const clean = serverText(typeof data?.message === 'string' ? data.message : (0,errors/* errorMessage */.gJ)(error), new Scrubber([token]), 200);
     if (status === undefined || response === undefined)
         return `the GitHub API could not be reached (${clean})`;
     const advice = status === 401
@@ -4991,9 +5044,9 @@ async function run(tuning = src_tuning.DEFAULT_TUNING) {
     }
     catch (error) {
         const scrubber = new Scrubber(secrets);
-        if (!(error instanceof ActionError) && error instanceof Error && error.stack)
+        if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack)
             core/* debug */.Yz(scrubber.scrub(error.stack));
-        const message = scrubber.scrub(errors_errorMessage(error));
+        const message = scrubber.scrub((0,errors/* errorMessage */.gJ)(error));
         if (started)
             await reportFailure(started.inputs.mode, message, started.context);
         core/* setFailed */.C1(message);
@@ -5091,7 +5144,7 @@ function checkCredentials(inputs, context) {
         core/* warning */.$e(`Nothing published: ${reason}. To publish Dependabot's pull requests too, add the same secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot).`);
         return { mode: inputs.mode, status: 'skipped', files: [], skipped: [], skipReason: reason, skippedFor: 'no-secrets' };
     }
-    throw new InputError(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
+    throw new errors/* InputError */.dz(missing[0], 'is required: pass it from a repository or organisation secret, e.g. ${{ secrets.NAME }}');
 }
 function noFiles(inputs, count, mode, skipped, changes) {
     if (count > 0)
@@ -5101,7 +5154,7 @@ function noFiles(inputs, count, mode, skipped, changes) {
         ? `No files to publish: of the ${changes.sendable.size} file(s) PR #${changes.pullRequest} adds, modifies or renames in ${inputs.workingDirectory}, the 'files' patterns matched nothing${text}`
         : `No files to publish: the 'files' patterns matched nothing${text} in ${inputs.workingDirectory}`;
     if (inputs.ifNoFilesFound === 'error')
-        throw new ActionError(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
+        throw new errors/* ActionError */.lZ(`${message} (set 'if-no-files-found' to 'warn' or 'ignore' to allow this)`);
     if (inputs.ifNoFilesFound === 'warn')
         core/* warning */.$e(message);
     else
@@ -5161,8 +5214,8 @@ function undici() {
     return loaded;
 }
 class ProxyAgent {
-    constructor(...args) {
-        return new (undici().ProxyAgent)(...args);
+    constructor(options) {
+        return undici().createProxyAgent({ connectTimeoutMs: 10_000, ...options });
     }
 }
 function fetch(...args) {
@@ -5174,4 +5227,4 @@ function fetch(...args) {
 
 };
 
-//# sourceMappingURL=219.index.js.map
+//# sourceMappingURL=797.index.js.map
