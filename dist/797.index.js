@@ -4758,6 +4758,7 @@ function toComment(raw) {
 
 ;// CONCATENATED MODULE: ./src/report/comment-failure.ts
 
+
 function explainCommentFailure(error, situation) {
     const { context } = situation;
     const repository = context.repository ?? 'the repository';
@@ -4766,6 +4767,9 @@ function explainCommentFailure(error, situation) {
     const end = ' The outputs and the job summary are set; the step goes on.';
     const prefix = `Could not ${situation.doing}:`;
     if (status === undefined || isTransportError(error)) {
+        const proxy = proxyFailure(error);
+        if (proxy)
+            return `${prefix} the proxy (HTTPS_PROXY / HTTP_PROXY) ${proxy} to the GitHub API at ${context.apiUrl}.${end}`;
         return `${prefix} the GitHub API at ${context.apiUrl} could not be reached (${said}).${end}`;
     }
     const answered = `GitHub answered HTTP ${status}${said ? ` "${said}"` : ''}`;
@@ -4794,6 +4798,21 @@ function explainCommentFailure(error, situation) {
 function statusOf(error) {
     const status = error && typeof error === 'object' ? error.status : undefined;
     return typeof status === 'number' ? status : undefined;
+}
+function proxyFailure(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+        const { message, code, cause } = current;
+        const refused = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200/.exec(message)?.[1] : undefined;
+        if (refused === '407')
+            return 'refused its credentials (HTTP 407) on the way';
+        if (refused)
+            return `answered HTTP ${refused} instead of opening a connection`;
+        if (code === errors/* PROXY_TUNNEL_FAILED */.MI && typeof message === 'string')
+            return `${message.replace(/^the proxy /, '')} on the way`;
+        current = cause;
+    }
+    return undefined;
 }
 function isTransportError(error) {
     if (!error || typeof error !== 'object')

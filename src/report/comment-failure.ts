@@ -3,6 +3,7 @@
  * and what to do (permissions, fork pull requests, rate limits), scrubbed of the token.
  */
 import type { RunContext } from '../context.js'
+import { PROXY_TUNNEL_FAILED } from '../errors.js'
 import { Scrubber, htmlToText, looksLikeHtml, serverText } from '../text.js'
 
 export interface FailureSituation {
@@ -24,6 +25,8 @@ export function explainCommentFailure(error: unknown, situation: FailureSituatio
   const end = ' The outputs and the job summary are set; the step goes on.'
   const prefix = `Could not ${situation.doing}:`
   if (status === undefined || isTransportError(error)) {
+    const proxy = proxyFailure(error)
+    if (proxy) return `${prefix} the proxy (HTTPS_PROXY / HTTP_PROXY) ${proxy} to the GitHub API at ${context.apiUrl}.${end}`
     return `${prefix} the GitHub API at ${context.apiUrl} could not be reached (${said}).${end}`
   }
   const answered = `GitHub answered HTTP ${status}${said ? ` "${said}"` : ''}`
@@ -56,6 +59,23 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** Octokit reports network failures and timeouts as status 500 without a response. */
+/**
+ * What the runner's proxy did, when it is why GitHub was not reached: Octokit's error keeps
+ * undici's (or the action's ProxyTunnelError) down its chain of causes.
+ */
+function proxyFailure(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { message, code, cause } = current as { message?: unknown; code?: unknown; cause?: unknown }
+    const refused = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200/.exec(message)?.[1] : undefined
+    if (refused === '407') return 'refused its credentials (HTTP 407) on the way'
+    if (refused) return `answered HTTP ${refused} instead of opening a connection`
+    if (code === PROXY_TUNNEL_FAILED && typeof message === 'string') return `${message.replace(/^the proxy /, '')} on the way`
+    current = cause
+  }
+  return undefined
+}
+
 function isTransportError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return true
   const { response, name } = error as { response?: unknown; name?: unknown }
