@@ -11,7 +11,9 @@ export const modules = {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   f6: () => (/* binding */ FileError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   vP: () => (/* binding */ proxyTunnelFailure),
+/* harmony export */   vd: () => (/* binding */ proxyRefusal)
 /* harmony export */ });
 class ActionError extends Error {
     name = 'ActionError';
@@ -43,6 +45,26 @@ function errorMessage(error) {
     return String(error);
 }
 const PROXY_TUNNEL_FAILED = 'PROXY_TUNNEL_FAILED';
+function findCause(error, test) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+        const candidate = current;
+        if (test(candidate))
+            return candidate;
+        current = candidate.cause;
+    }
+    return undefined;
+}
+const PROXY_REFUSAL = /^Proxy response \((\d{3})\) !== 200/;
+function proxyRefusal(error) {
+    const found = findCause(error, ({ message }) => typeof message === 'string' && PROXY_REFUSAL.test(message));
+    const status = found ? PROXY_REFUSAL.exec(String(found.message))?.[1] : undefined;
+    return status === undefined ? undefined : Number(status);
+}
+function proxyTunnelFailure(error) {
+    const found = findCause(error, ({ code }) => code === PROXY_TUNNEL_FAILED);
+    return found ? errorMessage(found) : undefined;
+}
 
 
 /***/ }),
@@ -1436,7 +1458,7 @@ class HttpClient {
     retryableError(policy, error) {
         if (policy === 'none' || error instanceof HttpError)
             return false;
-        const refusal = proxyRefusal(error);
+        const refusal = (0,errors/* proxyRefusal */.vd)(error);
         if (refusal !== undefined && refusal >= 400 && refusal < 500 && refusal !== 408 && refusal !== 429)
             return false;
         if (policy === 'idempotent')
@@ -1456,7 +1478,7 @@ class HttpClient {
         const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
         const kind = transportFailure(error);
         const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error);
-        const aboutProxy = proxyRefusal(error) !== undefined || errorCode(error) === errors/* PROXY_TUNNEL_FAILED */.MI;
+        const aboutProxy = (0,errors/* proxyRefusal */.vd)(error) !== undefined || (0,errors/* proxyTunnelFailure */.vP)(error) !== undefined;
         const via = this.proxy && !aboutProxy ? ` (through the proxy ${this.proxy.host})` : '';
         return this.error(`${this.service} ${label} failed${tries}: ${why}${via}`, undefined, kind);
     }
@@ -1501,12 +1523,8 @@ function errorCode(error) {
     }
     return '';
 }
-function proxyRefusal(error) {
-    const status = /^Proxy response \((\d{3})\) !== 200/.exec((0,errors/* errorMessage */.gJ)(error))?.[1];
-    return status === undefined ? undefined : Number(status);
-}
 function transportFailure(error) {
-    if (proxyRefusal(error) !== undefined)
+    if ((0,errors/* proxyRefusal */.vd)(error) !== undefined)
         return 'not-sent';
     if (isTimeout(error))
         return 'timeout';
@@ -1525,13 +1543,14 @@ function formatSeconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 function describeTransportError(error) {
-    const refusal = proxyRefusal(error);
+    const refusal = (0,errors/* proxyRefusal */.vd)(error);
     if (refusal === 407)
         return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)';
     if (refusal !== undefined)
         return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`;
-    if (errorCode(error) === errors/* PROXY_TUNNEL_FAILED */.MI)
-        return (0,errors/* errorMessage */.gJ)(error);
+    const tunnel = (0,errors/* proxyTunnelFailure */.vP)(error);
+    if (tunnel !== undefined)
+        return tunnel;
     if (isTimeout(error))
         return 'timed out waiting for the server';
     const code = errorCode(error);
@@ -4800,19 +4819,13 @@ function statusOf(error) {
     return typeof status === 'number' ? status : undefined;
 }
 function proxyFailure(error) {
-    let current = error;
-    for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-        const { message, code, cause } = current;
-        const refused = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200/.exec(message)?.[1] : undefined;
-        if (refused === '407')
-            return 'refused its credentials (HTTP 407) on the way';
-        if (refused)
-            return `answered HTTP ${refused} instead of opening a connection`;
-        if (code === errors/* PROXY_TUNNEL_FAILED */.MI && typeof message === 'string')
-            return `${message.replace(/^the proxy /, '')} on the way`;
-        current = cause;
-    }
-    return undefined;
+    const refused = (0,errors/* proxyRefusal */.vd)(error);
+    if (refused === 407)
+        return 'refused its credentials (HTTP 407) on the way';
+    if (refused !== undefined)
+        return `answered HTTP ${refused} instead of opening a connection`;
+    const tunnel = (0,errors/* proxyTunnelFailure */.vP)(error);
+    return tunnel === undefined ? undefined : `${tunnel.replace(/^the proxy /, '')} on the way`;
 }
 function isTransportError(error) {
     if (!error || typeof error !== 'object')

@@ -43,3 +43,35 @@ export function errorMessage(error: unknown): string {
 
 /** Code of the error a request fails with when the proxy did not open its tunnel (undici-core.ts). */
 export const PROXY_TUNNEL_FAILED = 'PROXY_TUNNEL_FAILED'
+
+/** The first error down `error`'s chain of causes (Octokit and fetch wrap undici's) that `test` accepts. */
+function findCause(
+  error: unknown,
+  test: (candidate: { message?: unknown; code?: unknown }) => boolean
+): { message?: unknown; code?: unknown } | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const candidate = current as { message?: unknown; code?: unknown; cause?: unknown }
+    if (test(candidate)) return candidate
+    current = candidate.cause
+  }
+  return undefined
+}
+
+const PROXY_REFUSAL = /^Proxy response \((\d{3})\) !== 200/
+
+/**
+ * The status a proxy refused to open its tunnel with: undici reports it as an abort, "Proxy
+ * response (407) !== 200 when HTTP Tunneling" (undici/lib/dispatcher/proxy-agent.js).
+ */
+export function proxyRefusal(error: unknown): number | undefined {
+  const found = findCause(error, ({ message }) => typeof message === 'string' && PROXY_REFUSAL.test(message))
+  const status = found ? PROXY_REFUSAL.exec(String(found.message))?.[1] : undefined
+  return status === undefined ? undefined : Number(status)
+}
+
+/** The ProxyTunnelError (undici-core.ts) down `error`'s chain: the proxy closed or did not answer. */
+export function proxyTunnelFailure(error: unknown): string | undefined {
+  const found = findCause(error, ({ code }) => code === PROXY_TUNNEL_FAILED)
+  return found ? errorMessage(found) : undefined
+}

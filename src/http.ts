@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici/index.js'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { loadUndici, type UndiciCore } from './undici-on-demand.js'
-import { PROXY_TUNNEL_FAILED, ServiceError, errorMessage } from './errors.js'
+import { PROXY_TUNNEL_FAILED, ServiceError, errorMessage, proxyRefusal, proxyTunnelFailure } from './errors.js'
 import { sleep as defaultSleep } from './concurrency.js'
 import { Scrubber, formatBytes, htmlToText, inert, looksLikeHtml, serverText } from './text.js'
 
@@ -401,7 +401,7 @@ export class HttpClient {
     const kind = transportFailure(error)
     const why = kind === 'timeout' ? `no answer within ${formatSeconds(timeoutMs)}` : describeTransportError(error)
     // A failure of the proxy itself says so already; any other names the way it went.
-    const aboutProxy = proxyRefusal(error) !== undefined || errorCode(error) === PROXY_TUNNEL_FAILED
+    const aboutProxy = proxyRefusal(error) !== undefined || proxyTunnelFailure(error) !== undefined
     const via = this.proxy && !aboutProxy ? ` (through the proxy ${this.proxy.host})` : ''
     return this.error(`${this.service} ${label} failed${tries}: ${why}${via}`, undefined, kind)
   }
@@ -457,15 +457,6 @@ function errorCode(error: unknown): string {
   return ''
 }
 
-/**
- * The status of a proxy that refused to open the tunnel: undici reports it as an abort
- * ("Proxy response (407) !== 200 when HTTP Tunneling", undici/lib/dispatcher/proxy-agent.js).
- */
-function proxyRefusal(error: unknown): number | undefined {
-  const status = /^Proxy response \((\d{3})\) !== 200/.exec(errorMessage(error))?.[1]
-  return status === undefined ? undefined : Number(status)
-}
-
 function transportFailure(error: unknown): TransportFailure {
   // Refused by the proxy: nothing reached the server.
   if (proxyRefusal(error) !== undefined) return 'not-sent'
@@ -490,7 +481,8 @@ function describeTransportError(error: unknown): string {
   const refusal = proxyRefusal(error)
   if (refusal === 407) return 'the proxy refused the credentials in HTTPS_PROXY / HTTP_PROXY (HTTP 407)'
   if (refusal !== undefined) return `the proxy answered HTTP ${refusal} instead of connecting (HTTPS_PROXY / HTTP_PROXY)`
-  if (errorCode(error) === PROXY_TUNNEL_FAILED) return errorMessage(error)
+  const tunnel = proxyTunnelFailure(error)
+  if (tunnel !== undefined) return tunnel
   if (isTimeout(error)) return 'timed out waiting for the server'
   const code = errorCode(error)
   switch (code) {

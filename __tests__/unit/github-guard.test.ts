@@ -62,4 +62,13 @@ describe('explainCommentFailure', () => {
       'Could not write the comment: GitHub answered HTTP 502 "502 Bad Gateway". The outputs and the job summary are set; the step goes on.'
     )
   })
+
+  it("names the proxy's refusal that Octokit keeps down its chain of causes", () => {
+    const context = { apiUrl: API, repository: 'o/r' } as unknown as RunContext
+    const refusal = Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { name: 'AbortError', code: 'UND_ERR_ABORTED' })
+    const octokitError = Object.assign(new Error('Request was cancelled.'), { name: 'HttpError', status: 500, cause: refusal })
+    expect(explainCommentFailure(octokitError, { doing: 'write the comment', context, token: 'ghs_x' })).toBe(
+      `Could not write the comment: the proxy (HTTPS_PROXY / HTTP_PROXY) refused its credentials (HTTP 407) on the way to the GitHub API at ${API}. The outputs and the job summary are set; the step goes on.`
+    )
+  })
 })

@@ -3,7 +3,7 @@
  * and what to do (permissions, fork pull requests, rate limits), scrubbed of the token.
  */
 import type { RunContext } from '../context.js'
-import { PROXY_TUNNEL_FAILED } from '../errors.js'
+import { proxyRefusal, proxyTunnelFailure } from '../errors.js'
 import { Scrubber, htmlToText, looksLikeHtml, serverText } from '../text.js'
 
 export interface FailureSituation {
@@ -58,24 +58,19 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined
 }
 
-/** Octokit reports network failures and timeouts as status 500 without a response. */
 /**
  * What the runner's proxy did, when it is why GitHub was not reached: Octokit's error keeps
- * undici's (or the action's ProxyTunnelError) down its chain of causes.
+ * undici's refusal (or the action's ProxyTunnelError) down its chain of causes.
  */
 function proxyFailure(error: unknown): string | undefined {
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const { message, code, cause } = current as { message?: unknown; code?: unknown; cause?: unknown }
-    const refused = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200/.exec(message)?.[1] : undefined
-    if (refused === '407') return 'refused its credentials (HTTP 407) on the way'
-    if (refused) return `answered HTTP ${refused} instead of opening a connection`
-    if (code === PROXY_TUNNEL_FAILED && typeof message === 'string') return `${message.replace(/^the proxy /, '')} on the way`
-    current = cause
-  }
-  return undefined
+  const refused = proxyRefusal(error)
+  if (refused === 407) return 'refused its credentials (HTTP 407) on the way'
+  if (refused !== undefined) return `answered HTTP ${refused} instead of opening a connection`
+  const tunnel = proxyTunnelFailure(error)
+  return tunnel === undefined ? undefined : `${tunnel.replace(/^the proxy /, '')} on the way`
 }
 
+/** Octokit reports network failures and timeouts as status 500 without a response. */
 function isTransportError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return true
   const { response, name } = error as { response?: unknown; name?: unknown }
