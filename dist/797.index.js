@@ -792,7 +792,7 @@ async function findCandidates(rooted, realBase, options, skipped) {
     });
     let gitFiles = 0;
     const unreadable = [];
-    await walkTolerantly(globber, unreadable, (match) => {
+    await walkTolerantly(globber, unreadable, (match, seen) => {
         const relative = external_node_path_.relative(realBase, match);
         if (!isInsideRelative(relative))
             return void skipped.push({ name: match, reason: 'is outside the working directory' });
@@ -809,7 +809,7 @@ async function findCandidates(rooted, realBase, options, skipped) {
         if (problem)
             return void skipped.push({ name: JSON.stringify(name), reason: problem });
         if (!candidates.has(name))
-            candidates.set(name, limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) })));
+            candidates.set(name, limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder, seen) })));
     });
     skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)));
     if (gitFiles > 0)
@@ -871,8 +871,8 @@ async function realBaseDir(baseDir) {
         throw new errors/* FileError */.f6(`working-directory '${baseDir}' cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
-async function checkCandidate(match, realBase, realFolder) {
-    const own = lstatOrUndefined(match);
+async function checkCandidate(match, realBase, realFolder, seen) {
+    const own = seen ?? lstatOrUndefined(match);
     if (own?.isFile()) {
         const folder = await realFolder(external_node_path_.dirname(match)).catch(() => undefined);
         const real = folder === undefined ? '' : external_node_path_.relative(realBase, external_node_path_.join(folder, external_node_path_.basename(match)));
@@ -930,11 +930,14 @@ function hiddenTargetProblem(real, includeHiddenFiles) {
 async function walkTolerantly(globber, unreadable, take) {
     const walker = globber.constructor;
     const original = walker.stat;
+    let last;
     if (typeof original === 'function') {
         walker.stat = async (item, ...rest) => {
             try {
-                if (rest[0]?.followSymbolicLinks === false)
-                    return (0,external_node_fs_.lstatSync)(item.path);
+                if (rest[0]?.followSymbolicLinks === false) {
+                    last = { path: item.path, stats: (0,external_node_fs_.lstatSync)(item.path) };
+                    return last.stats;
+                }
                 return await original.call(walker, item, ...rest);
             }
             catch (error) {
@@ -947,7 +950,7 @@ async function walkTolerantly(globber, unreadable, take) {
     }
     try {
         for await (const match of globber.globGenerator())
-            take(match);
+            take(match, last?.path === match ? last.stats : undefined);
     }
     finally {
         if (typeof original === 'function')
@@ -1909,8 +1912,6 @@ function readSmall(file) {
     return content;
 }
 async function readWhole(file) {
-    if (file.size <= SMALL_FILE_BYTES)
-        return readSmall(file);
     for await (const chunk of readChunks(file, Math.max(1, file.size)))
         return chunk.content;
     throw new errors/* FileError */.f6(`${file.name} cannot be read`);

@@ -106,7 +106,7 @@ async function findCandidates(
   })
   let gitFiles = 0
   const unreadable: string[] = []
-  await walkTolerantly(globber, unreadable, (match) => {
+  await walkTolerantly(globber, unreadable, (match, seen) => {
     const relative = path.relative(realBase, match)
     if (!isInsideRelative(relative)) return void skipped.push({ name: match, reason: 'is outside the working directory' })
     const name = toPosix(relative)
@@ -121,7 +121,7 @@ async function findCandidates(
     if (!candidates.has(name))
       candidates.set(
         name,
-        limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder) }))
+        limit(async () => ({ name, match, checked: await checkCandidate(match, realBase, realFolder, seen) }))
       )
   })
   skipped.push(...(await describeUnreadable(unreadable, realBase, options.includeHiddenFiles)))
@@ -195,12 +195,12 @@ async function realBaseDir(baseDir: string): Promise<string> {
 /** A candidate's size and real path relative to the base (links resolved), or why it is skipped. */
 type Checked = { size: number; real: string } | { reason: string }
 
-/** Never rejects: a problem is a reason to skip the file. */
-async function checkCandidate(match: string, realBase: string, realFolder: (folder: string) => Promise<string>): Promise<Checked> {
+/** Never rejects: a problem is a reason to skip the file. `seen`: the walk's own lstat of it, if any. */
+async function checkCandidate(match: string, realBase: string, realFolder: (folder: string) => Promise<string>, seen?: Stats): Promise<Checked> {
   // A regular file's real path is its folder's real path and its name: one lstat per file and one
   // realpath per folder. (The folder still needs resolving: the globber starts a pattern's walk
   // at its literal part, which may pass through a linked folder.) Links take the long way.
-  const own = lstatOrUndefined(match)
+  const own = seen ?? lstatOrUndefined(match)
   if (own?.isFile()) {
     const folder = await realFolder(path.dirname(match)).catch(() => undefined)
     const real = folder === undefined ? '' : path.relative(realBase, path.join(folder, path.basename(match)))
@@ -264,24 +264,29 @@ export function hiddenTargetProblem(real: string, includeHiddenFiles: boolean): 
 }
 
 /**
- * Runs the globber's walk, giving each match to `take`. An entry the walk cannot even stat by
+ * Runs the globber's walk, giving each match to `take` with the lstat the walk made of it. An entry the walk cannot even stat by
  * the name it read (a name that is not valid UTF-8 reads back with U+FFFD, so its lstat fails
  * with ENOENT; or a file deleted meanwhile) would end the whole walk: it is noted in
  * `unreadable` instead and the walk goes on. @actions/glob has no option for this, so its
  * globber's own stat is wrapped for the walk's duration (its class is reached through the
  * instance; if a version lacks it, the walk fails as before).
  */
-async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string) => void): Promise<void> {
+async function walkTolerantly(globber: glob.Globber, unreadable: string[], take: (match: string, seen?: Stats) => void): Promise<void> {
   type Stat = (item: { path: string }, ...rest: unknown[]) => Promise<unknown>
   const walker = globber.constructor as unknown as { stat?: Stat }
   const original = walker.stat
+  // The globber yields a file right after its stat: the candidate check need not lstat it again.
+  let last: { path: string; stats: Stats } | undefined
   if (typeof original === 'function') {
     walker.stat = async (item, ...rest) => {
       try {
         // Where the globber would lstat (links not followed, as collectFiles asks), lstat at
         // once: its own awaited lstat goes through the thread pool one path after another,
         // 0.6 s for 10,000 files, where the kernel answers each in a few microseconds.
-        if ((rest[0] as { followSymbolicLinks?: unknown } | undefined)?.followSymbolicLinks === false) return lstatSync(item.path)
+        if ((rest[0] as { followSymbolicLinks?: unknown } | undefined)?.followSymbolicLinks === false) {
+          last = { path: item.path, stats: lstatSync(item.path) }
+          return last.stats
+        }
         return await original.call(walker, item, ...rest)
       } catch (error) {
         if ((error as { code?: unknown } | undefined)?.code !== 'ENOENT') throw error
@@ -291,7 +296,7 @@ async function walkTolerantly(globber: glob.Globber, unreadable: string[], take:
     }
   }
   try {
-    for await (const match of globber.globGenerator()) take(match)
+    for await (const match of globber.globGenerator()) take(match, last?.path === match ? last.stats : undefined)
   } finally {
     if (typeof original === 'function') walker.stat = original
   }

@@ -71,8 +71,6 @@ function readSmall(file: LocalFile): Buffer {
 
 /** The whole file (for small files), checked against its collected hash. */
 export async function readWhole(file: LocalFile): Promise<Buffer> {
-  // Small files straight away: the generator's hand-offs cost more than the read (10,000 files).
-  if (file.size <= SMALL_FILE_BYTES) return readSmall(file)
   for await (const chunk of readChunks(file, Math.max(1, file.size))) return chunk.content
   throw new FileError(`${file.name} cannot be read`)
 }
