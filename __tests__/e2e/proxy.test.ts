@@ -141,10 +141,24 @@ describe('behind a proxy', () => {
     }
   })
 
-  it('NO_PROXY and loopback addresses go direct, as they do for the toolkit', async () => {
+  it('loopback addresses go direct, as they do for the toolkit', async () => {
     const { source } = projectIds()
     const direct = await runCocalc(cocalc, { 'notebooks/a.md': '# A\n' }, { inputs: { 'project-id': source }, env: { HTTP_PROXY: proxyUrl } })
     expect(direct.code).toBe(0)
+    expect(proxy.tunnels).toEqual([])
+  })
+
+  it('a host in NO_PROXY goes direct: here a name only the proxy could reach, so it fails without a tunnel', async () => {
+    const { source } = projectIds()
+    const result = await runCocalc(
+      cocalc,
+      { 'notebooks/a.md': '# A\n' },
+      {
+        inputs: { 'cocalc-url': unresolvable(cocalc.url, 'cocalc.proxied.test'), 'project-id': source },
+        env: { HTTP_PROXY: proxyUrl, NO_PROXY: 'example.org, .proxied.test' }
+      }
+    )
+    expectOneLineFailure(result, 'CoCalc POST /api/v2/projects/start failed after 5 attempts: host name not found')
     expect(proxy.tunnels).toEqual([])
   })
 
