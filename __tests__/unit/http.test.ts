@@ -329,6 +329,14 @@ describe('timeouts', () => {
     expect(error.message).toBe('svc GET /x failed: no answer within 0.1 s')
   })
 
+  it('fails on time even when the dispatcher ignores the abort (undici, for a request still waiting for a connection)', async () => {
+    // A dispatcher whose request never settles, whatever the signal says.
+    const deaf = { request: () => new Promise(() => undefined), close: async () => undefined, destroy: async () => undefined }
+    const { http } = client('http://127.0.0.1:9', { timeoutMs: 100, dispatcher: deaf as unknown as HttpClientOptions['dispatcher'] })
+    const error = await httpError(http.request({ method: 'GET', path: '/x', retry: 'none' }))
+    expect(error.message).toBe('svc GET /x failed: no answer within 0.1 s')
+  })
+
   it('fails a request whose body stalls half-way', async () => {
     const server = await scripted((_req, res) => {
       res.writeHead(200, { 'content-length': '100' })
